@@ -1,0 +1,249 @@
+"""SQLAlchemy 2 models of the store's local cache.
+
+HQ owns the truth; these tables hold HQ's last known state (``hq_seq`` says which
+change of HQ a row reflects) plus this store's own operations in the outbox.
+Alembic migrations in ``migrations/versions`` create exactly this schema; a test
+compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes stored as RFC 3339 text, so they sort and read back exactly."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return dt.datetime.fromisoformat(value)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class KeyValue(Base):
+    """Small facts about this cache: HQ config JSON and its ETag, HQ epoch, store identity."""
+
+    __tablename__ = "kv"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_no: Mapped[str | None] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_pinyin: Mapped[str] = mapped_column(String(128), default="", index=True)
+    name_initials: Mapped[str] = mapped_column(String(32), default="", index=True)
+    gender: Mapped[str] = mapped_column(String(1), default="")
+    birthday: Mapped[dt.date | None] = mapped_column(Date)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    # The phone reversed: a tail search ("last 4 digits") becomes an indexed prefix range.
+    phone_rev: Mapped[str] = mapped_column(String(20), index=True)
+    email: Mapped[str] = mapped_column(String(128), default="")
+    address: Mapped[str] = mapped_column(String(256), default="")
+    education: Mapped[str | None] = mapped_column(String(32))
+    income: Mapped[str | None] = mapped_column(String(32))
+    marital_status: Mapped[str | None] = mapped_column(String(16))
+    tier: Mapped[str] = mapped_column(String(16), default="basic")
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    # Health information (allergies, chronic conditions, regular medicines) as
+    # AES-GCM ciphertext; the flag lets the cashier's allergy banner show without decrypting.
+    health_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    allergy_alert: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    merged_into: Mapped[str | None] = mapped_column(String(36))
+    origin: Mapped[str] = mapped_column(String(8), default="hq")
+    hq_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    cards: Mapped[list[Card]] = relationship(back_populates="member")
+
+
+class Card(Base):
+    __tablename__ = "cards"
+
+    card_no: Mapped[str] = mapped_column(String(16), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    bound_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship(back_populates="cards")
+
+
+class Consent(Base):
+    """A member's separate consent (PIPL) for a purpose, with who recorded it and when."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str] = mapped_column(String(36))
+    op_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class PointsEntry(Base):
+    """One immutable ledger entry; a balance is a sum, never an edited number."""
+
+    __tablename__ = "points_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    receipt_no: Mapped[str | None] = mapped_column(String(64))
+    store_code: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # pending: only this store knows it; applied: HQ booked it (at hq_seq); rejected.
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    hq_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class OutboxOp(Base):
+    """An operation made at this counter, written in the same transaction as its effect."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    store_code: Mapped[str] = mapped_column(String(32))
+    operator_id: Mapped[str] = mapped_column(String(36))
+    member_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    hq_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class SyncCursor(Base):
+    """Where each download stream stands; moved in the same transaction as its data."""
+
+    __tablename__ = "sync_cursors"
+
+    stream: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cursor: Mapped[str] = mapped_column(Text, default="")
+    epoch: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_salt: Mapped[bytes] = mapped_column(LargeBinary)
+    pin_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_code: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    customer_name: Mapped[str] = mapped_column(String(64), default="")
+    customer_phone: Mapped[str] = mapped_column(String(20), default="")
+    category: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(12))
+    channel: Mapped[str] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(Text, default="")
+    wants: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="received", index=True)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(36))
+    followup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    followup_note: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    hq_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+    notes: Mapped[list[ComplaintNote]] = relationship(
+        back_populates="complaint", order_by="ComplaintNote.at"
+    )
+
+
+class ComplaintNote(Base):
+    __tablename__ = "complaint_notes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str] = mapped_column(String(36))
+    text: Mapped[str] = mapped_column(Text)
+    new_status: Mapped[str | None] = mapped_column(String(12))
+
+    complaint: Mapped[Complaint] = relationship(back_populates="notes")
+
+
+class AuditEntry(Base):
+    """Who saw or did what; every view of health information lands here."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    operator_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(48))
+    member_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    details: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncProblem(Base):
+    """A rejected operation, kept visible until a manager resolves or dismisses it."""
+
+    __tablename__ = "sync_problems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    op_id: Mapped[str] = mapped_column(ForeignKey("outbox.op_id"), index=True)
+    code: Mapped[str] = mapped_column(String(48))
+    message: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(36))
+    resolution: Mapped[str | None] = mapped_column(String(16))
