@@ -59,9 +59,8 @@ def backup(path: Path, label: str) -> Path:
 def _has_tables(path: Path) -> bool:
     con = sqlite3.connect(path)
     try:
-        return (
-            con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0] > 0
-        )
+        (count,) = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()
+        return int(count) > 0
     finally:
         con.close()
 
