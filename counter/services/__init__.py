@@ -4,6 +4,7 @@ Every write is one durable transaction that changes the cache and appends its ou
 row. Results are plain frozen dataclasses; nothing here knows about Qt.
 """
 
+from counter.services.connection import HQProbe, probe_hq
 from counter.services.context import Actor, ServiceContext, open_context
 from counter.services.members import (
     MemberForm,
@@ -19,6 +20,7 @@ from counter.services.status import CounterStatus, counter_status
 __all__ = [
     "Actor",
     "CounterStatus",
+    "HQProbe",
     "MemberForm",
     "MemberView",
     "ServiceContext",
@@ -31,5 +33,6 @@ __all__ = [
     "list_operators",
     "login",
     "open_context",
+    "probe_hq",
     "register_member",
 ]

@@ -42,6 +42,8 @@ class ServiceContext:
     store_code: str
     cipher: HealthCipher
     secrets: SecretStore
+    hq_url: str = ""
+    tls_verify: bool = True
     clock: Callable[[], dt.datetime] = field(default=utc_now)
     migration: migrate.MigrationResult | None = None
 
@@ -60,5 +62,7 @@ def open_context(settings: Settings, *, db_path: Path | None = None) -> ServiceC
         store_code=settings.store_code,
         cipher=load_cipher(secrets),
         secrets=secrets,
+        hq_url=settings.hq_url,
+        tls_verify=settings.tls_verify,
         migration=result,
     )

@@ -1,0 +1,53 @@
+"""Is HQ reachable, and is this PC's clock close enough to HQ's?"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from counter.errors import KnownError
+from counter.services.context import ServiceContext
+from counter.sync.client import HQClient
+
+MAX_CLOCK_SKEW = dt.timedelta(minutes=2)
+TOKEN_KEY = "store_token"
+
+
+@dataclass(frozen=True)
+class HQProbe:
+    online: bool
+    configured: bool
+    clock_skew_s: float | None = None
+    error_zh: str = ""
+    error_en: str = ""
+
+    @property
+    def clock_off(self) -> bool:
+        return self.clock_skew_s is not None and abs(self.clock_skew_s) > MAX_CLOCK_SKEW.seconds
+
+
+def make_client(ctx: ServiceContext) -> HQClient | None:
+    if not ctx.hq_url:
+        return None
+    return HQClient(ctx.hq_url, ctx.secrets.get(TOKEN_KEY), verify=ctx.tls_verify)
+
+
+def probe_hq(ctx: ServiceContext) -> HQProbe:
+    """One health call; blocking, so the UI runs it in a worker."""
+    client = make_client(ctx)
+    if client is None:
+        return HQProbe(online=False, configured=False)
+    try:
+        sent = ctx.clock()
+        health = client.health()
+        received = ctx.clock()
+    except KnownError as exc:
+        return HQProbe(online=False, configured=True, error_zh=exc.zh, error_en=exc.en)
+    finally:
+        client.close()
+    midpoint = sent + (received - sent) / 2
+    return HQProbe(
+        online=True,
+        configured=True,
+        clock_skew_s=(midpoint - health.server_time).total_seconds(),
+    )

@@ -1,0 +1,1 @@
+"""Talking to HQ: the HTTP client and (with the sync issue) the sync engine."""
