@@ -4,6 +4,7 @@ Every write is one durable transaction that changes the cache and appends its ou
 row. Results are plain frozen dataclasses; nothing here knows about Qt.
 """
 
+from counter.errors import KnownError, NotFoundError, ValidationError
 from counter.services.connection import HQProbe, probe_hq
 from counter.services.context import Actor, ServiceContext, open_context
 from counter.services.members import (
@@ -21,9 +22,12 @@ __all__ = [
     "Actor",
     "CounterStatus",
     "HQProbe",
+    "KnownError",
     "MemberForm",
     "MemberView",
+    "NotFoundError",
     "ServiceContext",
+    "ValidationError",
     "count_members",
     "counter_status",
     "create_operator",

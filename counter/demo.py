@@ -1,0 +1,104 @@
+"""``counter demo``: the real app against the reference HQ, running in-process.
+
+Everything lives in its own data directory (``<data dir>/demo``), apart from a real
+store's cache and settings: an HQ database seeded once with members and reused
+after, the demo store's token, and the demo operators.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from counter import logs, services
+from counter import settings as settings_mod
+from counter.services.connection import TOKEN_KEY
+
+log = logging.getLogger(__name__)
+
+DEMO_STORE = ("D001", "演示门店 · 人民路店")
+DEMO_OPERATORS = (
+    ("李娜", "cashier", "1111"),
+    ("王芳", "service", "2222"),
+    ("陈刚", "manager", "3333"),
+)
+LOGIN_HINT = "演示 PIN · demo PINs: 李娜 收银员 1111 · 王芳 客服 2222 · 陈刚 店长 3333"
+
+
+def demo_dir(base: settings_mod.Settings) -> Path:
+    return base.data_path / "demo"
+
+
+def prepare(root: Path, members: int, progress: bool = True) -> str:
+    """Seed the demo HQ (once) and register the demo store; returns the HQ database URL."""
+    from hq.db import init_db
+    from hq.seed import seed_members
+    from hq.stores import add_store
+
+    root.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{root / 'hq.db'}"
+    marker = root / "hq.seeded"
+    if not marker.exists():
+        init_db(url)
+        if progress:
+            print(f"seeding the demo HQ with {members:,} members (once)…", flush=True)
+        seed_members(url, members)
+        token = add_store(url, *DEMO_STORE)
+        counter_dir = root / "counter"
+        store = settings_mod.Settings(data_dir=str(counter_dir), secret_store="file")
+        from counter.keystore import open_store
+
+        open_store("file", store.data_path).set(TOKEN_KEY, token)
+        marker.write_text("ok\n", encoding="utf-8")
+    return url
+
+
+def demo_settings(root: Path, hq_url: str, base: settings_mod.Settings) -> settings_mod.Settings:
+    return replace(
+        base,
+        store_code=DEMO_STORE[0],
+        hq_url=hq_url,
+        data_dir=str(root / "counter"),
+        secret_store="file",
+    )
+
+
+def ensure_operators(ctx: services.ServiceContext) -> None:
+    if not services.has_operators(ctx):
+        for name, role, pin in DEMO_OPERATORS:
+            services.create_operator(ctx, name, role, pin)
+
+
+def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: bool) -> int:
+    from hq.server import start_in_thread
+
+    base = settings_mod.load()
+    root = demo_dir(base)
+    if reset and root.exists():
+        shutil.rmtree(root)
+    ring = logs.setup(root / "logs")
+    db_url = prepare(root, members)
+    hq = start_in_thread(db_url)
+    log.info("demo HQ listening on %s", hq.url)
+    print(f"demo HQ on {hq.url}; data in {root}", flush=True)
+    try:
+        current = demo_settings(root, hq.url, base)
+        ctx = services.open_context(current)
+        try:
+            ensure_operators(ctx)
+            from ui.app import run_app
+
+            return run_app(
+                current,
+                ctx,
+                language=language,
+                login_hint=LOGIN_HINT,
+                no_dialogs=no_dialogs,
+                log_ring=ring,
+            )
+        finally:
+            ctx.close()
+    finally:
+        hq.stop()

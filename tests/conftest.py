@@ -1,0 +1,44 @@
+"""Shared fixtures: a real cache file per test, built through the services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test may touch the real user's settings or data.
+os.environ.setdefault("COUNTER_CONFIG_DIR", "/nonexistent-counter-config")
+
+from counter import services  # noqa: E402
+from counter.settings import Settings  # noqa: E402
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/ui/" in item.nodeid.replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(store_code="S001", data_dir=str(tmp_path / "data"), secret_store="file")
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[services.ServiceContext]:
+    context = services.open_context(settings)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def service_actor(ctx: services.ServiceContext) -> services.Actor:
+    return services.create_operator(ctx, "王芳", "service", "2222")
+
+
+@pytest.fixture
+def cashier(ctx: services.ServiceContext) -> services.Actor:
+    return services.create_operator(ctx, "李娜", "cashier", "1111")
