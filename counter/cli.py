@@ -122,7 +122,8 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     try:
-        import hq  # noqa: F401 - the demo runs the reference HQ in-process
+        import fastapi  # noqa: F401 - the demo runs the reference HQ in-process
+        import uvicorn  # noqa: F401
     except ImportError:
         print("counter: the demo needs the reference HQ: pip install -e '.[hq]'", file=sys.stderr)
         return EXIT_FAIL
