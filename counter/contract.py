@@ -1,0 +1,383 @@
+"""HQ API v1 operation payloads (DESIGN §3): validated the same way at the counter and at HQ.
+
+The counter validates before it writes an op to the outbox (so a bad op is refused at
+the counter, where a person can fix it) and HQ validates again on receipt (a store may
+run an older or a different client). Both import this module; changing it is a
+contract change (version bump, CHANGELOG).
+
+Money is integer fen (分) everywhere, so no float ever decides a point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from counter.codes import is_card_no
+
+API_VERSION = "1"
+MAX_BATCH = 500
+MAX_PAGE = 5000
+
+OP_TYPES = (
+    "member.register",
+    "member.update",
+    "member.consent",
+    "card.bind",
+    "points.earn",
+    "points.redeem",
+    "complaint.create",
+    "complaint.update",
+)
+
+TENDER_KINDS = ("cash", "bank_card", "mobile_pay", "insurance_personal", "insurance_pooled")
+SELF_PAID_TENDERS = ("cash", "bank_card", "mobile_pay")
+COMPLAINT_CATEGORIES = (
+    "service_attitude",
+    "product_quality",
+    "price",
+    "waiting_time",
+    "pharmacist_advice",
+    "store_environment",
+    "other",
+)
+COMPLAINT_SEVERITIES = ("low", "medium", "high", "urgent")
+COMPLAINT_CHANNELS = ("counter", "phone", "online")
+COMPLAINT_STATES = ("received", "handling", "resolved", "closed", "escalated")
+MEMBER_UPDATABLE = (
+    "name",
+    "phone",
+    "gender",
+    "birthday",
+    "email",
+    "address",
+    "education",
+    "income",
+    "marital_status",
+    "health",
+)
+HEALTH_KEYS = ("allergies", "chronic", "medicines")
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ContractError(ValueError):
+    """An operation that does not meet the contract; ``code`` is the API's error code."""
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def _require(payload: Mapping[str, Any], key: str) -> Any:
+    if key not in payload or payload[key] is None:
+        raise ContractError("missing_field", f"{key} is required", field=key)
+    return payload[key]
+
+
+def _uuid(payload: Mapping[str, Any], key: str) -> str:
+    value = _require(payload, key)
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ContractError("invalid_field", f"{key} must be a UUID", field=key) from None
+
+
+def _text(
+    payload: Mapping[str, Any], key: str, *, max_len: int, required: bool = False
+) -> str | None:
+    value = payload.get(key)
+    if value is None:
+        if required:
+            raise ContractError("missing_field", f"{key} is required", field=key)
+        return None
+    if not isinstance(value, str) or len(value) > max_len:
+        raise ContractError(
+            "invalid_field", f"{key} must be text of at most {max_len} chars", field=key
+        )
+    value = value.strip()
+    if required and not value:
+        raise ContractError("missing_field", f"{key} is required", field=key)
+    return value
+
+
+def _int(payload: Mapping[str, Any], key: str, *, lo: int, hi: int) -> int:
+    value = _require(payload, key)
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        raise ContractError("invalid_field", f"{key} must be a whole number {lo}..{hi}", field=key)
+    return value
+
+
+def _choice(payload: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = _require(payload, key)
+    if value not in choices:
+        raise ContractError(
+            "invalid_field", f"{key} must be one of {', '.join(choices)}", field=key
+        )
+    return str(value)
+
+
+def _date(payload: Mapping[str, Any], key: str) -> str | None:
+    value = payload.get(key)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ContractError(
+            "invalid_field", f"{key} must be a date YYYY-MM-DD", field=key
+        ) from None
+
+
+def parse_time(value: Any, key: str = "time") -> dt.datetime:
+    """An RFC 3339 time with an offset; naive times are refused (whose clock was it?)."""
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ContractError("invalid_field", f"{key} must be an RFC 3339 time", field=key) from None
+    if parsed.tzinfo is None:
+        raise ContractError("invalid_field", f"{key} needs a UTC offset", field=key)
+    return parsed.astimezone(dt.UTC)
+
+
+def format_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _phone(value: Any, key: str = "phone") -> str:
+    if not isinstance(value, str) or not PHONE_RE.match(value):
+        raise ContractError(
+            "invalid_phone", f"{key} must be an 11-digit mainland mobile", field=key
+        )
+    return value
+
+
+def _health(value: Any) -> dict[str, list[str]] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - set(HEALTH_KEYS):
+        raise ContractError(
+            "invalid_field", f"health holds only {', '.join(HEALTH_KEYS)}", field="health"
+        )
+    clean: dict[str, list[str]] = {}
+    for key in HEALTH_KEYS:
+        items = value.get(key, [])
+        if not isinstance(items, list) or not all(
+            isinstance(i, str) and 0 < len(i) <= 64 for i in items
+        ):
+            raise ContractError(
+                "invalid_field", f"health.{key} is a list of short texts", field=key
+            )
+        clean[key] = [i.strip() for i in items][:50]
+    return clean
+
+
+def _member_fields(payload: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in keys:
+        if key not in payload:
+            continue
+        if key == "name":
+            out[key] = _text(payload, key, max_len=32, required=True)
+        elif key == "phone":
+            out[key] = _phone(payload.get(key))
+        elif key == "gender":
+            out[key] = _choice(payload, key, ("F", "M", ""))
+        elif key == "birthday":
+            out[key] = _date(payload, key)
+        elif key == "email":
+            email = _text(payload, key, max_len=128) or ""
+            if email and not EMAIL_RE.match(email):
+                raise ContractError("invalid_field", "email is malformed", field=key)
+            out[key] = email
+        elif key == "address":
+            out[key] = _text(payload, key, max_len=256) or ""
+        elif key in ("education", "income", "marital_status"):
+            out[key] = _text(payload, key, max_len=32)
+        elif key == "health":
+            out[key] = _health(payload.get(key))
+    return out
+
+
+def _card(value: Any, key: str = "card_no") -> str:
+    if not isinstance(value, str) or not is_card_no(value):
+        raise ContractError("invalid_card_no", f"{key} must be 16 digits with a Luhn check digit")
+    return value
+
+
+def _register(p: Mapping[str, Any]) -> dict[str, Any]:
+    out = {"member_id": _uuid(p, "member_id")}
+    _require(p, "name")
+    _require(p, "phone")
+    out.update(_member_fields(p, tuple(k for k in MEMBER_UPDATABLE if k != "health")))
+    if p.get("card_no") is not None:
+        out["card_no"] = _card(p["card_no"])
+    return out
+
+
+def _update(p: Mapping[str, Any]) -> dict[str, Any]:
+    changes = _require(p, "changes")
+    if not isinstance(changes, dict) or not changes:
+        raise ContractError("invalid_field", "changes must be a non-empty object", field="changes")
+    unknown = set(changes) - set(MEMBER_UPDATABLE)
+    if unknown:
+        raise ContractError(
+            "invalid_field", f"cannot change {', '.join(sorted(unknown))}", field="changes"
+        )
+    return {"member_id": _uuid(p, "member_id"), "changes": _member_fields(changes, tuple(changes))}
+
+
+def _consent(p: Mapping[str, Any]) -> dict[str, Any]:
+    granted = _require(p, "granted")
+    if not isinstance(granted, bool):
+        raise ContractError("invalid_field", "granted must be true or false", field="granted")
+    return {
+        "member_id": _uuid(p, "member_id"),
+        "purpose": _choice(p, "purpose", ("health",)),
+        "granted": granted,
+        "recorded_at": format_time(parse_time(_require(p, "recorded_at"), "recorded_at")),
+    }
+
+
+def _bind(p: Mapping[str, Any]) -> dict[str, Any]:
+    out = {"member_id": _uuid(p, "member_id"), "card_no": _card(_require(p, "card_no"))}
+    if p.get("replaces") is not None:
+        out["replaces"] = _card(p["replaces"], "replaces")
+    return out
+
+
+def _earn(p: Mapping[str, Any]) -> dict[str, Any]:
+    lines = _require(p, "lines")
+    tenders = _require(p, "tenders")
+    if not isinstance(lines, list) or not 0 < len(lines) <= 200:
+        raise ContractError("invalid_field", "lines must list 1..200 sale lines", field="lines")
+    if not isinstance(tenders, list) or not 0 < len(tenders) <= 10:
+        raise ContractError("invalid_field", "tenders must list 1..10 tenders", field="tenders")
+    clean_lines: list[dict[str, Any]] = [
+        {
+            "category": _text(line, "category", max_len=32, required=True),
+            "amount_fen": _int(line, "amount_fen", lo=0, hi=100_000_000),
+        }
+        for line in _objects(lines, "lines")
+    ]
+    clean_tenders: list[dict[str, Any]] = [
+        {
+            "kind": _choice(t, "kind", TENDER_KINDS),
+            "amount_fen": _int(t, "amount_fen", lo=0, hi=100_000_000),
+        }
+        for t in _objects(tenders, "tenders")
+    ]
+    if sum(t["amount_fen"] for t in clean_tenders) != sum(
+        line["amount_fen"] for line in clean_lines
+    ):
+        raise ContractError("tenders_mismatch", "tenders must add up to the sale lines")
+    return {
+        "member_id": _uuid(p, "member_id"),
+        "receipt_no": _text(p, "receipt_no", max_len=64, required=True),
+        "sold_at": format_time(parse_time(_require(p, "sold_at"), "sold_at")),
+        "lines": clean_lines,
+        "tenders": clean_tenders,
+        "points": _int(p, "points", lo=0, hi=10_000_000),
+    }
+
+
+def _objects(items: list[Any], key: str) -> list[Mapping[str, Any]]:
+    if not all(isinstance(i, dict) for i in items):
+        raise ContractError("invalid_field", f"every entry of {key} must be an object", field=key)
+    return items
+
+
+def _redeem(p: Mapping[str, Any]) -> dict[str, Any]:
+    offline = p.get("offline", False)
+    if not isinstance(offline, bool):
+        raise ContractError("invalid_field", "offline must be true or false", field="offline")
+    return {
+        "member_id": _uuid(p, "member_id"),
+        "points": _int(p, "points", lo=1, hi=10_000_000),
+        "reason": _text(p, "reason", max_len=128) or "",
+        "receipt_no": _text(p, "receipt_no", max_len=64),
+        "offline": offline,
+    }
+
+
+def _complaint_create(p: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "complaint_id": _uuid(p, "complaint_id"),
+        "member_id": _uuid(p, "member_id") if p.get("member_id") is not None else None,
+        "customer_name": _text(p, "customer_name", max_len=64) or "",
+        "customer_phone": _text(p, "customer_phone", max_len=20) or "",
+        "category": _choice(p, "category", COMPLAINT_CATEGORIES),
+        "severity": _choice(p, "severity", COMPLAINT_SEVERITIES),
+        "channel": _choice(p, "channel", COMPLAINT_CHANNELS),
+        "description": _text(p, "description", max_len=4000, required=True),
+        "wants": _text(p, "wants", max_len=1000) or "",
+        "created_at": format_time(parse_time(_require(p, "created_at"), "created_at")),
+    }
+    if out["member_id"] is None and not out["customer_name"]:
+        raise ContractError("missing_field", "a complaint names a member or a customer")
+    if out["customer_phone"]:
+        _phone(out["customer_phone"], "customer_phone")
+    return out
+
+
+def _complaint_update(p: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"complaint_id": _uuid(p, "complaint_id")}
+    if p.get("status") is not None:
+        out["status"] = _choice(p, "status", COMPLAINT_STATES)
+    if p.get("note") is not None:
+        out["note"] = _text(p, "note", max_len=4000, required=True)
+    if p.get("followup") is not None:
+        f = p["followup"]
+        if not isinstance(f, dict):
+            raise ContractError("invalid_field", "followup must be an object", field="followup")
+        out["followup"] = {
+            "at": format_time(parse_time(_require(f, "at"), "followup.at")),
+            "note": _text(f, "note", max_len=2000) or "",
+            "satisfaction": _int(f, "satisfaction", lo=1, hi=5),
+        }
+    if len(out) == 1:
+        raise ContractError("missing_field", "a complaint update changes something")
+    return out
+
+
+VALIDATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    "member.register": _register,
+    "member.update": _update,
+    "member.consent": _consent,
+    "card.bind": _bind,
+    "points.earn": _earn,
+    "points.redeem": _redeem,
+    "complaint.create": _complaint_create,
+    "complaint.update": _complaint_update,
+}
+
+
+def validate_payload(op_type: str, payload: Any) -> dict[str, Any]:
+    """The payload in canonical form, or ContractError saying what is wrong."""
+    validator = VALIDATORS.get(op_type)
+    if validator is None:
+        raise ContractError("unknown_op_type", f"unknown operation type {op_type!r}")
+    if not isinstance(payload, dict):
+        raise ContractError("invalid_payload", "payload must be a JSON object")
+    return validator(payload)
+
+
+def validate_op(op: Any) -> dict[str, Any]:
+    """An operation envelope (op_id, type, created_at, store_code, operator_id, payload)."""
+    if not isinstance(op, dict):
+        raise ContractError("invalid_op", "an operation must be a JSON object")
+    op_type = _require(op, "type")
+    return {
+        "op_id": _uuid(op, "op_id"),
+        "type": op_type,
+        "created_at": format_time(parse_time(_require(op, "created_at"), "created_at")),
+        "store_code": _text(op, "store_code", max_len=32, required=True),
+        "operator_id": _text(op, "operator_id", max_len=64, required=True),
+        "payload": validate_payload(str(op_type), op.get("payload")),
+    }
