@@ -381,3 +381,52 @@ def validate_op(op: Any) -> dict[str, Any]:
         "operator_id": _text(op, "operator_id", max_len=64, required=True),
         "payload": validate_payload(str(op_type), op.get("payload")),
     }
+
+
+# --- Member records as HQ sends them in /v1/members/changes and /v1/members/lookup ---
+
+MEMBER_STATES = ("active", "deleted", "merged")
+TIERS = ("basic", "silver", "gold")
+
+
+def parse_member_record(item: Any) -> dict[str, Any]:
+    """One member record (or tombstone) from HQ in canonical form; ContractError if malformed.
+
+    A tombstone is ``{"id", "seq", "status": "deleted" | "merged", "merged_into"?}``; an
+    active record carries the member's fields, ``cards`` and (to service roles only, so
+    optional) ``health``.
+    """
+    if not isinstance(item, dict):
+        raise ContractError("invalid_record", "a member record must be an object")
+    out: dict[str, Any] = {
+        "id": _uuid(item, "id"),
+        "seq": _int(item, "seq", lo=1, hi=2**62),
+        "status": _choice(item, "status", MEMBER_STATES),
+    }
+    if out["status"] == "merged":
+        out["merged_into"] = _uuid(item, "merged_into")
+    if out["status"] != "active":
+        return out
+    member_no = _require(item, "member_no")
+    if not isinstance(member_no, str) or not member_no.isascii() or not member_no.isdigit():
+        raise ContractError("invalid_field", "member_no must be decimal digits", field="member_no")
+    out["member_no"] = member_no
+    _require(item, "name")
+    _require(item, "phone")
+    out.update(_member_fields(item, tuple(k for k in MEMBER_UPDATABLE if k != "health")))
+    out["health"] = _health(item.get("health"))
+    out["tier"] = _choice(item, "tier", TIERS)
+    out["points"] = _int(item, "points", lo=-(10**9), hi=10**9)
+    out["updated_at"] = format_time(parse_time(_require(item, "updated_at"), "updated_at"))
+    cards = item.get("cards", [])
+    if not isinstance(cards, list):
+        raise ContractError("invalid_field", "cards must be a list", field="cards")
+    out["cards"] = [
+        {
+            "card_no": _card(c.get("card_no")),
+            "status": _choice(c, "status", ("active", "lost", "replaced", "expired")),
+            "valid_until": _date(c, "valid_until"),
+        }
+        for c in _objects(cards, "cards")
+    ]
+    return out
