@@ -115,7 +115,9 @@ def _run_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
     try:
-        return run_app(current, ctx, language=args.lang, no_dialogs=args.no_dialogs, log_ring=ring)
+        return int(
+            run_app(current, ctx, language=args.lang, no_dialogs=args.no_dialogs, log_ring=ring)
+        )
     finally:
         ctx.close()
 

@@ -287,6 +287,17 @@ def _earn(p: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _list(payload: Mapping[str, Any], key: str) -> list[Any]:
+    value = payload.get(key, [])
+    if not isinstance(value, list):
+        raise ContractError("invalid_field", f"{key} must be a list", field=key)
+    return value
+
+
+def _missing(key: str) -> str:
+    raise ContractError("missing_field", f"{key} is required", field=key)
+
+
 def _objects(items: list[Any], key: str) -> list[Mapping[str, Any]]:
     if not all(isinstance(i, dict) for i in items):
         raise ContractError("invalid_field", f"every entry of {key} must be an object", field=key)
@@ -418,9 +429,22 @@ def parse_member_record(item: Any) -> dict[str, Any]:
     out["tier"] = _choice(item, "tier", TIERS)
     out["points"] = _int(item, "points", lo=-(10**9), hi=10**9)
     out["updated_at"] = format_time(parse_time(_require(item, "updated_at"), "updated_at"))
-    cards = item.get("cards", [])
-    if not isinstance(cards, list):
-        raise ContractError("invalid_field", "cards must be a list", field="cards")
+    cards = _list(item, "cards")
+    out["points_expiring"] = [
+        {
+            "points": _int(e, "points", lo=0, hi=10**9),
+            "expires_on": _date(e, "expires_on") or _missing("expires_on"),
+        }
+        for e in _objects(_list(item, "points_expiring"), "points_expiring")
+    ]
+    out["recent_visits"] = [
+        {
+            "at": format_time(parse_time(_require(v, "at"), "recent_visits.at")),
+            "store_code": _text(v, "store_code", max_len=32) or "",
+            "amount_fen": _int(v, "amount_fen", lo=0, hi=100_000_000),
+        }
+        for v in _objects(_list(item, "recent_visits"), "recent_visits")[:10]
+    ]
     out["cards"] = [
         {
             "card_no": _card(c.get("card_no")),

@@ -33,8 +33,9 @@ def demo_dir(base: settings_mod.Settings) -> Path:
 
 def prepare(root: Path, members: int, progress: bool = True) -> str:
     """Seed the demo HQ (once) and register the demo store; returns the HQ database URL."""
-    from hq.db import init_db
     from hq.seed import seed_members
+
+    from hq.db import init_db
     from hq.stores import add_store
 
     root.mkdir(parents=True, exist_ok=True)
@@ -90,13 +91,15 @@ def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: boo
             ensure_operators(ctx)
             from ui.app import run_app
 
-            return run_app(
-                current,
-                ctx,
-                language=language,
-                login_hint=LOGIN_HINT,
-                no_dialogs=no_dialogs,
-                log_ring=ring,
+            return int(
+                run_app(
+                    current,
+                    ctx,
+                    language=language,
+                    login_hint=LOGIN_HINT,
+                    no_dialogs=no_dialogs,
+                    log_ring=ring,
+                )
             )
         finally:
             ctx.close()

@@ -62,7 +62,7 @@ class Member(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     member_no: Mapped[str | None] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64), index=True)
     name_pinyin: Mapped[str] = mapped_column(String(128), default="", index=True)
     name_initials: Mapped[str] = mapped_column(String(32), default="", index=True)
     gender: Mapped[str] = mapped_column(String(1), default="")
@@ -81,6 +81,9 @@ class Member(Base):
     # AES-GCM ciphertext; the flag lets the cashier's allergy banner show without decrypting.
     health_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     allergy_alert: Mapped[bool] = mapped_column(Boolean, default=False)
+    # As HQ last sent them: [{"points", "expires_on"}] and [{"at", "store_code", "amount_fen"}].
+    points_expiring: Mapped[str] = mapped_column(Text, default="[]")
+    recent_visits: Mapped[str] = mapped_column(Text, default="[]")
     status: Mapped[str] = mapped_column(String(12), default="active")
     merged_into: Mapped[str | None] = mapped_column(String(36))
     origin: Mapped[str] = mapped_column(String(8), default="hq")
@@ -89,6 +92,21 @@ class Member(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     cards: Mapped[list[Card]] = relationship(back_populates="member")
+
+
+class MemberKey(Base):
+    """Search keys a column index can't give: every pinyin-initials reading of a name.
+
+    曾小明 has rows ``i:zxm`` and ``i:cxm``; a prefix search is a range over the key.
+    """
+
+    __tablename__ = "member_keys"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Card(Base):

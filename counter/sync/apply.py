@@ -9,16 +9,17 @@ million members within its budget.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from counter.names import full_pinyin, initials
+from counter.names import full_pinyin, initials, initials_variants
 from counter.store.crypto import HealthCipher
-from counter.store.models import Card, Member
+from counter.store.models import Card, Member, MemberKey
 
 _MEMBER_UPDATE_COLUMNS = (
     "member_no",
@@ -38,6 +39,8 @@ _MEMBER_UPDATE_COLUMNS = (
     "points",
     "health_enc",
     "allergy_alert",
+    "points_expiring",
+    "recent_visits",
     "status",
     "merged_into",
     "origin",
@@ -67,6 +70,8 @@ def _member_row(rec: dict[str, Any], cipher: HealthCipher, now: dt.datetime) -> 
         "points": rec["points"],
         "health_enc": cipher.encrypt(rec["id"], health) if health else None,
         "allergy_alert": bool(health and health.get("allergies")),
+        "points_expiring": json.dumps(rec.get("points_expiring", []), ensure_ascii=False),
+        "recent_visits": json.dumps(rec.get("recent_visits", []), ensure_ascii=False),
         "status": "active",
         "merged_into": None,
         "origin": "hq",
@@ -84,6 +89,7 @@ def apply_member_records(
     gone = [r for r in records if r["status"] != "active"]
     if active:
         rows = [_member_row(r, cipher, now) for r in active]
+        _refresh_keys(session, rows)
         stmt = insert(Member)
         session.execute(
             stmt.on_conflict_do_update(
@@ -92,6 +98,13 @@ def apply_member_records(
             ),
             rows,
         )
+        keys = [
+            {"key": "i:" + variant, "member_id": row["id"]}
+            for row in rows
+            for variant in initials_variants(row["name"])
+        ]
+        if keys:
+            session.execute(insert(MemberKey).on_conflict_do_nothing(), keys)
         cards = [
             {
                 "card_no": c["card_no"],
@@ -125,3 +138,19 @@ def apply_member_records(
             .values(status=r["status"], merged_into=r.get("merged_into"), hq_seq=r["seq"])
         )
     return len(records)
+
+
+def _refresh_keys(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Drop the search keys of members whose name HQ changed (new keys are added after)."""
+    names = {row["id"]: row["name"] for row in rows}
+    ids = list(names)
+    stale: list[str] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for member_id, old_name in session.execute(
+            select(Member.id, Member.name).where(Member.id.in_(chunk))
+        ):
+            if old_name != names[member_id]:
+                stale.append(member_id)
+    if stale:
+        session.execute(delete(MemberKey).where(MemberKey.member_id.in_(stale)))
