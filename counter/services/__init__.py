@@ -7,9 +7,13 @@ row. Results are plain frozen dataclasses; nothing here knows about Qt.
 from counter.errors import KnownError, NotFoundError, ValidationError
 from counter.services.connection import HQProbe, probe_hq
 from counter.services.context import Actor, ServiceContext, open_context
+from counter.services.health import audit_health_view
+from counter.services.lookup import LookupResult, MemberChoice, choose, lookup
 from counter.services.members import (
+    ExpiringPoints,
     MemberForm,
     MemberView,
+    Visit,
     count_members,
     find_by_card,
     get_member,
@@ -21,13 +25,19 @@ from counter.services.status import CounterStatus, counter_status
 __all__ = [
     "Actor",
     "CounterStatus",
+    "ExpiringPoints",
     "HQProbe",
     "KnownError",
+    "LookupResult",
+    "MemberChoice",
     "MemberForm",
     "MemberView",
     "NotFoundError",
     "ServiceContext",
     "ValidationError",
+    "Visit",
+    "audit_health_view",
+    "choose",
     "count_members",
     "counter_status",
     "create_operator",
@@ -36,6 +46,7 @@ __all__ = [
     "has_operators",
     "list_operators",
     "login",
+    "lookup",
     "open_context",
     "probe_hq",
     "register_member",
