@@ -33,9 +33,8 @@ def demo_dir(base: settings_mod.Settings) -> Path:
 
 def prepare(root: Path, members: int, progress: bool = True) -> str:
     """Seed the demo HQ (once) and register the demo store; returns the HQ database URL."""
-    from hq.seed import seed_members
-
     from hq.db import init_db
+    from hq.seed import seed_members
     from hq.stores import add_store
 
     root.mkdir(parents=True, exist_ok=True)
