@@ -10,6 +10,7 @@ answers with a reason, never as exceptions.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,8 @@ from counter.privacy import mask_name, mask_phone
 from counter.services.context import Actor, ServiceContext
 from counter.services.members import MemberView, member_view
 from counter.store.models import Card, KeyValue, Member, MemberKey
+
+log = logging.getLogger(__name__)
 
 MAX_CHOICES = 20
 HQ_CONFIG_KEY = "hq_config"
@@ -81,7 +84,8 @@ def public_keys(session: Session) -> dict[int, Ed25519PublicKey]:
         return {}
     try:
         return codes.load_public_keys(keys) if isinstance(keys, dict) else {}
-    except KnownError:
+    except KnownError as exc:
+        log.error("HQ config holds unusable QR keys, QR codes can't be checked: %s", exc.detail)
         return {}
 
 

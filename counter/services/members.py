@@ -22,6 +22,7 @@ from counter.store.models import Card, KeyValue, Member, PointsEntry
 
 # Stores are in mainland China: "today" for badges is China Standard Time.
 LOCAL_TZ = dt.timezone(dt.timedelta(hours=8))
+NAME_DOTS = str.maketrans(dict.fromkeys("•‧・･", "·"))
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENDERS = ("F", "M", "")
@@ -86,7 +87,8 @@ class MemberView:
 
 
 def validate(form: MemberForm, today: dt.date) -> MemberForm:
-    name = form.name.strip()
+    # One spelling of the middle dot (阿沛·阿旺晋美), as the lookup bar normalises it.
+    name = form.name.strip().translate(NAME_DOTS)
     if not name:
         raise ValidationError("请填写姓名。", "Enter the member's name.", field="name")
     if len(name) > 32:
