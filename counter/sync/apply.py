@@ -13,13 +13,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from counter.names import full_pinyin, initials, initials_variants
 from counter.store.crypto import HealthCipher
-from counter.store.models import Card, Member, MemberKey
+from counter.store.models import Member, MemberKey
 
 _MEMBER_UPDATE_COLUMNS = (
     "member_no",
@@ -49,6 +48,10 @@ _MEMBER_UPDATE_COLUMNS = (
 )
 
 
+def _json_list(items: list[Any] | None) -> str:
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
+
+
 def _member_row(rec: dict[str, Any], cipher: HealthCipher, now: dt.datetime) -> dict[str, Any]:
     health = rec.get("health")
     return {
@@ -70,8 +73,8 @@ def _member_row(rec: dict[str, Any], cipher: HealthCipher, now: dt.datetime) -> 
         "points": rec["points"],
         "health_enc": cipher.encrypt(rec["id"], health) if health else None,
         "allergy_alert": bool(health and health.get("allergies")),
-        "points_expiring": json.dumps(rec.get("points_expiring", []), ensure_ascii=False),
-        "recent_visits": json.dumps(rec.get("recent_visits", []), ensure_ascii=False),
+        "points_expiring": _json_list(rec.get("points_expiring")),
+        "recent_visits": _json_list(rec.get("recent_visits")),
         "status": "active",
         "merged_into": None,
         "origin": "hq",
@@ -81,61 +84,80 @@ def _member_row(rec: dict[str, Any], cipher: HealthCipher, now: dt.datetime) -> 
     }
 
 
+_MEMBER_COLUMNS = ("id", "created_at", *_MEMBER_UPDATE_COLUMNS)
+_MEMBER_SQL = (
+    f"INSERT INTO members ({', '.join(_MEMBER_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _MEMBER_COLUMNS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _MEMBER_UPDATE_COLUMNS)
+)
+_CARD_SQL = (
+    "INSERT INTO cards (card_no, member_id, status, valid_until, bound_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT(card_no) DO UPDATE SET member_id = excluded.member_id, "
+    "status = excluded.status, valid_until = excluded.valid_until"
+)
+_KEY_SQL = "INSERT OR IGNORE INTO member_keys (key, member_id) VALUES (?, ?)"
+_TOMBSTONE_SQL = "UPDATE members SET status = ?, merged_into = ?, hq_seq = ? WHERE id = ?"
+
+
+def _text_time(value: dt.datetime) -> str:
+    # The same text UTCDateTime writes, so ORM reads of these rows compare and sort alike.
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
 def apply_member_records(
     session: Session, records: Sequence[dict[str, Any]], cipher: HealthCipher, now: dt.datetime
 ) -> int:
-    """Upsert active members and their cards, mark tombstones; returns records applied."""
+    """Upsert active members and their cards, mark tombstones; returns records applied.
+
+    This is the one hot bulk path of the cache, so it talks to SQLite directly (one
+    ``executemany`` per table) on the session's own connection and transaction.
+    """
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
     active = [r for r in records if r["status"] == "active"]
     gone = [r for r in records if r["status"] != "active"]
     if active:
         rows = [_member_row(r, cipher, now) for r in active]
         _refresh_keys(session, rows)
-        stmt = insert(Member)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[Member.id],
-                set_={c: getattr(stmt.excluded, c) for c in _MEMBER_UPDATE_COLUMNS},
-            ),
-            rows,
+        now_text = _text_time(now)
+        raw.executemany(
+            _MEMBER_SQL,
+            [
+                (
+                    row["id"],
+                    now_text,
+                    *(
+                        _text_time(row[c])
+                        if c == "updated_at"
+                        else row[c].isoformat()
+                        if c == "birthday" and row[c] is not None
+                        else row[c]
+                        for c in _MEMBER_UPDATE_COLUMNS
+                    ),
+                )
+                for row in rows
+            ],
         )
-        keys = [
-            {"key": "i:" + variant, "member_id": row["id"]}
-            for row in rows
-            for variant in initials_variants(row["name"])
-        ]
-        if keys:
-            session.execute(insert(MemberKey).on_conflict_do_nothing(), keys)
-        cards = [
-            {
-                "card_no": c["card_no"],
-                "member_id": r["id"],
-                "status": c["status"],
-                "valid_until": dt.date.fromisoformat(c["valid_until"])
-                if c.get("valid_until")
-                else None,
-                "bound_at": now,
-            }
-            for r in active
-            for c in r["cards"]
-        ]
-        if cards:
-            card_stmt = insert(Card)
-            session.execute(
-                card_stmt.on_conflict_do_update(
-                    index_elements=[Card.card_no],
-                    set_={
-                        "member_id": card_stmt.excluded.member_id,
-                        "status": card_stmt.excluded.status,
-                        "valid_until": card_stmt.excluded.valid_until,
-                    },
-                ),
-                cards,
-            )
-    for r in gone:
-        session.execute(
-            update(Member)
-            .where(Member.id == r["id"])
-            .values(status=r["status"], merged_into=r.get("merged_into"), hq_seq=r["seq"])
+        raw.executemany(
+            _KEY_SQL,
+            [
+                ("i:" + variant, row["id"])
+                for row in rows
+                for variant in initials_variants(row["name"])
+            ],
+        )
+        raw.executemany(
+            _CARD_SQL,
+            [
+                (c["card_no"], r["id"], c["status"], c.get("valid_until"), now_text)
+                for r in active
+                for c in r["cards"]
+            ],
+        )
+    if gone:
+        raw.executemany(
+            _TOMBSTONE_SQL, [(r["status"], r.get("merged_into"), r["seq"], r["id"]) for r in gone]
         )
     return len(records)
 

@@ -1,0 +1,1 @@
+"""``counter bench``: measured figures printed as tables (never asserted in tests)."""
