@@ -8,7 +8,9 @@ failure a person can fix is printed as one plain line with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -50,6 +52,18 @@ def _parser() -> argparse.ArgumentParser:
     op_add.add_argument("role", choices=("cashier", "service", "manager"))
     op_add.add_argument("--pin", help="the PIN (default: asked without echo)")
     op_sub.add_parser("list", help="list operators")
+
+    bench = sub.add_parser("bench", help="measure and print a table (budgets: DESIGN §8)")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True)
+    b_lookup = bench_sub.add_parser("lookup", help="lookup latency through the service layer")
+    b_lookup.add_argument("--members", type=int, default=1_000_000)
+    b_lookup.add_argument("--samples", type=int, default=2000, help="queries per lookup kind")
+    b_lookup.add_argument("--dir", default="bench-data", help="where bench caches are kept")
+    b_lookup.add_argument("--gui", action="store_true", help="also scan-to-panel, offscreen")
+
+    lookup = sub.add_parser("lookup", help="look a member up as the lookup bar would")
+    lookup.add_argument("text", help="card number, QR token, phone, phone tail, name, initials")
+    lookup.add_argument("--role", default="cashier", choices=("cashier", "service", "manager"))
 
     token = sub.add_parser("token", help="store this store's HQ token in the secret store")
     token.add_argument("--from-stdin", action="store_true", help="read the token from stdin")
@@ -105,6 +119,71 @@ def _token(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from counter.bench import lookup as bench_lookup
+
+    if args.members < 1 or args.samples < 1:
+        print("counter: --members and --samples must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    root = Path(args.dir)
+    rows = bench_lookup.run(root, args.members, args.samples)
+    print(bench_lookup.render(args.members, rows))
+    if args.gui:
+        from ui.bench import scan_to_panel  # Qt only for this part
+
+        print(scan_to_panel(root, args.members, args.samples))
+    return EXIT_OK
+
+
+def _lookup(args: argparse.Namespace) -> int:
+    """Exit 0 found (or several to choose from), 1 not found, 2 refused."""
+    from counter import services
+
+    ctx = services.open_context(settings_mod.load())
+    try:
+        actor = services.Actor("cli", "cli", args.role)
+        result = services.lookup(ctx, actor, args.text)
+        if result.outcome == "refused":
+            print(
+                json.dumps(
+                    {"refused": result.reason, "message": result.message(args.lang or "en")},
+                    ensure_ascii=False,
+                )
+            )
+            return EXIT_USAGE
+        if result.outcome == "not_found":
+            print(json.dumps({"not_found": result.message(args.lang or "en")}, ensure_ascii=False))
+            return EXIT_FAIL
+        if result.member is not None:
+            print(
+                json.dumps(
+                    dataclasses.asdict(result.member),
+                    ensure_ascii=False,
+                    indent=2,
+                    default=_jsonable,
+                )
+            )
+        else:
+            print(
+                json.dumps(
+                    {"choices": [dataclasses.asdict(c) for c in result.choices]},
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    return str(value)
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from counter import logs, services
 
@@ -145,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "config": _config,
         "operator": _operator,
         "token": _token,
+        "bench": _bench,
+        "lookup": _lookup,
     }
     try:
         return handlers[command](args)

@@ -10,10 +10,7 @@ from counter.services.context import Actor, ServiceContext, open_context
 from counter.services.health import audit_health_view
 from counter.services.lookup import LookupResult, MemberChoice, choose, lookup
 from counter.services.members import (
-    ExpiringPoints,
     MemberForm,
-    MemberView,
-    Visit,
     count_members,
     find_by_card,
     get_member,
@@ -21,6 +18,7 @@ from counter.services.members import (
 )
 from counter.services.operators import create_operator, has_operators, list_operators, login
 from counter.services.status import CounterStatus, counter_status
+from counter.services.views import ExpiringPoints, MemberView, Visit
 
 __all__ = [
     "Actor",

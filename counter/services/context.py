@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from counter.keystore import SecretStore, open_store
 from counter.settings import Settings
@@ -46,6 +47,8 @@ class ServiceContext:
     tls_verify: bool = True
     clock: Callable[[], dt.datetime] = field(default=utc_now)
     migration: migrate.MigrationResult | None = None
+    # Parsed forms of cached facts (e.g. HQ config), each kept with the raw value it came from.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
         self.db.dispose()

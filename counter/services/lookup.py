@@ -11,24 +11,21 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from counter import codes
 from counter.errors import KnownError
 from counter.privacy import mask_name, mask_phone
 from counter.services.context import Actor, ServiceContext
-from counter.services.members import MemberView, member_view
-from counter.store.models import Card, KeyValue, Member, MemberKey
+from counter.services.views import HQ_CONFIG_KEY, MemberView, fetch_view
 
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 20
-HQ_CONFIG_KEY = "hq_config"
 
 Outcome = Literal["found", "choices", "not_found", "refused"]
 
@@ -73,35 +70,33 @@ def _not_found(kind: str) -> LookupResult:
     return LookupResult("not_found", kind, reason="not_found", zh=zh, en=en)
 
 
-def public_keys(session: Session) -> dict[int, Ed25519PublicKey]:
+def public_keys(conn: sqlite3.Connection, ctx: ServiceContext) -> dict[int, Ed25519PublicKey]:
     """HQ's QR verification keys from the cached config (empty before the first sync)."""
-    row = session.get(KeyValue, HQ_CONFIG_KEY)
-    if row is None:
-        return {}
-    try:
-        keys = json.loads(row.value).get("qr_keys", {})
-    except (ValueError, AttributeError):
-        return {}
-    try:
-        return codes.load_public_keys(keys) if isinstance(keys, dict) else {}
-    except KnownError as exc:
-        log.error("HQ config holds unusable QR keys, QR codes can't be checked: %s", exc.detail)
-        return {}
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (HQ_CONFIG_KEY,)).fetchone()
+    raw = row[0] if row else ""
+    memo = ctx.memo.get("qr_keys")
+    if memo is not None and memo[0] == raw:
+        return memo[1]  # type: ignore[no-any-return]
+    keys: dict[int, Ed25519PublicKey] = {}
+    if raw:
+        try:
+            listed = json.loads(raw).get("qr_keys", {})
+            keys = codes.load_public_keys(listed) if isinstance(listed, dict) else {}
+        except (ValueError, AttributeError):
+            log.error("HQ config in the cache is not JSON; QR codes can't be checked")
+        except KnownError as exc:
+            log.error("HQ config holds unusable QR keys, QR codes can't be checked: %s", exc.detail)
+    ctx.memo["qr_keys"] = (raw, keys)
+    return keys
 
 
-def _active_member(session: Session, member_id: str | None) -> Member | None:
-    if member_id is None:
-        return None
-    member = session.get(Member, member_id)
-    return member if member is not None and member.status == "active" else None
-
-
-def _choices(session: Session, ids: list[str], actor: Actor) -> tuple[MemberChoice, ...]:
-    rows = session.execute(
-        select(Member.id, Member.name, Member.phone, Member.tier)
-        .where(Member.id.in_(ids), Member.status == "active")
-        .order_by(Member.name, Member.phone)
-    )
+def _choices(conn: sqlite3.Connection, ids: list[str], actor: Actor) -> tuple[MemberChoice, ...]:
+    marks = ", ".join("?" for _ in ids)
+    rows = conn.execute(
+        f"SELECT id, name, phone, tier FROM members WHERE id IN ({marks}) AND status = 'active' "
+        "ORDER BY name, phone",
+        ids,
+    ).fetchall()
     masked = actor.role == "cashier"
     return tuple(
         MemberChoice(
@@ -114,32 +109,19 @@ def _choices(session: Session, ids: list[str], actor: Actor) -> tuple[MemberChoi
     )
 
 
-def _prefix_end(prefix: str) -> str:
-    return prefix + "\U0010ffff"
+# Prefix searches as ranges over an index: [prefix, prefix + U+10FFFF).
+_RANGE_SQL = {
+    "phone_tail": "SELECT id FROM members WHERE phone_rev >= ? AND phone_rev < ? "
+    "AND status = 'active' LIMIT ?",
+    "name": "SELECT id FROM members WHERE name >= ? AND name < ? AND status = 'active' LIMIT ?",
+    "initials": "SELECT DISTINCT member_id FROM member_keys WHERE key >= ? AND key < ? LIMIT ?",
+}
 
 
-def _candidates(session: Session, kind: str, value: str) -> list[str]:
-    if kind == "phone":
-        stmt = select(Member.id).where(Member.phone == value, Member.status == "active")
-    elif kind == "phone_tail":
-        rev = value[::-1]
-        stmt = select(Member.id).where(
-            Member.phone_rev >= rev, Member.phone_rev < _prefix_end(rev), Member.status == "active"
-        )
-    elif kind == "name":
-        stmt = select(Member.id).where(
-            Member.name >= value, Member.name < _prefix_end(value), Member.status == "active"
-        )
-    elif kind == "initials":
-        key = "i:" + value
-        stmt = (
-            select(MemberKey.member_id)
-            .where(MemberKey.key >= key, MemberKey.key < _prefix_end(key))
-            .distinct()
-        )
-    else:
-        return []
-    return list(session.scalars(stmt.limit(MAX_CHOICES + 1)))
+def _candidates(conn: sqlite3.Connection, kind: str, value: str) -> list[str]:
+    prefix = {"phone_tail": value[::-1], "name": value, "initials": "i:" + value}[kind]
+    rows = conn.execute(_RANGE_SQL[kind], (prefix, prefix + "\U0010ffff", MAX_CHOICES + 1))
+    return [r[0] for r in rows]
 
 
 def lookup(ctx: ServiceContext, actor: Actor, text: str) -> LookupResult:
@@ -149,34 +131,29 @@ def lookup(ctx: ServiceContext, actor: Actor, text: str) -> LookupResult:
         return _refused(scan.kind, codes.CodeRefused("card_misread"))
     if scan.kind == "unknown":
         return _not_found(scan.kind)
-    with ctx.db.read() as s:
-        if scan.kind == "card":
-            member_id = s.scalar(
-                select(Card.member_id).where(Card.card_no == scan.value, Card.status == "active")
-            )
-            member = _active_member(s, member_id)
+    with ctx.db.raw_read() as conn:
+        if scan.kind in ("card", "phone"):
+            view = fetch_view(conn, ctx, actor, scan.kind, scan.value)
         elif scan.kind == "member_token":
             try:
-                token = codes.verify_member_token(scan.value, public_keys(s), ctx.clock())
+                token = codes.verify_member_token(scan.value, public_keys(conn, ctx), ctx.clock())
             except codes.CodeRefused as refusal:
                 return _refused(scan.kind, refusal)
-            member = s.scalar(
-                select(Member).where(Member.member_no == token.member_no, Member.status == "active")
-            )
+            view = fetch_view(conn, ctx, actor, "member_no", token.member_no)
         else:
-            ids = _candidates(s, scan.kind, scan.value)
+            ids = _candidates(conn, scan.kind, scan.value)
             if len(ids) > 1:
-                return LookupResult("choices", scan.kind, choices=_choices(s, ids, actor))
-            member = _active_member(s, ids[0] if ids else None)
-        if member is None:
-            return _not_found(scan.kind)
-        return LookupResult("found", scan.kind, member=member_view(ctx, s, member, actor))
+                return LookupResult("choices", scan.kind, choices=_choices(conn, ids, actor))
+            view = fetch_view(conn, ctx, actor, "id", ids[0]) if ids else None
+    if view is None:
+        return _not_found(scan.kind)
+    return LookupResult("found", scan.kind, member=view)
 
 
 def choose(ctx: ServiceContext, actor: Actor, member_id: str) -> LookupResult:
     """The member picked from a pick list."""
-    with ctx.db.read() as s:
-        member = _active_member(s, member_id)
-        if member is None:
-            return _not_found("member")
-        return LookupResult("found", "member", member=member_view(ctx, s, member, actor))
+    with ctx.db.raw_read() as conn:
+        view = fetch_view(conn, ctx, actor, "id", member_id)
+    if view is None:
+        return _not_found("member")
+    return LookupResult("found", "member", member=view)

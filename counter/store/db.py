@@ -110,6 +110,22 @@ class Database:
             yield session
 
     @contextmanager
+    def raw_read(self) -> Iterator[sqlite3.Connection]:
+        """A pooled SQLite connection in a read transaction, for the scan's hot path."""
+        with self._guard():
+            pooled = self.engine.raw_connection()
+            try:
+                conn = pooled.driver_connection
+                assert isinstance(conn, sqlite3.Connection)
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                finally:
+                    conn.execute("COMMIT")
+            finally:
+                pooled.close()
+
+    @contextmanager
     def bulk(self) -> Iterator[Session]:
         """A write transaction for data HQ can send again: synchronous=NORMAL while it runs."""
         with self._guard(), self.engine.connect() as conn:
@@ -127,7 +143,7 @@ class Database:
     def _guard(self) -> Iterator[None]:
         try:
             yield
-        except DBAPIError as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             known = translate(exc)
             if known is not None:
                 raise known from exc

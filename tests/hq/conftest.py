@@ -1,0 +1,85 @@
+"""Fixtures for the reference HQ: real SQLite files, a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# pytest puts tests/ on sys.path (its conftest has no package), where this folder, tests/hq,
+# would pass for the ``hq`` package as an empty namespace package, ahead of the editable
+# install. The repository root first makes ``import hq`` find the real one.
+_REPO = str(Path(__file__).resolve().parents[2])
+if sys.path[:1] != [_REPO]:
+    sys.path.insert(0, _REPO)
+
+from hq.seed import seed_members  # noqa: E402
+from hq.server import RunningHQ, start_in_thread  # noqa: E402
+
+SEEDED_MEMBERS = 2000
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def content_digest(path: Path) -> str:
+    """SHA-256 over every member and card row exactly as stored (raw sqlite3, no ORM)."""
+    digest = hashlib.sha256()
+    with sqlite3.connect(path) as conn:
+        for table, key in (("members", "id"), ("cards", "card_no")):
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY {key}"):
+                digest.update(repr(row).encode("utf-8"))
+    conn.close()
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def digest() -> Callable[[Path], str]:
+    return content_digest
+
+
+@pytest.fixture(scope="session")
+def url_of() -> Callable[[Path], str]:
+    return sqlite_url
+
+
+@pytest.fixture(scope="session")
+def seeded_count() -> int:
+    return SEEDED_MEMBERS
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "hq.db"
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    return sqlite_url(db_path)
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database seeded with the default seed, shared (read-only) by a module's tests."""
+    path = tmp_path_factory.mktemp("seeded") / "hq.db"
+    seed_members(sqlite_url(path), SEEDED_MEMBERS)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("server") / "hq.db"
+
+
+@pytest.fixture(scope="module")
+def hq_server(server_db: Path) -> Iterator[RunningHQ]:
+    running = start_in_thread(sqlite_url(server_db))
+    try:
+        yield running
+    finally:
+        running.stop()
