@@ -12,13 +12,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # No test may touch the real user's settings or data.
 os.environ.setdefault("COUNTER_CONFIG_DIR", "/nonexistent-counter-config")
 
-from counter import services  # noqa: E402
-from counter.settings import Settings  # noqa: E402
+from counter import services
+from counter.settings import Settings
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/ui/" in item.nodeid.replace(os.sep, "/"):
+        if "tests/gui/" in item.nodeid.replace(os.sep, "/"):
             item.add_marker(pytest.mark.gui)
 
 

@@ -205,6 +205,6 @@ def test_the_schema_and_sequence_sql_compile_for_postgresql() -> None:
     text = "\n".join(ddl)
     assert "TIMESTAMP WITH TIME ZONE" in text
     assert "CREATE UNIQUE INDEX ux_members_phone ON members (phone)" in text
-    assert "gender = 'F' OR gender = 'M'" in text
+    assert "gender = 'F' OR gender = 'M' OR gender = ''" in text
     bump = update(Sequence).where(Sequence.name == "changes").values(value=Sequence.value + 1)
     assert "sequences.value + " in str(bump.compile(dialect=dialect))

@@ -153,8 +153,9 @@ def test_distributions_are_in_sane_ranges(members: list[sqlite3.Row]) -> None:
     assert 0.64 <= tiers["basic"] / SEEDED_MEMBERS <= 0.76
     assert 0.17 <= tiers["silver"] / SEEDED_MEMBERS <= 0.27
     assert 0.05 <= tiers["gold"] / SEEDED_MEMBERS <= 0.11
+    assert {m["gender"] for m in members} == {"F", "M"}
     assert 0.44 <= share(members, lambda m: m["gender"] == "F") <= 0.56
-    assert 0.24 <= share(members, lambda m: m["email"] is not None) <= 0.36
+    assert 0.24 <= share(members, lambda m: m["email"] != "") <= 0.36
     points = [m["points"] for m in members]
     assert min(points) >= 0
     assert statistics.median(points) < 500 < max(points)
@@ -174,13 +175,15 @@ def test_optional_profile_fields_use_the_known_codes(members: list[sqlite3.Row])
     assert {m["income"] for m in filled} <= set(INCOME_BANDS)
     assert {m["marital_status"] for m in filled} <= set(MARITAL_STATUSES)
     assert all(
-        m["email"] is None or re.match(r"^[a-z0-9]+@[a-z0-9.]+\.com$", m["email"]) for m in members
+        m["email"] == "" or re.match(r"^[a-z0-9]+@[a-z0-9.]+\.com$", m["email"]) for m in members
     )
     assert all(m["address"].endswith(("号", "室")) and "区" in m["address"] for m in members)
 
 
 def test_health_records_are_plausible(members: list[sqlite3.Row]) -> None:
     records = [(m, json.loads(m["health"])) for m in members if m["health"] is not None]
+    for m, h in records:  # canonical compact JSON, as json.dumps writes it
+        assert json.dumps(h, ensure_ascii=False, separators=(",", ":")) == m["health"]
     allergic = [h for _, h in records if h["allergies"]]
     chronic = [(m, h) for m, h in records if h["chronic"]]
     assert 0.05 <= len(allergic) / SEEDED_MEMBERS <= 0.11

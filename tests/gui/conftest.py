@@ -1,0 +1,80 @@
+"""GUI test fixtures: a real temporary cache, real operators and a member, Qt offscreen."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from uidata import CARD_NO, MEMBER_NAME, MEMBER_PHONE, PINS, make_settings
+
+from counter import services
+from counter.settings import Settings
+from ui.i18n import install_translators, remove_translators
+from ui.main_window import MainWindow
+from ui.tasks import ImmediateRunner
+
+
+@dataclass(frozen=True)
+class Staff:
+    cashier: services.Actor
+    service: services.Actor
+    manager: services.Actor
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[services.ServiceContext]:
+    context = services.open_context(settings)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def staff(ctx: services.ServiceContext) -> Staff:
+    return Staff(
+        cashier=services.create_operator(ctx, "王收银", "cashier", PINS["cashier"]),
+        service=services.create_operator(ctx, "李客服", "service", PINS["service"]),
+        manager=services.create_operator(ctx, "赵店长", "manager", PINS["manager"]),
+    )
+
+
+@pytest.fixture
+def member(ctx: services.ServiceContext, staff: Staff) -> services.MemberView:
+    form = services.MemberForm(name=MEMBER_NAME, phone=MEMBER_PHONE, card_no=CARD_NO)
+    return services.register_member(ctx, staff.service, form)
+
+
+@pytest.fixture
+def zh(qapp: QApplication) -> Iterator[None]:
+    """Chinese, the counter's default language, for the length of one test."""
+    translators = install_translators(qapp, "zh_CN")
+    yield
+    remove_translators(qapp, translators)
+
+
+@pytest.fixture
+def make_window(qtbot, ctx, settings):  # type: ignore[no-untyped-def]
+    """Build the main window for an operator; the HQ probe runs inline (no HQ configured)."""
+
+    def build(actor: services.Actor, *, language: str = "zh_CN", **kwargs: object) -> MainWindow:
+        runner = ImmediateRunner()
+        window = MainWindow(ctx, settings, actor, runner, language=language, **kwargs)
+        window._test_runner = runner  # keep it alive as long as the window
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()  # shortcuts and focus need the active window, as on a real PC
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    return build

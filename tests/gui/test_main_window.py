@@ -1,0 +1,204 @@
+"""The counter window driven like a cashier would: scan, read, scan again, lock."""
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
+from uidata import (
+    BAD_CARD,
+    CARD_NO,
+    HQ_CARD_NO,
+    MEMBER_NAME,
+    MEMBER_PHONE,
+    PINS,
+    UNKNOWN_CARD,
+    load_hq_member,
+)
+
+from counter import services
+from counter.services import audit
+
+
+def scan(qtbot, window, text: str) -> None:
+    field = window.findChild(QLineEdit, "lookupInput")
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def label(window, name: str) -> QLabel:
+    found = window.findChild(QLabel, name)
+    assert found is not None, name
+    return found
+
+
+def test_window_names_store_and_operator(make_window, staff, zh):
+    window = make_window(staff.cashier)
+    assert window.windowTitle() == "门店会员柜台"
+    assert label(window, "storeLabel").text() == "门店 S001"
+    assert label(window, "operatorLabel").text() == "王收银 · 收银员"
+    assert label(window, "onlineLabel").text() == "未配置总部"
+    assert label(window, "pendingLabel").text() == "待同步 0"
+    assert label(window, "lastSyncLabel").text() == "从未同步"
+    assert window.memberPanel.currentWidget().objectName() == "memberEmpty"
+    assert label(window, "emptyPrompt").text() == "请扫描会员卡"
+
+
+def test_pending_count_includes_the_registration(make_window, staff, member, zh):
+    window = make_window(staff.cashier)
+    assert label(window, "pendingLabel").text() == "待同步 1"
+
+
+def test_cashier_sees_masked_member(qtbot, make_window, staff, member, zh):
+    window = make_window(staff.cashier)
+    scan(qtbot, window, CARD_NO)
+    assert window.memberPanel.currentWidget().objectName() == "memberDetails"
+    assert label(window, "memberName").text() == "张*明"
+    assert label(window, "memberPhone").text() == "138****" + MEMBER_PHONE[-4:]
+    assert label(window, "memberTier").text() == "普通会员"
+    assert label(window, "memberPoints").text() == "0"
+    assert "总部余额" in label(window, "memberPointsDetail").text()
+    assert CARD_NO[:4] in label(window, "memberCards").text()
+    assert not label(window, "allergyBanner").isVisible()
+    message = label(window, "lookupMessage")
+    assert message.property("tone") == "found"
+    assert MEMBER_NAME not in message.text()
+
+
+def test_service_operator_sees_full_name(qtbot, make_window, staff, member, zh):
+    window = make_window(staff.service)
+    scan(qtbot, window, CARD_NO)
+    assert label(window, "memberName").text() == MEMBER_NAME
+    assert label(window, "memberPhone").text() == MEMBER_PHONE
+
+
+def test_misread_card_is_refused_without_lookup(qtbot, make_window, staff, member, zh, monkeypatch):
+    calls = []
+    real = services.find_by_card
+    monkeypatch.setattr(services, "find_by_card", lambda *a: calls.append(a) or real(*a))
+    window = make_window(staff.cashier)
+    scan(qtbot, window, BAD_CARD)
+    message = label(window, "lookupMessage")
+    assert message.text() == "卡号校验失败，请重新扫描"
+    assert message.property("tone") == "refusal"
+    assert calls == []
+    assert window.memberPanel.currentWidget().objectName() == "memberEmpty"
+
+
+def test_unknown_card_says_not_found(qtbot, make_window, staff, member, zh):
+    window = make_window(staff.cashier)
+    unknown = UNKNOWN_CARD
+    scan(qtbot, window, unknown)
+    message = label(window, "lookupMessage")
+    assert message.property("tone") == "notfound"
+    assert "未找到" in message.text()
+    assert unknown[-4:] in message.text()
+
+
+def test_other_input_says_only_cards_are_supported(qtbot, make_window, staff, zh):
+    window = make_window(staff.cashier)
+    scan(qtbot, window, "13812345678")
+    message = label(window, "lookupMessage")
+    assert message.property("tone") == "info"
+    assert "16 位卡号" in message.text()
+
+
+def test_field_is_cleared_after_each_lookup(qtbot, make_window, staff, member, zh):
+    window = make_window(staff.cashier)
+    field = window.findChild(QLineEdit, "lookupInput")
+    for text, tone in ((CARD_NO, "found"), (BAD_CARD, "refusal"), (CARD_NO, "found")):
+        scan(qtbot, window, text)
+        assert field.text() == ""
+        assert field.hasFocus()
+        assert label(window, "lookupMessage").property("tone") == tone
+    # a failed lookup after a found one leaves no stale member on screen
+    scan(qtbot, window, UNKNOWN_CARD)
+    assert window.memberPanel.currentWidget().objectName() == "memberEmpty"
+
+
+def test_scan_field_refuses_the_input_method(make_window, staff, zh):
+    window = make_window(staff.cashier)
+    field = window.findChild(QLineEdit, "lookupInput")
+    assert not field.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+    assert field.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly
+
+
+def test_hq_member_with_allergy_shows_the_banner_and_is_audited(qtbot, make_window, staff, zh):
+    window = make_window(staff.cashier)
+    member_id = load_hq_member(window.ctx)
+    scan(qtbot, window, HQ_CARD_NO)
+    banner = label(window, "allergyBanner")
+    assert banner.isVisible()
+    assert banner.text() == "⚠ 该会员对青霉素、磺胺类过敏，售药前请与药师核对。"
+    assert label(window, "memberTier").text() == "金卡会员"
+    assert label(window, "memberPoints").text() == "1,280"
+    assert label(window, "memberNo").text() == "1000000001"
+    views = [e for e in audit.recent(window.ctx) if e.action == "health.view"]
+    assert [(e.operator_id, e.member_id) for e in views] == [(staff.cashier.operator_id, member_id)]
+
+
+def test_pending_points_are_labelled(qtbot, make_window, staff, zh):
+    window = make_window(staff.service)
+    view = services.get_member(window.ctx, staff.service, load_hq_member(window.ctx))
+    window.memberPanel.show_member(replace(view, pending_points=50))
+    assert label(window, "memberPoints").text() == "1,330"
+    assert label(window, "memberPointsDetail").text() == "总部余额 1,280 + 本店待同步 50"
+
+
+def test_ctrl_l_locks_and_pin_unlocks(qtbot, make_window, staff, member, zh):
+    window = make_window(staff.cashier)
+    scan(qtbot, window, CARD_NO)
+    qtbot.keyClick(
+        window.findChild(QLineEdit, "lookupInput"),
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier,
+    )
+    assert window.locked
+    assert window.lockScreen.isVisible()
+    assert window.memberPanel.view is None
+    assert label(window, "operatorLabel").text() == "已锁定"
+    pin = window.lockScreen.findChild(QLineEdit, "pinInput")
+    assert pin.hasFocus()
+    qtbot.keyClicks(pin, PINS["cashier"])
+    qtbot.keyClick(pin, Qt.Key.Key_Return)
+    assert not window.locked
+    assert label(window, "operatorLabel").text() == "王收银 · 收银员"
+    assert window.memberPanel.currentWidget().objectName() == "memberEmpty"
+
+
+def test_another_operator_may_unlock(qtbot, make_window, staff, member, zh):
+    window = make_window(staff.cashier)
+    window.lockAction.trigger()
+    form = window.lockScreen.form
+    form.operatorCombo.setCurrentIndex(form.operatorCombo.findText("李客服（客服）"))
+    qtbot.keyClicks(form.pinInput, PINS["service"])
+    qtbot.keyClick(form.pinInput, Qt.Key.Key_Return)
+    assert label(window, "operatorLabel").text() == "李客服 · 客服"
+    scan(qtbot, window, CARD_NO)
+    assert label(window, "memberName").text() == MEMBER_NAME
+
+
+def test_idle_locks_the_counter(qtbot, make_window, staff, zh):
+    window = make_window(staff.cashier, idle_timeout_ms=200)
+    with qtbot.waitSignal(window.idle.idle, timeout=3000):
+        pass
+    assert window.locked
+
+
+def test_f2_focuses_the_scan_field(qtbot, make_window, staff, zh):
+    window = make_window(staff.cashier)
+    window.menuBar().setFocus()
+    qtbot.keyClick(window.menuBar(), Qt.Key.Key_F2)
+    assert window.findChild(QLineEdit, "lookupInput").hasFocus()
+
+
+def test_about_names_version_store_and_data_folder(qtbot, make_window, staff, settings, zh):
+    window = make_window(staff.manager)
+    window.aboutAction.trigger()
+    box = window.findChild(QMessageBox, "aboutBox")
+    assert box is not None
+    assert box.isVisible()
+    text = box.text()
+    assert "门店：S001" in text
+    assert str(settings.data_path) in text
+    assert "0.1.0" in text
+    box.close()

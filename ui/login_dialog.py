@@ -1,0 +1,321 @@
+"""Who is at the counter: pick yourself, type your PIN. On a fresh cache, create the manager.
+
+``LoginForm`` is used twice: in the start-up ``LoginDialog`` and on the lock screen, so
+unlocking is the same gesture as logging in (and another operator may take over).
+Mistakes show inline under the field; no pop-ups at a busy counter.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter import services
+from counter.errors import KnownError, ValidationError
+from ui.labels import app_title, role_label
+from ui.style import set_state
+
+log = logging.getLogger(__name__)
+
+PIN_MAX = 8
+
+
+def _pin_input(object_name: str) -> QLineEdit:
+    """A password field that takes only ASCII digits (the core wants 4–8 of them)."""
+    field = QLineEdit()
+    field.setObjectName(object_name)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setMaxLength(PIN_MAX)
+    field.setValidator(QRegularExpressionValidator(QRegularExpression(f"[0-9]{{0,{PIN_MAX}}}")))
+    field.setInputMethodHints(
+        Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
+    )
+    return field
+
+
+def _caption(text: str, buddy: QWidget) -> QLabel:
+    """A form label centred on its (tall, touch-friendly) field."""
+    label = QLabel(text)
+    label.setObjectName("formCaption")
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    label.setBuddy(buddy)
+    return label
+
+
+def _plain_button(text: str, object_name: str) -> QPushButton:
+    """No auto-default: Enter in a field is handled once, by the field, not also by a dialog."""
+    button = QPushButton(text)
+    button.setObjectName(object_name)
+    button.setAutoDefault(False)
+    button.setDefault(False)
+    return button
+
+
+class LoginForm(QWidget):
+    """Operator + PIN, or the first manager's account when the cache has no operators."""
+
+    loggedIn = Signal(object)  # services.Actor
+
+    def __init__(
+        self,
+        ctx: services.ServiceContext,
+        *,
+        language: str,
+        hint: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginForm")
+        self.ctx = ctx
+        self.language = language
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("loginPages")
+        self.loginPage = self._build_login_page()
+        self.createPage = self._build_create_page()
+        self.pages.addWidget(self.loginPage)
+        self.pages.addWidget(self.createPage)
+
+        self.hintLabel = QLabel(hint or "")
+        self.hintLabel.setObjectName("loginHint")
+        self.hintLabel.setWordWrap(True)
+        self.hintLabel.setVisible(bool(hint))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.hintLabel)
+        self.reload()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_login_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("loginPage")
+        self.loginTitle = title = QLabel(self.tr("Sign in to the counter"))
+        title.setObjectName("loginTitle")
+        self.operatorCombo = QComboBox()
+        self.operatorCombo.setObjectName("operatorCombo")
+        self.operatorCombo.currentIndexChanged.connect(self._operator_changed)
+        self.pinInput = _pin_input("pinInput")
+        self.pinInput.setPlaceholderText(self.tr("4–8 digits"))
+        self.pinInput.returnPressed.connect(self.submit_login)
+        self.pinInput.textEdited.connect(self._clear_login_message)
+        self.loginButton = _plain_button(self.tr("Sign in"), "loginButton")
+        self.loginButton.clicked.connect(self.submit_login)
+        self.loginMessage = QLabel()
+        self.loginMessage.setObjectName("loginMessage")
+        self.loginMessage.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow(_caption(self.tr("Operator"), self.operatorCombo), self.operatorCombo)
+        form.addRow(_caption(self.tr("PIN"), self.pinInput), self.pinInput)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.loginMessage)
+        layout.addWidget(self.loginButton)
+        layout.addStretch(1)
+        return page
+
+    def _build_create_page(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("createManagerPage")
+        title = QLabel(self.tr("Welcome: create the store manager"))
+        title.setObjectName("loginTitle")
+        intro = QLabel(
+            self.tr(
+                "This counter has no operators yet. Create the store manager's account first; "
+                "the manager signs in with this PIN."
+            )
+        )
+        intro.setObjectName("firstRunIntro")
+        intro.setWordWrap(True)
+        self.managerNameInput = QLineEdit()
+        self.managerNameInput.setObjectName("managerNameInput")
+        self.managerNameInput.setMaxLength(32)
+        self.managerPinInput = _pin_input("managerPinInput")
+        self.managerPinInput.setPlaceholderText(self.tr("4–8 digits"))
+        self.managerPinConfirmInput = _pin_input("managerPinConfirmInput")
+        self.managerPinConfirmInput.returnPressed.connect(self.submit_create)
+        for field in (self.managerNameInput, self.managerPinInput, self.managerPinConfirmInput):
+            field.textEdited.connect(self._clear_create_message)
+        self.createButton = _plain_button(self.tr("Create and sign in"), "createManagerButton")
+        self.createButton.clicked.connect(self.submit_create)
+        self.createMessage = QLabel()
+        self.createMessage.setObjectName("createMessage")
+        self.createMessage.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow(
+            _caption(self.tr("Manager's name"), self.managerNameInput), self.managerNameInput
+        )
+        form.addRow(_caption(self.tr("PIN"), self.managerPinInput), self.managerPinInput)
+        form.addRow(
+            _caption(self.tr("PIN again"), self.managerPinConfirmInput),
+            self.managerPinConfirmInput,
+        )
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.createMessage)
+        layout.addWidget(self.createButton)
+        layout.addStretch(1)
+        return page
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def first_run(self) -> bool:
+        return self.pages.currentIndex() == 1
+
+    def reload(self, preselect_id: str | None = None) -> None:
+        """Fill the operator list afresh (someone may have been added) and reset the fields."""
+        operators = services.list_operators(self.ctx)
+        self.operatorCombo.blockSignals(True)
+        self.operatorCombo.clear()
+        for actor in operators:
+            self.operatorCombo.addItem(
+                self.tr("{0} ({1})").format(actor.name, role_label(actor.role)), actor
+            )
+            if actor.operator_id == preselect_id:
+                self.operatorCombo.setCurrentIndex(self.operatorCombo.count() - 1)
+        self.operatorCombo.blockSignals(False)
+        self.pinInput.clear()
+        self._clear_login_message()
+        self._show_page(0 if operators else 1)
+        self.focus_first()
+
+    def _show_page(self, index: int) -> None:
+        """Size the stack to the page shown, not to the tallest page."""
+        for i, page in enumerate((self.loginPage, self.createPage)):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.pages.setCurrentIndex(index)
+        self.pages.adjustSize()
+
+    def focus_first(self) -> None:
+        target = self.managerNameInput if self.first_run else self.pinInput
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- signing in -----------------------------------------------------------------------
+
+    @Slot()
+    def submit_login(self) -> None:
+        actor = self.operatorCombo.currentData()
+        pin = self.pinInput.text()
+        if actor is None:
+            return
+        if not pin:
+            self._login_message(self.tr("Type your PIN, then press Enter."))
+            return
+        try:
+            signed_in = services.login(self.ctx, actor.operator_id, pin)
+        except KnownError as exc:
+            log.info("sign-in refused for operator %s", actor.operator_id)
+            self.pinInput.clear()
+            self.pinInput.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._login_message(exc.message(self.language))
+            return
+        log.info("operator %s signed in as %s", signed_in.operator_id, signed_in.role)
+        self.pinInput.clear()
+        self.loggedIn.emit(signed_in)
+
+    @Slot()
+    def submit_create(self) -> None:
+        for field in (self.managerNameInput, self.managerPinInput, self.managerPinConfirmInput):
+            set_state(field, "invalid", False)
+        pin = self.managerPinInput.text()
+        if pin != self.managerPinConfirmInput.text():
+            self._create_message(self.tr("The two PINs differ. Type the same PIN twice."))
+            self._mark(self.managerPinConfirmInput)
+            return
+        try:
+            created = services.create_operator(
+                self.ctx, self.managerNameInput.text(), "manager", pin
+            )
+            signed_in = services.login(self.ctx, created.operator_id, pin)
+        except ValidationError as exc:
+            self._create_message(exc.message(self.language))
+            fields = {"name": self.managerNameInput, "pin": self.managerPinInput}
+            self._mark(fields.get(exc.field, self.managerNameInput))
+            return
+        except KnownError as exc:
+            self._create_message(exc.message(self.language))
+            return
+        log.info("first manager %s created", created.operator_id)
+        self.managerPinInput.clear()
+        self.managerPinConfirmInput.clear()
+        self.loggedIn.emit(signed_in)
+
+    # -- messages -------------------------------------------------------------------------
+
+    def _mark(self, field: QLineEdit) -> None:
+        set_state(field, "invalid", True)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        field.selectAll()
+
+    def _login_message(self, text: str) -> None:
+        self.loginMessage.setText(text)
+        set_state(self.loginMessage, "tone", "refusal")
+
+    @Slot()
+    def _clear_login_message(self) -> None:
+        self.loginMessage.clear()
+
+    def _create_message(self, text: str) -> None:
+        self.createMessage.setText(text)
+        set_state(self.createMessage, "tone", "refusal")
+
+    @Slot()
+    def _clear_create_message(self) -> None:
+        self.createMessage.clear()
+
+    @Slot(int)
+    def _operator_changed(self, _index: int) -> None:
+        self.pinInput.clear()
+        self._clear_login_message()
+        self.pinInput.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class LoginDialog(QDialog):
+    """The start-up sign-in; ``actor`` is set when it is accepted."""
+
+    def __init__(
+        self,
+        ctx: services.ServiceContext,
+        *,
+        language: str,
+        hint: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self.setWindowTitle(self.tr("{0} — sign in").format(app_title()))
+        self.actor: services.Actor | None = None
+        self.form = LoginForm(ctx, language=language, hint=hint)
+        self.form.loggedIn.connect(self._signed_in)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        self.setMinimumWidth(420)
+
+    @Slot(object)
+    def _signed_in(self, actor: services.Actor) -> None:
+        self.actor = actor
+        self.accept()

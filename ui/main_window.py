@@ -1,0 +1,243 @@
+"""The main window: assembles the panels and the menus, and switches between work and lock.
+
+Kept thin on purpose (STYLE: no giant application object). Each panel talks to
+``counter.services`` itself; this class only wires signals and owns the actions.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, QUrl, Slot, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+
+from counter import __version__, services
+from counter.errors import KnownError
+from counter.settings import Settings
+from ui.idle import IdleWatcher
+from ui.labels import app_title
+from ui.lock_screen import LockScreen
+from ui.lookup_bar import LookupBar
+from ui.member_panel import MemberPanel
+from ui.status_bar import CounterStatusBar, HQMonitor
+from ui.tasks import BaseRunner
+
+log = logging.getLogger(__name__)
+
+WORK_PAGE, LOCK_PAGE = 0, 1
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        ctx: services.ServiceContext,
+        settings: Settings,
+        actor: services.Actor,
+        runner: BaseRunner,
+        *,
+        language: str,
+        login_hint: str | None = None,
+        idle_timeout_ms: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(app_title())
+        self.ctx = ctx
+        self.settings = settings
+        self.actor: services.Actor | None = actor
+        self.last_actor = actor
+        self.runner = runner
+        self.language = language
+
+        self.lookupBar = LookupBar(ctx, actor, language=language)
+        self.memberPanel = MemberPanel()
+        self.lookupBar.memberFound.connect(self.memberPanel.show_member)
+        self.lookupBar.memberFound.connect(self._audit_health_view)
+        self.lookupBar.lookedUp.connect(self._looked_up)
+        work = QWidget()
+        work.setObjectName("workArea")
+        work_layout = QVBoxLayout(work)
+        work_layout.addWidget(self.lookupBar)
+        work_layout.addWidget(self.memberPanel, 1)
+        self.lockScreen = LockScreen(ctx, language=language, hint=login_hint)
+        self.lockScreen.unlocked.connect(self.unlock)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("mainPages")
+        self.pages.addWidget(work)
+        self.pages.addWidget(self.lockScreen)
+        self.setCentralWidget(self.pages)
+
+        self.statusBarWidget = CounterStatusBar(ctx, actor, language=language)
+        self.setStatusBar(self.statusBarWidget)
+        self.monitor = HQMonitor(ctx, runner, settings.sync_interval_s, self)
+        self.monitor.checking.connect(self.statusBarWidget.show_checking)
+        self.monitor.probed.connect(self.statusBarWidget.show_probe)
+        runner.knownError.connect(self._known_error)
+
+        if idle_timeout_ms is None:
+            idle_timeout_ms = settings.idle_lock_minutes * 60_000
+        self.idle = IdleWatcher(idle_timeout_ms, self)
+        self.idle.idle.connect(self.lock)
+
+        self._build_actions()
+        self.monitor.start()
+        self.idle.start()
+        self.lookupBar.focus_input()
+
+    # -- menus ----------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, name: str, tip: str, shortcuts: list[QKeySequence], slot: object
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setStatusTip(tip)
+        action.setShortcuts(shortcuts)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence
+        self.lockAction = self._action(
+            self.tr("&Lock"), "lockAction", self.tr("Lock the counter now; sign in to go on"),
+            [key("Ctrl+L")], self.lock,
+        )  # fmt: skip
+        self.quitAction = self._action(
+            self.tr("&Quit"), "quitAction", self.tr("Close the program"),
+            [key("Ctrl+Q")], self.close,
+        )  # fmt: skip
+        self.findAction = self._action(
+            self.tr("&Find member"), "findAction",
+            self.tr("Put the cursor in the scan field"),
+            [key("F2"), key("Ctrl+F")], self.lookupBar.focus_input,
+        )  # fmt: skip
+        self.probeAction = self._action(
+            self.tr("&Check HQ connection"), "probeAction",
+            self.tr("Ask HQ now whether it can be reached"),
+            [key("F5")], self.monitor.check_now,
+        )  # fmt: skip
+        self.logsAction = self._action(
+            self.tr("Open &log folder"), "logsAction",
+            self.tr("Show the folder with the log files, for store IT"),
+            [], self.open_log_folder,
+        )  # fmt: skip
+        self.aboutAction = self._action(
+            self.tr("&About"), "aboutAction",
+            self.tr("Version, store and where the data is kept"),
+            [key("F1")], self.show_about,
+        )  # fmt: skip
+
+        bar = self.menuBar()
+        menus = (
+            (self.tr("&File"), "fileMenu", [self.lockAction, None, self.quitAction]),
+            (self.tr("&Member"), "memberMenu", [self.findAction]),
+            (self.tr("&Sync"), "syncMenu", [self.probeAction]),
+            (self.tr("&Help"), "helpMenu", [self.logsAction, None, self.aboutAction]),
+        )
+        for title, name, actions in menus:
+            menu = bar.addMenu(title)
+            menu.setObjectName(name)
+            for action in actions:
+                if action is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(action)
+        self._work_actions = (self.lockAction, self.findAction)
+
+    # -- locking --------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.pages.currentIndex() == LOCK_PAGE
+
+    @Slot()
+    def lock(self) -> None:
+        """Hide the member and the operator; the counter waits for a PIN."""
+        if self.locked:
+            return
+        log.info("counter locked")
+        self.idle.stop()
+        self.memberPanel.clear()
+        self.lookupBar.clear_message()
+        self.lookupBar.input.clear()
+        self.actor = None
+        self.statusBarWidget.set_actor(None)
+        for action in self._work_actions:
+            action.setEnabled(False)
+        self.lockScreen.prepare(self.last_actor)
+        self.pages.setCurrentIndex(LOCK_PAGE)
+        self.lockScreen.form.focus_first()
+
+    @Slot(object)
+    def unlock(self, actor: services.Actor) -> None:
+        self.actor = self.last_actor = actor
+        self.lookupBar.set_actor(actor)
+        self.statusBarWidget.set_actor(actor)
+        for action in self._work_actions:
+            action.setEnabled(True)
+        self.pages.setCurrentIndex(WORK_PAGE)
+        self.lookupBar.focus_input()
+        self.idle.start()
+
+    # -- the rest -------------------------------------------------------------------------
+
+    @Slot(str)
+    def _looked_up(self, tone: str) -> None:
+        if tone != "found":
+            self.memberPanel.clear()
+
+    @Slot(object)
+    def _audit_health_view(self, view: services.MemberView) -> None:
+        """The allergy banner is health information: each showing is audited (PIPL), off the
+        scan's hot path, after the panel is painted."""
+        actor = self.actor
+        if not view.allergy_alert or actor is None:
+            return
+        ctx = self.ctx
+        self.runner.submit(
+            lambda: services.audit_health_view(ctx, actor, view.id, "allergy_banner"),
+            lambda _result: None,
+        )
+
+    @Slot(object)
+    def _known_error(self, exc: KnownError) -> None:
+        self.statusBarWidget.show_error(exc)
+
+    @Slot()
+    def open_log_folder(self) -> None:
+        folder = self.settings.log_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def about_text(self) -> str:
+        return self.tr(
+            "{0} {1}\nStore: {2}\nData folder: {3}\nPython {4} · Qt {5} · PySide6 {6} · {7}"
+        ).format(
+            app_title(),
+            __version__,
+            self.ctx.store_code or "—",
+            self.settings.data_path,
+            sys.version.split()[0],
+            qVersion(),
+            pyside_version,
+            platform.system(),
+        )
+
+    @Slot()
+    def show_about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information, self.tr("About"), self.about_text(), parent=self
+        )
+        box.setObjectName("aboutBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): the counter keeps running behind it
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.monitor.stop()
+        self.idle.stop()
+        self.runner.shutdown()
+        super().closeEvent(event)

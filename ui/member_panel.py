@@ -1,0 +1,174 @@
+"""The member on screen: who, which tier, how many points (and which of them HQ knows).
+
+It shows a ``services.MemberView`` exactly as the core gives it: the core has already
+masked name and phone for a cashier, so this widget never sees what it must not show.
+Points are "HQ balance ± this store's pending entries", labelled as such (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter import services
+from ui.labels import tier_label
+from ui.lookup_bar import format_card
+from ui.style import set_state
+
+
+def _value_label(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class MemberPanel(QStackedWidget):
+    """Page 0: the empty state asking for a scan. Page 1: the member."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberPanel")
+        self.view: services.MemberView | None = None
+        self.addWidget(self._build_empty())
+        self.addWidget(self._build_details())
+        self.clear()
+
+    def _build_empty(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("memberEmpty")
+        prompt = QLabel(self.tr("Scan a member card"))
+        prompt.setObjectName("emptyPrompt")
+        prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint = QLabel(self.tr("or type the 16-digit card number above and press Enter"))
+        hint.setObjectName("emptyHint")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        layout.addWidget(prompt)
+        layout.addWidget(hint)
+        layout.addStretch(3)
+        return page
+
+    def _build_details(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("memberDetails")
+        self.allergyBanner = QLabel()
+        self.allergyBanner.setObjectName("allergyBanner")
+        self.allergyBanner.setWordWrap(True)
+
+        self.nameLabel = _value_label("memberName")
+        self.tierLabel = QLabel()
+        self.tierLabel.setObjectName("memberTier")
+        self.originLabel = QLabel()
+        self.originLabel.setObjectName("memberOrigin")
+
+        self.pointsLabel = _value_label("memberPoints")
+        self.pointsDetailLabel = QLabel()
+        self.pointsDetailLabel.setObjectName("memberPointsDetail")
+        self.pointsDetailLabel.setWordWrap(True)
+
+        self.phoneLabel = _value_label("memberPhone")
+        self.memberNoLabel = _value_label("memberNo")
+        self.cardsLabel = _value_label("memberCards")
+
+        head = QHBoxLayout()
+        head.setSpacing(12)
+        head.addWidget(self.nameLabel, 0, Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(self.tierLabel, 0, Qt.AlignmentFlag.AlignVCenter)
+        head.addWidget(self.originLabel, 0, Qt.AlignmentFlag.AlignVCenter)
+        head.addStretch(1)
+
+        points = QFrame()
+        points.setObjectName("pointsBox")
+        points_layout = QVBoxLayout(points)
+        caption = QLabel(self.tr("Points"))
+        caption.setObjectName("fieldCaption")
+        points_layout.addWidget(caption)
+        points_layout.addWidget(self.pointsLabel)
+        points_layout.addWidget(self.pointsDetailLabel)
+
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(24)
+        facts.setVerticalSpacing(10)
+        for row, (text, value) in enumerate(
+            (
+                (self.tr("Phone"), self.phoneLabel),
+                (self.tr("Member no."), self.memberNoLabel),
+                (self.tr("Cards"), self.cardsLabel),
+            )
+        ):
+            caption = QLabel(text)
+            caption.setObjectName("fieldCaption")
+            facts.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignBaseline)
+            facts.addWidget(value, row, 1, Qt.AlignmentFlag.AlignBaseline)
+        facts.setColumnStretch(1, 1)
+
+        body = QGridLayout()
+        body.addLayout(facts, 0, 0)
+        body.addWidget(points, 0, 1, Qt.AlignmentFlag.AlignTop)
+        body.setColumnStretch(0, 3)
+        body.setColumnStretch(1, 2)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.addWidget(self.allergyBanner)
+        layout.addLayout(head)
+        layout.addSpacing(12)
+        layout.addLayout(body)
+        layout.addStretch(1)
+        return page
+
+    def clear(self) -> None:
+        """Back to the empty state (also on lock: the next operator must not see this member)."""
+        self.view = None
+        self.setCurrentIndex(0)
+
+    def show_member(self, view: services.MemberView) -> None:
+        self.view = view
+        self.nameLabel.setText(view.name)
+        self.tierLabel.setText(tier_label(view.tier))
+        set_state(self.tierLabel, "tier", view.tier)
+        self.originLabel.setText(
+            self.tr("New at this store, not yet confirmed by HQ") if view.origin == "local" else ""
+        )
+        self.originLabel.setVisible(view.origin == "local")
+        self.phoneLabel.setText(view.phone or "—")
+        self.memberNoLabel.setText(view.member_no or self.tr("not assigned yet (HQ assigns it)"))
+        self.cardsLabel.setText(
+            "\n".join(format_card(c) for c in view.card_nos) or self.tr("no card")
+        )
+        self.pointsLabel.setText(f"{view.points_shown:,}")
+        self.pointsDetailLabel.setText(self.points_detail(view))
+        self.allergyBanner.setText(self.allergy_text(view))
+        self.allergyBanner.setVisible(view.allergy_alert)
+        self.setCurrentIndex(1)
+
+    def allergy_text(self, view: services.MemberView) -> str:
+        """Name the drugs when the core could read them ("?" means the record is unreadable)."""
+        known = [a for a in view.allergies if a and a != "?"]
+        if not known:
+            return self.tr(
+                "Drug allergy on record: check with the pharmacist before selling medicine."
+            )
+        return self.tr(
+            "Allergic to {0}: check with the pharmacist before selling medicine."
+        ).format(self.tr(", ").join(known))
+
+    def points_detail(self, view: services.MemberView) -> str:
+        """Which part HQ has confirmed and which is this store's, not yet synced."""
+        if view.pending_points == 0:
+            return self.tr("HQ balance {0:,}; nothing pending").format(view.hq_points)
+        return self.tr("HQ balance {0:,} {1} {2:,} pending at this store").format(
+            view.hq_points,
+            "+" if view.pending_points > 0 else "−",
+            abs(view.pending_points),
+        )
