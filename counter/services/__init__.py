@@ -5,7 +5,7 @@ row. Results are plain frozen dataclasses; nothing here knows about Qt.
 """
 
 from counter.errors import KnownError, NotFoundError, ValidationError
-from counter.services.connection import HQProbe, probe_hq
+from counter.services.connection import HQProbe, demo_member_code, probe_hq
 from counter.services.context import Actor, ServiceContext, open_context
 from counter.services.health import audit_health_view
 from counter.services.lookup import LookupResult, MemberChoice, choose, lookup
@@ -39,6 +39,7 @@ __all__ = [
     "count_members",
     "counter_status",
     "create_operator",
+    "demo_member_code",
     "find_by_card",
     "get_member",
     "has_operators",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from counter.errors import KnownError
 from counter.services.context import ServiceContext
-from counter.sync.client import HQClient
+from counter.sync.client import HQClient, HQUnavailable, MemberCode
 
 MAX_CLOCK_SKEW = dt.timedelta(minutes=2)
 TOKEN_KEY = "store_token"
@@ -20,6 +20,9 @@ class HQProbe:
     clock_skew_s: float | None = None
     error_zh: str = ""
     error_en: str = ""
+
+    def error_message(self, language: str) -> str:
+        return self.error_zh if language.startswith("zh") else self.error_en
 
     @property
     def clock_off(self) -> bool:
@@ -51,3 +54,17 @@ def probe_hq(ctx: ServiceContext) -> HQProbe:
         configured=True,
         clock_skew_s=(midpoint - health.server_time).total_seconds(),
     )
+
+
+def demo_member_code(ctx: ServiceContext, card_or_phone: str) -> MemberCode:
+    """A member's dynamic QR token from HQ's member-app endpoint (the demo's "phone")."""
+    client = make_client(ctx)
+    if client is None:
+        raise HQUnavailable("未配置总部地址。", "No HQ address is configured.")
+    try:
+        text = card_or_phone.strip()
+        if len(text) == 16:
+            return client.member_code(card_no=text)
+        return client.member_code(phone=text)
+    finally:
+        client.close()

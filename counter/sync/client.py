@@ -36,6 +36,13 @@ class HQHealth:
     epoch: str
 
 
+@dataclass(frozen=True)
+class MemberCode:
+    token: str
+    member_no: str
+    expires_at: dt.datetime
+
+
 class HQClient:
     def __init__(self, base_url: str, token: str | None, *, verify: bool = True) -> None:
         self.base_url = base_url.rstrip("/")
@@ -48,10 +55,17 @@ class HQClient:
         self.session.verify = verify
 
     def _get(self, path: str, **params: Any) -> Any:
+        return self._call("GET", path, params=params or None)
+
+    def _call(self, method: str, path: str, *, params: Any = None, json_body: Any = None) -> Any:
         url = f"{self.base_url}{path}"
         try:
-            resp = self.session.get(
-                url, params=params or None, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+            resp = self.session.request(
+                method,
+                url,
+                params=params,
+                json=json_body,
+                timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S),
             )
         except requests.RequestException as exc:
             raise HQUnavailable(
@@ -89,6 +103,23 @@ class HQClient:
         except (KeyError, TypeError, ValueError) as exc:
             raise HQProtocolError(
                 "总部的回复格式不对。", "HQ's answer is malformed.", detail=str(body)[:500]
+            ) from exc
+
+    def member_code(self, *, card_no: str | None = None, phone: str | None = None) -> MemberCode:
+        """A fresh dynamic member QR token, as HQ's member app gets it (used by the demo)."""
+        body = {"card_no": card_no} if card_no else {"phone": phone}
+        answer = self._call("POST", "/v1/member-app/code", json_body=body)
+        try:
+            return MemberCode(
+                token=str(answer["token"]),
+                member_no=str(answer["member_no"]),
+                expires_at=dt.datetime.fromisoformat(
+                    str(answer["expires_at"]).replace("Z", "+00:00")
+                ),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HQProtocolError(
+                "总部的回复格式不对。", "HQ's answer is malformed.", detail=str(answer)[:500]
             ) from exc
 
     def close(self) -> None:
