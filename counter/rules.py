@@ -1,0 +1,143 @@
+"""Points and complaint rules (DESIGN §5, §6): pure functions over HQ's config.
+
+HQ recomputes every ``points.earn`` with these same functions and refuses a mismatch,
+so a counter and HQ can never disagree about what a sale earned. Money is integer fen;
+multipliers are Decimals parsed from the config's strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from counter.contract import SELF_PAID_TENDERS
+
+# China Standard Time: member days and birthday months are days at the store.
+STORE_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class PointsRules:
+    yuan_per_point: int = 1
+    tier_multipliers: Mapping[str, Decimal] = field(
+        default_factory=lambda: {
+            "basic": Decimal("1.0"),
+            "silver": Decimal("1.2"),
+            "gold": Decimal("1.5"),
+        }
+    )
+    member_days: tuple[int, ...] = (8,)
+    member_day_multiplier: Decimal = Decimal(2)
+    birthday_month_multiplier: Decimal = Decimal(2)
+    max_promo_multiplier: Decimal = Decimal(2)
+    excluded_categories: frozenset[str] = frozenset({"prescription"})
+    offline_redeem_cap_per_day: int = 500
+
+
+@dataclass(frozen=True)
+class Rules:
+    points: PointsRules = field(default_factory=PointsRules)
+    complaint_due_hours: Mapping[str, int] = field(
+        default_factory=lambda: {"low": 72, "medium": 48, "high": 24, "urgent": 4}
+    )
+
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "points": {
+        "yuan_per_point": 1,
+        "tier_multipliers": {"basic": "1.0", "silver": "1.2", "gold": "1.5"},
+        "member_days": [8],
+        "member_day_multiplier": "2",
+        "birthday_month_multiplier": "2",
+        "max_promo_multiplier": "2",
+        "excluded_categories": ["prescription"],
+        "offline_redeem_cap_per_day": 500,
+        "expiry": "end_of_next_year",
+    },
+    "complaints": {"due_hours": {"low": 72, "medium": 48, "high": 24, "urgent": 4}},
+}
+
+
+def from_config(config: Mapping[str, Any]) -> Rules:
+    """Rules from HQ's ``/v1/config`` body; a missing part keeps its default."""
+    p = config.get("points", {}) or {}
+    d = PointsRules()
+    points = PointsRules(
+        yuan_per_point=int(p.get("yuan_per_point", d.yuan_per_point)),
+        tier_multipliers={
+            str(k): Decimal(str(v))
+            for k, v in (p.get("tier_multipliers") or d.tier_multipliers).items()
+        },
+        member_days=tuple(int(x) for x in p.get("member_days", d.member_days)),
+        member_day_multiplier=Decimal(str(p.get("member_day_multiplier", "2"))),
+        birthday_month_multiplier=Decimal(str(p.get("birthday_month_multiplier", "2"))),
+        max_promo_multiplier=Decimal(str(p.get("max_promo_multiplier", "2"))),
+        excluded_categories=frozenset(
+            str(c) for c in p.get("excluded_categories", d.excluded_categories)
+        ),
+        offline_redeem_cap_per_day=int(
+            p.get("offline_redeem_cap_per_day", d.offline_redeem_cap_per_day)
+        ),
+    )
+    due = (config.get("complaints", {}) or {}).get("due_hours") or Rules().complaint_due_hours
+    return Rules(points=points, complaint_due_hours={str(k): int(v) for k, v in due.items()})
+
+
+def eligible_fen(
+    lines: Sequence[Mapping[str, Any]],
+    tenders: Sequence[Mapping[str, Any]],
+    excluded: frozenset[str],
+) -> int:
+    """The self-paid part of the sale's non-excluded lines.
+
+    Medical insurance (医保 personal account and pooled fund) never earns. When a sale mixes
+    tenders, insurance is taken to pay for the excluded lines first (they are typically the
+    prescription drugs it covers), and only self-paid money above that earns.
+    """
+    total = sum(int(line["amount_fen"]) for line in lines)
+    excluded_total = sum(int(line["amount_fen"]) for line in lines if line["category"] in excluded)
+    self_paid = sum(int(t["amount_fen"]) for t in tenders if t["kind"] in SELF_PAID_TENDERS)
+    insured = total - self_paid
+    self_paid_on_excluded = max(0, excluded_total - insured)
+    return max(0, min(self_paid - self_paid_on_excluded, total - excluded_total))
+
+
+def promo_multiplier(rules: PointsRules, sold_on: dt.date, birthday: dt.date | None) -> Decimal:
+    """Member day and birthday month multiply, but never beyond the configured maximum."""
+    m = Decimal(1)
+    if sold_on.day in rules.member_days:
+        m *= rules.member_day_multiplier
+    if birthday is not None and birthday.month == sold_on.month:
+        m *= rules.birthday_month_multiplier
+    return min(m, rules.max_promo_multiplier)
+
+
+def earn_points(
+    rules: PointsRules,
+    *,
+    lines: Sequence[Mapping[str, Any]],
+    tenders: Sequence[Mapping[str, Any]],
+    tier: str,
+    birthday: dt.date | None,
+    sold_at: dt.datetime,
+) -> int:
+    """Whole points a sale earns: whole eligible yuan × tier × promotions, rounded down."""
+    fen = eligible_fen(lines, tenders, rules.excluded_categories)
+    whole_yuan = fen // 100
+    base = Decimal(whole_yuan // rules.yuan_per_point)
+    tier_m = rules.tier_multipliers.get(tier, Decimal(1))
+    sold_on = sold_at.astimezone(STORE_TZ).date()
+    points = base * tier_m * promo_multiplier(rules, sold_on, birthday)
+    return int(points.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def complaint_due(rules: Rules, severity: str, created_at: dt.datetime) -> dt.datetime:
+    return created_at + dt.timedelta(hours=rules.complaint_due_hours.get(severity, 48))
+
+
+def expiry_of(earned_on: dt.date) -> dt.date:
+    """Points earned in year Y expire on 31 December of Y + 1."""
+    return dt.date(earned_on.year + 1, 12, 31)
