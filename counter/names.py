@@ -7,6 +7,16 @@ from functools import lru_cache
 
 MAX_INITIAL_VARIANTS = 8
 
+# Surnames read differently from the character's most common reading (曾 is zeng as a
+# surname, ceng in 曾经). Names are searched the way people say them.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha",
+    "覃": "qin", "朴": "piao", "盖": "ge", "乐": "yue", "缪": "miao", "华": "hua",
+    "种": "chong", "秘": "bi", "员": "yun", "繁": "po", "句": "gou", "翟": "zhai",
+    "祭": "zhai", "阚": "kan", "长": "chang", "折": "she", "召": "shao", "隗": "wei",
+    "尉": "wei", "万": "wan", "宓": "fu", "眭": "sui", "褚": "chu", "能": "nai",
+}  # fmt: skip
+
 
 @lru_cache(maxsize=8192)
 def _char_readings(ch: str) -> tuple[tuple[str, ...], str]:
@@ -25,13 +35,20 @@ def _char_readings(ch: str) -> tuple[tuple[str, ...], str]:
 
 
 def full_pinyin(name: str) -> str:
-    """First reading of every character, joined: 张小明 → zhangxiaoming."""
-    return "".join(_char_readings(ch)[1] for ch in name)
+    """The name as it is said, joined: 张小明 → zhangxiaoming, 曾明 → zengming."""
+    if not name:
+        return ""
+    first = SURNAME_READINGS.get(name[0]) or _char_readings(name[0])[1]
+    return first + "".join(_char_readings(ch)[1] for ch in name[1:])
 
 
 def initials_variants(name: str) -> list[str]:
     """Every initials string a person might type for ``name``: 曾明 → [zm, cm]."""
     per_char = [_char_readings(ch)[0] for ch in name]
+    surname = SURNAME_READINGS.get(name[:1])
+    if surname and per_char:
+        # The surname reading first, so the first variant is how people say the name.
+        per_char[0] = (surname[0], *(i for i in per_char[0] if i != surname[0]))
     per_char = [c for c in per_char if c]
     variants = ["".join(combo) for combo in itertools.islice(itertools.product(*per_char), 64)]
     return list(dict.fromkeys(variants))[:MAX_INITIAL_VARIANTS]

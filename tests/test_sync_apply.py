@@ -56,7 +56,7 @@ def test_apply_upserts_then_tombstones(
         member = s.get(Member, MID)
         assert member is not None and member.health_enc is not None
         assert ctx.cipher.decrypt(MID, member.health_enc)["allergies"] == ["青霉素"]
-        assert member.name_pinyin == "cengxiaoming"
+        assert member.name_pinyin == "zengxiaoming"
 
     with ctx.db.bulk() as s:
         apply_member_records(
