@@ -16,16 +16,14 @@ from sqlalchemy.orm import Session
 from counter.ids import uuid7
 from counter.store.models import OutboxOp
 
-OP_TYPES = (
-    "member.register",
-    "member.update",
-    "member.consent",
-    "card.bind",
-    "points.earn",
-    "points.redeem",
-    "complaint.create",
-    "complaint.update",
-)
+from counter.contract import OP_TYPES
+
+STATES = ("pending", "applied", "rejected", "superseded")
+
+
+def new_op_id() -> str:
+    """A fresh op_id: time-ordered, never reused (HQ keeps op_ids for ever)."""
+    return uuid7()
 
 
 def append(
@@ -58,6 +56,6 @@ def append(
 
 def count_by_state(session: Session) -> dict[str, int]:
     rows = session.execute(select(OutboxOp.state, func.count()).group_by(OutboxOp.state))
-    counts = {"pending": 0, "applied": 0, "rejected": 0}
+    counts = dict.fromkeys(STATES, 0)
     counts.update({state: int(n) for state, n in rows})
     return counts

@@ -117,11 +117,13 @@ def run_app(
     login_hint: str | None = None,
     no_dialogs: bool = False,
     log_ring: logs.RingBuffer | None = None,
+    demo: bool = False,
 ) -> int:
     """Sign in, show the counter, run until it is closed; returns the exit code.
 
     ``language``: "zh_CN" (default, from the settings) or "en" (the source strings).
     ``login_hint``: a line on the sign-in screen, e.g. the demo PINs.
+    ``demo``: the demo (``counter demo``) offers the member's-phone window in the menu.
     ``no_dialogs`` (or env ``COUNTER_NO_DIALOGS=1``): crashes are logged and saved, not shown.
     ``log_ring``: the buffer ``counter.logs.setup`` returned, for crash reports; without it
     the one already on the root logger is used, or logging is set up here.
@@ -143,7 +145,13 @@ def run_app(
             return 0
         runner = TaskRunner()
         window = MainWindow(
-            ctx, settings, login.actor, runner, language=language, login_hint=login_hint
+            ctx,
+            settings,
+            login.actor,
+            runner,
+            language=language,
+            login_hint=login_hint,
+            demo=demo,
         )
         window.showMaximized()
         code = app.exec()

@@ -1,46 +1,30 @@
-"""The scan field at the top: a card number (typed or scanned) + Enter finds the member.
+"""The scan field at the top: whatever identifies a member, scanned or typed, then Enter.
 
-Foundation scope: 16-digit card numbers only. A number whose Luhn check digit is wrong is a
-misread and is refused before any lookup (DESIGN §4). Outcomes appear in the message strip
-under the field with a colour cue, never in a dialog, and the field is emptied for the
-next scan. The field has the input method switched off so a Chinese IME can't swallow a scan.
+Everything goes to ``services.lookup``, which tells the kinds apart (card, dynamic member QR,
+phone, the phone's last 4–6 digits, a Chinese name's start, pinyin initials) and answers with
+an outcome: the member, a few to choose from, nobody, or a refusal with its reason (a misread
+card, a forged or expired code). The lookup is a fraction of a millisecond, so it runs right
+here on the UI thread. Outcomes appear in the message strip under the field with a colour
+cue, never in a dialog, and the field is emptied for the next scan.
+
+The field keeps the input method off so a Chinese IME can't swallow a scan. To type a name in
+Chinese, the "中" button turns the IME on for one search; it goes off again after it.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
-import re
-import unicodedata
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QFocusEvent, QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from counter import services
-from counter.codes import CARD_LENGTH, is_card_no
 from counter.errors import KnownError
+from counter.services.lookup import MAX_CHOICES
 from ui.style import set_state
 
 log = logging.getLogger(__name__)
-
-_SPACING = re.compile(r"[\s\-]+")
-
-
-class InputKind(enum.Enum):
-    EMPTY = "empty"
-    CARD = "card"
-    BAD_CARD = "bad_card"
-    UNSUPPORTED = "unsupported"
-
-
-def classify(raw: str) -> tuple[InputKind, str]:
-    """What the person typed or scanned, normalised (full-width digits, spaces, dashes)."""
-    text = _SPACING.sub("", unicodedata.normalize("NFKC", raw))
-    if not text:
-        return InputKind.EMPTY, text
-    if len(text) == CARD_LENGTH and text.isascii() and text.isdigit():
-        return (InputKind.CARD if is_card_no(text) else InputKind.BAD_CARD), text
-    return InputKind.UNSUPPORTED, text
 
 
 def format_card(card_no: str) -> str:
@@ -48,11 +32,30 @@ def format_card(card_no: str) -> str:
     return " ".join(card_no[i : i + 4] for i in range(0, len(card_no), 4))
 
 
+class ScanField(QLineEdit):
+    """The lookup field; its input method is off except for one search at a time."""
+
+    def set_input_method(self, on: bool) -> None:
+        if self.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled) == on:
+            return
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, on)
+        if self.hasFocus():
+            QGuiApplication.inputMethod().update(Qt.InputMethodQuery.ImEnabled)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        # Popups (the IME's candidate list) take the focus for a moment; anything else ends it.
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.set_input_method(False)
+        super().focusOutEvent(event)
+
+
 class LookupBar(QWidget):
-    """Field + message strip; emits ``memberFound`` with a ``services.MemberView``."""
+    """Field + message strip. ``memberFound`` carries a ``services.MemberView``,
+    ``choicesFound`` the ``MemberChoice`` tuple and whether more matched than it holds."""
 
     memberFound = Signal(object)
-    lookedUp = Signal(str)  # the outcome's tone: found, notfound, refusal, info
+    choicesFound = Signal(object, bool)
+    lookedUp = Signal(str)  # the outcome's tone: found, choices, notfound, refusal
 
     def __init__(
         self,
@@ -68,11 +71,13 @@ class LookupBar(QWidget):
         self.actor = actor
         self.language = language
 
-        self.input = QLineEdit()
+        self.input = ScanField()
         self.input.setObjectName("lookupInput")
-        self.input.setPlaceholderText(self.tr("Scan a member card, or type the card number"))
+        self.input.setPlaceholderText(
+            self.tr("Scan a card or member code, or type phone, last 4 digits, name or initials")
+        )
         self.input.setClearButtonEnabled(True)
-        self.input.setMaxLength(64)
+        self.input.setMaxLength(160)  # a member QR token is 121 characters
         # A scanner types like a keyboard; with an IME active the digits would go into
         # its composition window instead of the field.
         self.input.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
@@ -86,6 +91,19 @@ class LookupBar(QWidget):
         caption.setObjectName("lookupCaption")
         caption.setBuddy(self.input)
 
+        self.imeButton = QToolButton()
+        self.imeButton.setObjectName("imeToggle")
+        self.imeButton.setText("中")  # the same in every language: it means Chinese input
+        self.imeButton.setCheckable(True)
+        self.imeButton.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.imeButton.setToolTip(
+            self.tr(
+                "Type a name in Chinese: turns the input method on for one search. "
+                "Pinyin initials (e.g. zxm) work without it."
+            )
+        )
+        self.imeButton.toggled.connect(self._toggle_ime)
+
         self.message = QLabel()
         self.message.setObjectName("lookupMessage")
         self.message.setWordWrap(True)
@@ -93,6 +111,7 @@ class LookupBar(QWidget):
         row = QHBoxLayout()
         row.addWidget(caption)
         row.addWidget(self.input, 1)
+        row.addWidget(self.imeButton)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -106,36 +125,67 @@ class LookupBar(QWidget):
         self.input.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.input.selectAll()
 
+    @Slot(bool)
+    def _toggle_ime(self, on: bool) -> None:
+        self.input.set_input_method(on)
+        self.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def ime_off(self) -> None:
+        self.input.set_input_method(False)
+        self.imeButton.setChecked(False)
+
+    # -- lookups --------------------------------------------------------------------------
+
     @Slot()
     def submit(self) -> None:
-        raw = self.input.text()
+        """Enter in the field: look up what was typed."""
+        self.lookup(self.input.text())
+
+    @Slot(str)
+    def lookup(self, text: str) -> None:
+        """Look up a scan or typed text; the field is emptied for the next one."""
         self.input.clear()
-        kind, text = classify(raw)
-        if kind is InputKind.EMPTY:
-            return
-        if kind is InputKind.BAD_CARD:
-            log.info("card number refused: bad check digit")
-            self.show_message(self.tr("Card number check failed; please scan again."), "refusal")
-            return
-        if kind is InputKind.UNSUPPORTED:
-            self.show_message(
-                self.tr("This version finds members by their 16-digit card number only."),
-                "info",
-            )
+        self.ime_off()
+        if not text.strip():
             return
         try:
-            view = services.find_by_card(self.ctx, self.actor, text)
+            result = services.lookup(self.ctx, self.actor, text)
+        except KnownError as exc:
+            log.warning("lookup failed: %s (%s)", exc.en, exc.detail)
+            self.show_message(exc.message(self.language), "refusal")
+            return
+        self.show_result(result)
+
+    @Slot(str)
+    def choose(self, member_id: str) -> None:
+        """A member picked from the pick list."""
+        try:
+            result = services.choose(self.ctx, self.actor, member_id)
         except KnownError as exc:
             self.show_message(exc.message(self.language), "refusal")
             return
-        if view is None:
+        self.show_result(result)
+
+    def show_result(self, result: services.LookupResult) -> None:
+        if result.outcome == "found" and result.member is not None:
+            self.show_message(self.tr("Member found: {0}").format(result.member.name), "found")
+            self.memberFound.emit(result.member)
+        elif result.outcome == "choices" and result.choices:
+            more = len(result.choices) > MAX_CHOICES
+            choices = result.choices[:MAX_CHOICES]
             self.show_message(
-                self.tr("No member found for card {0}.").format(format_card(text)),
-                "notfound",
+                self.tr("{0} members match: choose one below.").format(
+                    f"{MAX_CHOICES}+" if more else len(choices)
+                ),
+                "choices",
             )
-            return
-        self.show_message(self.tr("Member found: {0}").format(view.name), "found")
-        self.memberFound.emit(view)
+            self.choicesFound.emit(choices, more)
+        elif result.outcome == "refused":
+            log.info("scan refused: %s (%s)", result.reason, result.kind)
+            self.show_message(result.message(self.language), "refusal")
+        else:
+            text = result.message(self.language) or self.tr("No member matches.")
+            self.show_message(text, "notfound")
 
     def show_message(self, text: str, tone: str) -> None:
         self.message.setText(text)

@@ -2,6 +2,10 @@
 
 Kept thin on purpose (STYLE: no giant application object). Each panel talks to
 ``counter.services`` itself; this class only wires signals and owns the actions.
+
+Scans reach the lookup from anywhere in the application: ``ScannerFilter`` (installed here,
+removed on close) tells a scanner's burst from typing and hands the code over, so it never
+lands in whatever field had the focus.
 """
 
 from __future__ import annotations
@@ -13,22 +17,33 @@ import sys
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl, Slot, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from counter import __version__, services
 from counter.errors import KnownError
 from counter.settings import Settings
+from ui import camera
 from ui.idle import IdleWatcher
 from ui.labels import app_title
 from ui.lock_screen import LockScreen
 from ui.lookup_bar import LookupBar
 from ui.member_panel import MemberPanel
+from ui.member_phone import MemberPhone
+from ui.pick_list import PickList
+from ui.scanner import ScannerConfig, ScannerFilter
 from ui.status_bar import CounterStatusBar, HQMonitor
 from ui.tasks import BaseRunner
 
 log = logging.getLogger(__name__)
 
 WORK_PAGE, LOCK_PAGE = 0, 1
+MEMBER_RESULT, PICK_RESULT = 0, 1
 
 
 class MainWindow(QMainWindow):
@@ -42,7 +57,11 @@ class MainWindow(QMainWindow):
         language: str,
         login_hint: str | None = None,
         idle_timeout_ms: int | None = None,
+        demo: bool = False,
+        scanner: ScannerFilter | None = None,
     ) -> None:
+        """``demo``: offer the member's-phone window. ``scanner``: a filter of one's own
+        (tests give one with a clock they control); by default one from the settings."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(app_title())
@@ -53,16 +72,26 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.language = language
 
+        self.demo = demo
+
         self.lookupBar = LookupBar(ctx, actor, language=language)
-        self.memberPanel = MemberPanel()
-        self.lookupBar.memberFound.connect(self.memberPanel.show_member)
+        self.memberPanel = MemberPanel(store_code=ctx.store_code)
+        self.pickList = PickList()
+        self.results = QStackedWidget()
+        self.results.setObjectName("resultArea")
+        self.results.addWidget(self.memberPanel)
+        self.results.addWidget(self.pickList)
+        self.lookupBar.memberFound.connect(self._show_member)
         self.lookupBar.memberFound.connect(self._audit_health_view)
+        self.lookupBar.choicesFound.connect(self._show_choices)
         self.lookupBar.lookedUp.connect(self._looked_up)
+        self.pickList.chosen.connect(self.lookupBar.choose)
+        self.pickList.cancelled.connect(self.clear_member)
         work = QWidget()
         work.setObjectName("workArea")
         work_layout = QVBoxLayout(work)
         work_layout.addWidget(self.lookupBar)
-        work_layout.addWidget(self.memberPanel, 1)
+        work_layout.addWidget(self.results, 1)
         self.lockScreen = LockScreen(ctx, language=language, hint=login_hint)
         self.lockScreen.unlocked.connect(self.unlock)
         self.pages = QStackedWidget()
@@ -83,7 +112,14 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(idle_timeout_ms, self)
         self.idle.idle.connect(self.lock)
 
+        self.scanner = scanner or ScannerFilter(ScannerConfig.from_settings(settings))
+        self.scanner.setParent(self)
+        self.scanner.scanned.connect(self._scanned)
+        self.memberPhone: MemberPhone | None = None
+        self.cameraScanner: camera.CameraScanner | None = None
+
         self._build_actions()
+        self.scanner.install()
         self.monitor.start()
         self.idle.start()
         self.lookupBar.focus_input()
@@ -115,6 +151,23 @@ class MainWindow(QMainWindow):
             self.tr("Put the cursor in the scan field"),
             [key("F2"), key("Ctrl+F")], self.lookupBar.focus_input,
         )  # fmt: skip
+        self.clearAction = self._action(
+            self.tr("&Clear"), "clearAction",
+            self.tr("Take the member or the pick list off the screen; ready for the next scan"),
+            [key("Esc")], self.clear_member,
+        )  # fmt: skip
+        self.phoneAction = self._action(
+            self.tr("Member's &phone (demo)…"), "phoneAction",
+            self.tr("Show a member's dynamic code as the member app does, and scan it"),
+            [], self.open_member_phone,
+        )  # fmt: skip
+        self.phoneAction.setVisible(self.demo)
+        self.cameraAction = self._action(
+            self.tr("Scan with camera"), "cameraAction",
+            self.tr("Read member cards and codes with this PC's camera"),
+            [], self.open_camera,
+        )  # fmt: skip
+        self.cameraAction.setVisible(camera.camera_available())
         self.probeAction = self._action(
             self.tr("&Check HQ connection"), "probeAction",
             self.tr("Ask HQ now whether it can be reached"),
@@ -134,7 +187,11 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         menus = (
             (self.tr("&File"), "fileMenu", [self.lockAction, None, self.quitAction]),
-            (self.tr("&Member"), "memberMenu", [self.findAction]),
+            (
+                self.tr("&Member"),
+                "memberMenu",
+                [self.findAction, self.clearAction, None, self.cameraAction, self.phoneAction],
+            ),
             (self.tr("&Sync"), "syncMenu", [self.probeAction]),
             (self.tr("&Help"), "helpMenu", [self.logsAction, None, self.aboutAction]),
         )
@@ -146,7 +203,7 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 else:
                     menu.addAction(action)
-        self._work_actions = (self.lockAction, self.findAction)
+        self._work_actions = (self.lockAction, self.findAction, self.clearAction)
 
     # -- locking --------------------------------------------------------------------------
 
@@ -161,7 +218,7 @@ class MainWindow(QMainWindow):
             return
         log.info("counter locked")
         self.idle.stop()
-        self.memberPanel.clear()
+        self.clear_member()
         self.lookupBar.clear_message()
         self.lookupBar.input.clear()
         self.actor = None
@@ -183,12 +240,70 @@ class MainWindow(QMainWindow):
         self.lookupBar.focus_input()
         self.idle.start()
 
-    # -- the rest -------------------------------------------------------------------------
+    # -- scans and results -----------------------------------------------------------------
+
+    @Slot(str)
+    def _scanned(self, code: str) -> None:
+        """A scanner's burst (or the camera, or the demo phone): to the lookup."""
+        if self.locked:
+            log.info("scan ignored: the counter is locked")
+            self.statusBarWidget.showMessage(self.tr("Sign in first, then scan again."), 5000)
+            return
+        self.lookupBar.lookup(code)
+        if self.isActiveWindow() and self.results.currentIndex() != PICK_RESULT:
+            self.lookupBar.focus_input()
+
+    @Slot(object)
+    def _show_member(self, view: services.MemberView) -> None:
+        self.pickList.clear()
+        self.results.setCurrentIndex(MEMBER_RESULT)
+        self.memberPanel.show_member(view)
+        if self.isActiveWindow():  # not while a dialog of ours has the focus
+            self.lookupBar.focus_input()
+
+    @Slot(object, bool)
+    def _show_choices(self, choices: tuple[services.MemberChoice, ...], more: bool) -> None:
+        self.memberPanel.clear()
+        self.results.setCurrentIndex(PICK_RESULT)
+        self.pickList.show_choices(choices, more=more)
 
     @Slot(str)
     def _looked_up(self, tone: str) -> None:
-        if tone != "found":
+        if tone in ("notfound", "refusal"):
             self.memberPanel.clear()
+            self.pickList.clear()
+            self.results.setCurrentIndex(MEMBER_RESULT)
+
+    @Slot()
+    def clear_member(self) -> None:
+        """Esc: nobody on screen, ready for the next scan."""
+        self.memberPanel.clear()
+        self.pickList.clear()
+        self.results.setCurrentIndex(MEMBER_RESULT)
+        if not self.locked:
+            self.lookupBar.clear_message()
+            self.lookupBar.focus_input()
+
+    # -- extra windows ------------------------------------------------------------------------
+
+    @Slot()
+    def open_member_phone(self) -> None:
+        if self.memberPhone is None:
+            self.memberPhone = MemberPhone(
+                self.ctx, self.runner, self.scanner.feed, language=self.language, parent=self
+            )
+        self.memberPhone.show()
+        self.memberPhone.raise_()
+        self.memberPhone.activateWindow()
+
+    @Slot()
+    def open_camera(self) -> None:
+        if self.cameraScanner is None:
+            self.cameraScanner = camera.CameraScanner(self.runner, self.scanner.deliver, self)
+        self.cameraScanner.show()
+        self.cameraScanner.raise_()
+
+    # -- the rest -------------------------------------------------------------------------
 
     @Slot(object)
     def _audit_health_view(self, view: services.MemberView) -> None:
@@ -237,6 +352,10 @@ class MainWindow(QMainWindow):
         box.open()  # not exec(): the counter keeps running behind it
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.scanner.remove()
+        for window in (self.memberPhone, self.cameraScanner):
+            if window is not None:
+                window.close()
         self.monitor.stop()
         self.idle.stop()
         self.runner.shutdown()

@@ -2,7 +2,9 @@
 
 It shows a ``services.MemberView`` exactly as the core gives it: the core has already
 masked name and phone for a cashier, so this widget never sees what it must not show.
-Points are "HQ balance ± this store's pending entries", labelled as such (DESIGN §5).
+Points are "HQ balance ± this store's pending entries", labelled as such (DESIGN §5), with
+what expires soon; badges (birthday month, member day) and the last visits come from the
+view as well: the panel decides nothing, it only lays things out.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from ui.labels import tier_label
 from ui.lookup_bar import format_card
 from ui.style import set_state
 
+VISIT_ROWS = 5
+
 
 def _value_label(object_name: str) -> QLabel:
     label = QLabel()
@@ -31,12 +35,29 @@ def _value_label(object_name: str) -> QLabel:
     return label
 
 
-class MemberPanel(QStackedWidget):
-    """Page 0: the empty state asking for a scan. Page 1: the member."""
+def _label(object_name: str, text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    return label
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+def format_yuan(fen: int) -> str:
+    """4250 fen → "¥42.50" (whole numbers, no float rounding)."""
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}¥{yuan:,}.{cents:02d}"
+
+
+class MemberPanel(QStackedWidget):
+    """Page 0: the empty state asking for a scan. Page 1: the member.
+
+    ``store_code``: this store, so its visits read "this store" rather than a code.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, store_code: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("memberPanel")
+        self.store_code = store_code
         self.view: services.MemberView | None = None
         self.addWidget(self._build_empty())
         self.addWidget(self._build_details())
@@ -45,10 +66,16 @@ class MemberPanel(QStackedWidget):
     def _build_empty(self) -> QWidget:
         page = QWidget()
         page.setObjectName("memberEmpty")
-        prompt = QLabel(self.tr("Scan a member card"))
+        prompt = QLabel(self.tr("Scan a member card or the member's code"))
         prompt.setObjectName("emptyPrompt")
         prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint = QLabel(self.tr("or type the 16-digit card number above and press Enter"))
+        hint = QLabel(
+            self.tr(
+                "or type the phone number, its last 4 digits, the name or its pinyin initials "
+                "above and press Enter"
+            )
+        )
+        hint.setWordWrap(True)
         hint.setObjectName("emptyHint")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(page)
@@ -70,11 +97,17 @@ class MemberPanel(QStackedWidget):
         self.tierLabel.setObjectName("memberTier")
         self.originLabel = QLabel()
         self.originLabel.setObjectName("memberOrigin")
+        self.birthdayBadge = _label("birthdayBadge", self.tr("Birthday month"))
+        self.birthdayBadge.setToolTip(self.tr("The member's birthday is this month."))
+        self.memberDayBadge = _label("memberDayBadge", self.tr("Member day"))
+        self.memberDayBadge.setToolTip(self.tr("Today is a member day."))
 
         self.pointsLabel = _value_label("memberPoints")
         self.pointsDetailLabel = QLabel()
         self.pointsDetailLabel.setObjectName("memberPointsDetail")
         self.pointsDetailLabel.setWordWrap(True)
+        self.expiringLabel = _label("pointsExpiring")
+        self.expiringLabel.setWordWrap(True)
 
         self.phoneLabel = _value_label("memberPhone")
         self.memberNoLabel = _value_label("memberNo")
@@ -83,8 +116,8 @@ class MemberPanel(QStackedWidget):
         head = QHBoxLayout()
         head.setSpacing(12)
         head.addWidget(self.nameLabel, 0, Qt.AlignmentFlag.AlignVCenter)
-        head.addWidget(self.tierLabel, 0, Qt.AlignmentFlag.AlignVCenter)
-        head.addWidget(self.originLabel, 0, Qt.AlignmentFlag.AlignVCenter)
+        for badge in (self.tierLabel, self.birthdayBadge, self.memberDayBadge, self.originLabel):
+            head.addWidget(badge, 0, Qt.AlignmentFlag.AlignVCenter)
         head.addStretch(1)
 
         points = QFrame()
@@ -95,6 +128,7 @@ class MemberPanel(QStackedWidget):
         points_layout.addWidget(caption)
         points_layout.addWidget(self.pointsLabel)
         points_layout.addWidget(self.pointsDetailLabel)
+        points_layout.addWidget(self.expiringLabel)
 
         facts = QGridLayout()
         facts.setHorizontalSpacing(24)
@@ -113,8 +147,11 @@ class MemberPanel(QStackedWidget):
         facts.setColumnStretch(1, 1)
 
         body = QGridLayout()
+        body.setHorizontalSpacing(24)
+        body.setVerticalSpacing(16)
         body.addLayout(facts, 0, 0)
-        body.addWidget(points, 0, 1, Qt.AlignmentFlag.AlignTop)
+        body.addWidget(self._build_visits(), 1, 0)
+        body.addWidget(points, 0, 1, 2, 1, Qt.AlignmentFlag.AlignTop)
         body.setColumnStretch(0, 3)
         body.setColumnStretch(1, 2)
 
@@ -126,6 +163,29 @@ class MemberPanel(QStackedWidget):
         layout.addLayout(body)
         layout.addStretch(1)
         return page
+
+    def _build_visits(self) -> QFrame:
+        """The last visits, newest first: date, store, amount in yuan; up to five rows."""
+        box = QFrame()
+        box.setObjectName("recentVisits")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(20)
+        grid.setVerticalSpacing(4)
+        caption = QLabel(self.tr("Recent visits"))
+        caption.setObjectName("fieldCaption")
+        grid.addWidget(caption, 0, 0, 1, 3)
+        self.visitsEmpty = _label("visitsEmpty", self.tr("No visits on record"))
+        grid.addWidget(self.visitsEmpty, 1, 0, 1, 3)
+        self.visitRows: list[tuple[QLabel, QLabel, QLabel]] = []
+        for row in range(VISIT_ROWS):
+            cells = (_label("visitDate"), _label("visitStore"), _label("visitAmount"))
+            cells[2].setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column, cell in enumerate(cells):
+                grid.addWidget(cell, row + 2, column)
+            self.visitRows.append(cells)
+        grid.setColumnStretch(3, 1)
+        return box
 
     def clear(self) -> None:
         """Back to the empty state (also on lock: the next operator must not see this member)."""
@@ -148,6 +208,12 @@ class MemberPanel(QStackedWidget):
         )
         self.pointsLabel.setText(f"{view.points_shown:,}")
         self.pointsDetailLabel.setText(self.points_detail(view))
+        expiring = self.expiring_text(view)
+        self.expiringLabel.setText(expiring)
+        self.expiringLabel.setVisible(bool(expiring))
+        self.birthdayBadge.setVisible("birthday_month" in view.badges)
+        self.memberDayBadge.setVisible("member_day" in view.badges)
+        self.show_visits(view)
         self.allergyBanner.setText(self.allergy_text(view))
         self.allergyBanner.setVisible(view.allergy_alert)
         self.setCurrentIndex(1)
@@ -172,3 +238,27 @@ class MemberPanel(QStackedWidget):
             "+" if view.pending_points > 0 else "−",
             abs(view.pending_points),
         )
+
+    def expiring_text(self, view: services.MemberView) -> str:
+        """One line per date, soonest first, as the core sorted them."""
+        return "\n".join(
+            self.tr("{0:,} points expire on {1}").format(e.points, e.expires_on.isoformat())
+            for e in view.points_expiring
+        )
+
+    def show_visits(self, view: services.MemberView) -> None:
+        visits = view.recent_visits[:VISIT_ROWS]
+        self.visitsEmpty.setVisible(not visits)
+        for row, cells in enumerate(self.visitRows):
+            if row < len(visits):
+                visit = visits[row]
+                cells[0].setText(visit.at.astimezone().strftime("%Y-%m-%d"))
+                cells[1].setText(self.store_text(visit.store_code))
+                cells[2].setText(format_yuan(visit.amount_fen))
+            for cell in cells:
+                cell.setVisible(row < len(visits))
+
+    def store_text(self, store_code: str) -> str:
+        if store_code and store_code == self.store_code:
+            return self.tr("this store ({0})").format(store_code)
+        return store_code or "—"

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from counter import outbox
 from counter.codes import is_card_no
 from counter.errors import NotFoundError, ValidationError
 from counter.ids import uuid7
 from counter.names import full_pinyin, initials
 from counter.services import audit
 from counter.services.context import Actor, ServiceContext
+from counter.services.ops import queue_op
 from counter.services.views import MemberView, fetch_view, raw_connection
 from counter.store.models import Card, Member
 
@@ -134,10 +134,12 @@ def register_member(ctx: ServiceContext, actor: Actor, form: MemberForm) -> Memb
         if form.card_no:
             s.add(Card(card_no=form.card_no, member_id=member_id, status="active", bound_at=now))
         s.flush()
-        outbox.append(
+        op = queue_op(
             s,
-            type="member.register",
-            payload={
+            ctx,
+            actor,
+            "member.register",
+            {
                 "member_id": member_id,
                 "name": form.name,
                 "phone": form.phone,
@@ -150,12 +152,10 @@ def register_member(ctx: ServiceContext, actor: Actor, form: MemberForm) -> Memb
                 "income": form.income,
                 "marital_status": form.marital_status,
             },
-            store_code=ctx.store_code,
-            operator_id=actor.operator_id,
-            now=now,
+            now,
             member_id=member_id,
         )
-        audit.record(s, actor, "member.register", now, member_id=member_id)
+        audit.record(s, actor, "member.register", now, member_id=member_id, op=op.op_id)
         return fetch_view(raw_connection(s), ctx, actor, "id", member_id) or _vanished()
 
 

@@ -144,16 +144,26 @@ class PointsEntry(Base):
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
     delta: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
-    receipt_no: Mapped[str | None] = mapped_column(String(64))
+    receipt_no: Mapped[str | None] = mapped_column(String(64), index=True)
     store_code: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # pending: only this store knows it; applied: HQ booked it (at hq_seq); rejected.
+    # An applied entry still counts in the shown balance until the cached member row has
+    # caught up with it (members.hq_seq >= hq_seq): the write checkpoint.
     state: Mapped[str] = mapped_column(String(12), default="pending")
     hq_seq: Mapped[int | None] = mapped_column(Integer)
+    # A redemption made while HQ could not be asked (counts towards the offline daily cap).
+    offline: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class OutboxOp(Base):
-    """An operation made at this counter, written in the same transaction as its effect."""
+    """An operation made at this counter, written in the same transaction as its effect.
+
+    States: ``pending`` (not yet answered by HQ; ``attempts`` > 0 means it may have
+    reached HQ, which is harmless since HQ is idempotent by op_id), ``applied`` (with
+    HQ's ``hq_seq``), ``rejected`` (see ``sync_problems``), ``superseded`` (replaced by
+    ``superseded_by``; never sent again).
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"),)
@@ -172,6 +182,8 @@ class OutboxOp(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)
     hq_seq: Mapped[int | None] = mapped_column(Integer)
+    # state "superseded": replaced by this op (re-pointed to another member, or retried).
+    superseded_by: Mapped[str | None] = mapped_column(String(36))
 
 
 class SyncCursor(Base):
@@ -262,6 +274,6 @@ class SyncProblem(Base):
     message: Mapped[str] = mapped_column(Text)
     details: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     resolved_by: Mapped[str | None] = mapped_column(String(36))
     resolution: Mapped[str | None] = mapped_column(String(16))

@@ -2,6 +2,34 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CameraScanner</name>
+    <message>
+        <location filename="../../ui/camera.py" line="+80"/>
+        <source>Scan with the camera</source>
+        <translation>摄像头扫码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Starting the camera…</source>
+        <translation>正在打开摄像头…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Hold the card or the member&apos;s code in front of the camera.</source>
+        <translation>请将会员卡或会员码对准摄像头。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Camera support is not installed.</source>
+        <translation>未安装摄像头扫码组件。</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>The camera reported a problem: {0}</source>
+        <translation>摄像头出错：{0}</translation>
+    </message>
+</context>
+<context>
     <name>CounterStatusBar</name>
     <message>
         <location filename="../../ui/status_bar.py" line="+124"/>
@@ -271,32 +299,32 @@
 <context>
     <name>LookupBar</name>
     <message>
-        <location filename="../../ui/lookup_bar.py" line="+73"/>
-        <source>Scan a member card, or type the card number</source>
-        <translation>请扫描会员卡，或输入卡号</translation>
+        <location filename="../../ui/lookup_bar.py" line="+77"/>
+        <source>Scan a card or member code, or type phone, last 4 digits, name or initials</source>
+        <translation>扫会员卡或会员码，或输入手机号、尾号、姓名、拼音首字母</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location line="+33"/>
-        <source>Card number check failed; please scan again.</source>
-        <translation>卡号校验失败，请重新扫描</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>This version finds members by their 16-digit card number only.</source>
-        <translation>当前版本仅支持按 16 位卡号查找会员。</translation>
-    </message>
-    <message>
         <location line="+11"/>
-        <source>No member found for card {0}.</source>
-        <translation>未找到卡号为 {0} 的会员。</translation>
+        <source>Type a name in Chinese: turns the input method on for one search. Pinyin initials (e.g. zxm) work without it.</source>
+        <translation>输入中文姓名：仅本次查找开启输入法。拼音首字母（如 zxm）无需输入法。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+76"/>
+        <source>{0} members match: choose one below.</source>
+        <translation>有 {0} 位会员相符，请在下方选择。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No member matches.</source>
+        <translation>没有相符的会员。</translation>
+    </message>
+    <message>
+        <location line="-16"/>
         <source>Member found: {0}</source>
         <translation>已找到会员：{0}</translation>
     </message>
@@ -304,7 +332,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+106"/>
+        <location filename="../../ui/main_window.py" line="+142"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -335,6 +363,36 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>&amp;Clear</source>
+        <translation>清除(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take the member or the pick list off the screen; ready for the next scan</source>
+        <translation>清除屏幕上的会员或候选列表，准备下一次扫码</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Member&apos;s &amp;phone (demo)…</source>
+        <translation>会员手机（演示）(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show a member&apos;s dynamic code as the member app does, and scan it</source>
+        <translation>像会员 App 一样显示会员动态码，并可扫码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scan with camera</source>
+        <translation>摄像头扫码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read member cards and codes with this PC&apos;s camera</source>
+        <translation>用本机摄像头读取会员卡和会员码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;Check HQ connection</source>
         <translation>检查总部连接(&amp;C)</translation>
     </message>
@@ -369,12 +427,12 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Member</source>
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
@@ -384,7 +442,12 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+54"/>
+        <source>Sign in first, then scan again.</source>
+        <translation>请先登录，再重新扫码。</translation>
+    </message>
+    <message>
+        <location line="+83"/>
         <source>{0} {1}
 Store: {2}
 Data folder: {3}
@@ -403,27 +466,47 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../../ui/member_panel.py" line="+48"/>
-        <source>Scan a member card</source>
-        <translation>请扫描会员卡</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>or type the 16-digit card number above and press Enter</source>
-        <translation>或在上方输入 16 位卡号后按回车</translation>
-    </message>
-    <message>
-        <location line="+109"/>
+        <location filename="../../ui/member_panel.py" line="+226"/>
         <source>Drug allergy on record: check with the pharmacist before selling medicine.</source>
         <translation>⚠ 该会员有药物过敏记录，售药前请与药师核对。</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-100"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-57"/>
+        <source>Scan a member card or the member&apos;s code</source>
+        <translation>请扫描会员卡或会员码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>or type the phone number, its last 4 digits, the name or its pinyin initials above and press Enter</source>
+        <translation>或在上方输入手机号、手机尾号、姓名或拼音首字母后按回车</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Birthday month</source>
+        <translation>生日月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The member&apos;s birthday is this month.</source>
+        <translation>会员本月生日。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Member day</source>
+        <translation>会员日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today is a member day.</source>
+        <translation>今天是会员日。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>Phone</source>
         <translation>手机</translation>
     </message>
@@ -439,6 +522,16 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+35"/>
+        <source>Recent visits</source>
+        <translation>最近消费</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No visits on record</source>
+        <translation>暂无消费记录</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>New at this store, not yet confirmed by HQ</source>
         <translation>本店新登记，待总部确认</translation>
     </message>
@@ -453,7 +546,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>未绑定会员卡</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Allergic to {0}: check with the pharmacist before selling medicine.</source>
         <translation>⚠ 该会员对{0}过敏，售药前请与药师核对。</translation>
     </message>
@@ -471,6 +564,122 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+1"/>
         <source>HQ balance {0:,} {1} {2:,} pending at this store</source>
         <translation>总部余额 {0:,} {1} 本店待同步 {2:,}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{0:,} points expire on {1}</source>
+        <translation>{0:,} 分将于 {1} 过期</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>this store ({0})</source>
+        <translation>本店（{0}）</translation>
+    </message>
+</context>
+<context>
+    <name>MemberPhone</name>
+    <message>
+        <location filename="../../ui/member_phone.py" line="+90"/>
+        <source>Member&apos;s phone (demo)</source>
+        <translation>会员手机（演示）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Member app · member code</source>
+        <translation>会员 App · 会员码</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter a member&apos;s card number or phone. The code refreshes by itself, as in the member app; show it to the counter with the button below.</source>
+        <translation>输入会员卡号或手机号。会员码会像会员 App 一样自动刷新；点下方按钮即可出示给柜台。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Card number or phone</source>
+        <translation>卡号或手机号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show code</source>
+        <translation>显示会员码</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Send to counter</source>
+        <translation>出示给柜台</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Types the code into the counter the way a barcode scanner does</source>
+        <translation>像扫码枪一样把会员码输入柜台</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>No code yet</source>
+        <translation>尚无会员码</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Asking HQ for the code…</source>
+        <translation>正在向总部获取会员码…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Member no. {0}</source>
+        <translation>会员号 {0}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>No code</source>
+        <translation>无会员码</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The code has expired</source>
+        <translation>会员码已过期</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Valid for {0} s more; a new code comes by itself</source>
+        <translation>{0} 秒内有效，到期前自动刷新</translation>
+    </message>
+</context>
+<context>
+    <name>PickList</name>
+    <message>
+        <location filename="../../ui/pick_list.py" line="+72"/>
+        <source>↑ ↓ to move · Enter or 1–9 to choose · Esc to go back to scanning</source>
+        <translation>↑ ↓ 移动 · 回车或 1–9 选择 · Esc 返回扫码</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>More than {0} members match; the first {0} are shown.</source>
+        <translation>相符会员超过 {0} 位，仅显示前 {0} 位。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Type more of the name or phone to narrow it down.</source>
+        <translation>请多输入几位姓名或手机号以缩小范围。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} members match; which one is it?</source>
+        <translation>有 {0} 位会员相符，请选择：</translation>
     </message>
 </context>
 </TS>

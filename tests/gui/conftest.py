@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
-from uidata import CARD_NO, MEMBER_NAME, MEMBER_PHONE, PINS, make_settings
+from uidata import CARD_NO, MEMBER_NAME, MEMBER_PHONE, PINS, ScanClock, make_settings
 
 from counter import services
 from counter.settings import Settings
 from ui.i18n import install_translators, remove_translators
 from ui.main_window import MainWindow
-from ui.tasks import ImmediateRunner
+from ui.scanner import ScannerConfig, ScannerFilter
+from ui.tasks import BaseRunner, ImmediateRunner
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,31 @@ def zh(qapp: QApplication) -> Iterator[None]:
 
 
 @pytest.fixture
-def make_window(qtbot, ctx, settings):  # type: ignore[no-untyped-def]
-    """Build the main window for an operator; the HQ probe runs inline (no HQ configured)."""
+def scan_clock() -> ScanClock:
+    """The scanner filter's clock: key-to-key gaps are what the test says, not wall time."""
+    return ScanClock()
 
-    def build(actor: services.Actor, *, language: str = "zh_CN", **kwargs: object) -> MainWindow:
-        runner = ImmediateRunner()
-        window = MainWindow(ctx, settings, actor, runner, language=language, **kwargs)
+
+@pytest.fixture
+def make_window(qtbot, ctx, settings, scan_clock):  # type: ignore[no-untyped-def]
+    """Build the main window for an operator; the HQ probe runs inline (no HQ configured).
+
+    The scanner filter reads ``scan_clock``: keys a test sends without advancing it arrive
+    all at once, as from a scanner.
+    """
+
+    def build(
+        actor: services.Actor,
+        *,
+        language: str = "zh_CN",
+        runner: BaseRunner | None = None,
+        window_settings: Settings | None = None,
+        **kwargs: object,
+    ) -> MainWindow:
+        runner = runner or ImmediateRunner()
+        used = window_settings or settings
+        scanner = ScannerFilter(ScannerConfig.from_settings(used), clock=scan_clock)
+        window = MainWindow(ctx, used, actor, runner, language=language, scanner=scanner, **kwargs)
         window._test_runner = runner  # keep it alive as long as the window
         qtbot.addWidget(window)
         window.resize(1280, 800)

@@ -1,15 +1,19 @@
 """Test data shared by the GUI tests (imported by name: tests/gui is on sys.path)."""
 
+import json
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from counter.codes import make_card_no
+from counter.codes import make_card_no, public_key_b64
 from counter.contract import parse_member_record
 from counter.services import ServiceContext
 from counter.settings import Settings
+from counter.store.models import KeyValue
 from counter.sync.apply import apply_member_records
 
 CARD_NO = make_card_no("620000000000001")
@@ -65,3 +69,75 @@ def load_hq_member(ctx: ServiceContext, **extra: Any) -> str:
     with ctx.db.bulk() as s:
         apply_member_records(s, [parse_member_record(record)], ctx.cipher, ctx.clock())
     return str(record["id"])
+
+
+def hq_record(i: int, name: str, phone: str, **extra: Any) -> dict[str, Any]:
+    """Member ``i`` as HQ's change feed sends it: card 8800…i, member no. 10000000i."""
+    record: dict[str, Any] = {
+        "id": f"01890a5d-ac96-774b-bcce-{i:012d}",
+        "seq": i,
+        "status": "active",
+        "member_no": f"{1000000000 + i}",
+        "name": name,
+        "gender": "F",
+        "birthday": "1990-03-15",
+        "phone": phone,
+        "tier": "silver",
+        "points": 100 * i,
+        "updated_at": "2026-05-01T00:00:00Z",
+        "cards": [{"card_no": hq_card(i), "status": "active"}],
+    }
+    record.update(extra)
+    return record
+
+
+def hq_card(i: int) -> str:
+    return make_card_no(f"{880000000000000 + i}")
+
+
+def load_records(ctx: ServiceContext, records: list[dict[str, Any]]) -> None:
+    with ctx.db.bulk() as s:
+        apply_member_records(s, [parse_member_record(r) for r in records], ctx.cipher, ctx.clock())
+
+
+def trust_qr_key(ctx: ServiceContext, key: Ed25519PrivateKey, key_id: int = 7) -> None:
+    """HQ's config as the sync caches it, listing ``key`` for member QR codes."""
+    value = json.dumps({"qr_keys": {str(key_id): public_key_b64(key)}})
+    with ctx.db.write() as s:
+        s.merge(KeyValue(key="hq_config", value=value))
+
+
+class ScanClock:
+    """The scanner filter's clock in milliseconds, moved only by the test."""
+
+    def __init__(self) -> None:
+        self.ms = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.ms
+
+    def advance(self, ms: float) -> None:
+        self.ms += ms
+
+
+def scanner_sends(
+    qtbot: Any, widget: QWidget, clock: ScanClock, text: str, *, gap_ms: float = 4, end: str = "\r"
+) -> None:
+    """Keys as a keyboard-wedge scanner sends them: one every ``gap_ms``, then ``end``."""
+    for char in text + end:
+        clock.advance(gap_ms)
+        if char == "\r":
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
+        elif char == "\t":
+            qtbot.keyClick(widget, Qt.Key.Key_Tab)
+        else:
+            qtbot.keyClick(widget, char)
+
+
+def person_types(
+    qtbot: Any, widget: QWidget, clock: ScanClock, text: str, gap_ms: float = 180
+) -> None:
+    """Keys as a quick person types them: far slower than any scanner."""
+    for char in text:
+        clock.advance(gap_ms)
+        qtbot.keyClick(widget, char)
