@@ -71,6 +71,34 @@ def ensure_operators(ctx: services.ServiceContext) -> None:
             services.create_operator(ctx, name, role, pin)
 
 
+def first_sync(ctx: services.ServiceContext, progress: bool = True) -> bool:
+    """Sync the demo cache from the demo HQ, so the seeded members can be scanned at once.
+
+    A failed sync is reported and the demo goes on (the app syncs again in the background).
+    """
+    from counter.sync.engine import SyncProgress, sync_once
+
+    def show(p: SyncProgress) -> None:
+        if progress and p.stage == "pull members" and p.done % 5000 == 0:
+            print(f"\r  syncing the demo cache: {p.done:,} members", end="", flush=True)
+
+    if progress:
+        print("syncing the demo cache from the demo HQ…", flush=True)
+    report = sync_once(ctx, progress=show)
+    if progress:
+        if report.ok:
+            print(
+                f"\rdemo cache synced: {report.pulled_members:,} members in "
+                f"{report.seconds:.1f} s          ",
+                flush=True,
+            )
+        else:
+            print(f"\rdemo sync failed: {'; '.join(report.errors)}", flush=True)
+    if not report.ok:
+        log.warning("demo: first sync failed: %s", report.errors)
+    return report.ok
+
+
 def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: bool) -> int:
     from hq.server import start_in_thread
 
@@ -88,6 +116,7 @@ def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: boo
         ctx = services.open_context(current)
         try:
             ensure_operators(ctx)
+            first_sync(ctx)
             from ui.app import run_app
 
             return int(
@@ -96,6 +125,7 @@ def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: boo
                     ctx,
                     language=language,
                     login_hint=LOGIN_HINT,
+                demo=True,
                     no_dialogs=no_dialogs,
                     log_ring=ring,
                 )

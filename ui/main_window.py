@@ -38,7 +38,7 @@ from ui.member_phone import MemberPhone
 from ui.pick_list import PickList
 from ui.scanner import ScannerConfig, ScannerFilter
 from ui.status_bar import CounterStatusBar, HQMonitor
-from ui.tasks import BaseRunner
+from ui.tasks import AfterPaint, BaseRunner
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.scanner = scanner or ScannerFilter(ScannerConfig.from_settings(settings))
         self.scanner.setParent(self)
         self.scanner.scanned.connect(self._scanned)
+        self.afterPaint = AfterPaint(self)
         self.memberPhone: MemberPhone | None = None
         self.cameraScanner: camera.CameraScanner | None = None
 
@@ -312,10 +313,12 @@ class MainWindow(QMainWindow):
         actor = self.actor
         if not view.allergy_alert or actor is None:
             return
-        ctx = self.ctx
-        self.runner.submit(
-            lambda: services.audit_health_view(ctx, actor, view.id, "allergy_banner"),
-            lambda _result: None,
+        ctx, runner = self.ctx, self.runner
+        self.afterPaint.call(
+            lambda: runner.submit(
+                lambda: services.audit_health_view(ctx, actor, view.id, "allergy_banner"),
+                lambda _result: None,
+            )
         )
 
     @Slot(object)
@@ -353,6 +356,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scanner.remove()
+        self.afterPaint.flush()  # audits of what was shown are written before the runner stops
         for window in (self.memberPhone, self.cameraScanner):
             if window is not None:
                 window.close()

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 
 from counter.errors import KnownError
 
@@ -152,3 +162,31 @@ class ImmediateRunner(BaseRunner):
             self.handle_error(exc, on_error)
         else:
             on_done(result)
+
+
+class AfterPaint(QObject):
+    """Calls functions after the paints already requested (a low-priority posted event).
+
+    For work that must happen soon but not before the screen shows what was just set, such
+    as submitting the audit record of a member just painted: a worker started at once would
+    compete with the paint for the interpreter. ``flush`` runs what is still pending (on
+    close, so nothing promised is dropped).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: deque[Callable[[], None]] = deque()
+
+    def call(self, fn: Callable[[], None]) -> None:
+        self._pending.append(fn)
+        QCoreApplication.postEvent(
+            self, QEvent(QEvent.Type.User), Qt.EventPriority.LowEventPriority.value
+        )
+
+    def customEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.User and self._pending:
+            self._pending.popleft()()
+
+    def flush(self) -> None:
+        while self._pending:
+            self._pending.popleft()()

@@ -1,10 +1,17 @@
-"""Render the README screenshot of the main window offscreen: ``docs/screenshots/main-window.png``.
+"""Render the README screenshots offscreen, into ``docs/screenshots/``:
+
+* ``main-window.png``: a cashier has scanned a member's card (masked name and phone, the
+  allergy banner, birthday-month and member-day badges, points expiring soon, last visits);
+* ``pick-list.png``: the last four digits of a phone fit several members;
+* ``member-phone.png``: the demo's member phone with a dynamic member code.
 
     .venv/bin/python docs/screenshots/make_screenshots.py
 
-A throwaway cache gets one member as the sync brings them from HQ (gold tier, points, a
-recorded drug allergy); a customer-service operator scans their card. Needs a CJK font
-(Debian/Ubuntu: ``apt-get install fonts-noto-cjk``), or the Chinese renders as boxes.
+A throwaway cache gets members as the sync brings them from HQ; the service clock is stopped
+on 8 November 2026 (a member day) so the badges show. Scans go through the real scanner
+filter. The member code is signed here with a throwaway key, as HQ's member app would sign
+it, so no HQ needs to run. Needs a CJK font (Debian/Ubuntu: ``apt-get install
+fonts-noto-cjk``), or the Chinese renders as boxes.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,59 +29,137 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from counter import services  # noqa: E402
+from counter import codes, services  # noqa: E402
 from counter.codes import make_card_no  # noqa: E402
 from counter.contract import parse_member_record  # noqa: E402
 from counter.settings import Settings  # noqa: E402
 from counter.sync.apply import apply_member_records  # noqa: E402
 from ui.app import desktop_session  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.member_phone import QR_BOX, ShownCode  # noqa: E402
 from ui.tasks import ImmediateRunner  # noqa: E402
 
-CARD_NO = make_card_no("880000000000001")
-MEMBER = {
-    "id": "01890a5d-ac96-774b-bcce-000000000001",
-    "seq": 1,
-    "status": "active",
-    "member_no": "1000000001",
-    "name": "曾小明",
-    "gender": "M",
-    "birthday": "1985-11-20",
-    "phone": "13812341234",
-    "tier": "gold",
-    "points": 1280,
-    "updated_at": "2026-05-01T00:00:00Z",
-    "cards": [{"card_no": CARD_NO, "status": "active"}],
-    "health": {"allergies": ["青霉素", "磺胺类"], "chronic": [], "medicines": []},
-}
+OUT = ROOT / "docs" / "screenshots"
+NOW = dt.datetime(2026, 11, 8, 2, 30, tzinfo=dt.UTC)  # 10:30 in China, the 8th: member day
 
 
-def main(out: Path = ROOT / "docs" / "screenshots" / "main-window.png") -> Path:
+def record(i: int, name: str, phone: str, **extra: Any) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "id": f"01890a5d-ac96-774b-bcce-{i:012d}",
+        "seq": i,
+        "status": "active",
+        "member_no": f"{1000000000 + i}",
+        "name": name,
+        "gender": "F",
+        "birthday": "1990-03-15",
+        "phone": phone,
+        "tier": "basic",
+        "points": 60 * i,
+        "updated_at": "2026-11-01T00:00:00Z",
+        "cards": [{"card_no": make_card_no(f"{880000000000000 + i}"), "status": "active"}],
+    }
+    rec.update(extra)
+    return rec
+
+
+MEMBERS = [
+    record(
+        1,
+        "曾小明",
+        "13812341234",
+        gender="M",
+        birthday="1985-11-20",
+        tier="gold",
+        points=1280,
+        health={"allergies": ["青霉素", "磺胺类"], "chronic": [], "medicines": []},
+        points_expiring=[
+            {"points": 300, "expires_on": "2026-12-31"},
+            {"points": 120, "expires_on": "2027-01-31"},
+        ],
+        recent_visits=[
+            {"at": "2026-11-06T03:12:00Z", "store_code": "S001", "amount_fen": 4250},
+            {"at": "2026-10-21T10:40:00Z", "store_code": "S001", "amount_fen": 12880},
+            {"at": "2026-10-02T07:05:00Z", "store_code": "S014", "amount_fen": 3600},
+        ],
+    ),
+    record(2, "张伟强", "15012341234", tier="silver"),
+    record(3, "李秀英", "18912341234", tier="basic"),
+    record(4, "欧阳娜娜", "13601231234", tier="gold"),
+    record(5, "王芳", "13900005678"),
+]
+
+
+def load(ctx: services.ServiceContext) -> None:
+    ctx.clock = lambda: NOW
+    with ctx.db.bulk() as s:
+        apply_member_records(s, [parse_member_record(r) for r in MEMBERS], ctx.cipher, NOW)
+
+
+def save(widget: QWidget, name: str) -> Path:
+    QApplication.processEvents()
+    path = OUT / name
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path)
+    return path
+
+
+def main() -> list[Path]:
+    OUT.mkdir(parents=True, exist_ok=True)
+    written = []
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(store_code="S001", data_dir=tmp, secret_store="file")
         ctx = services.open_context(settings)
         try:
-            actor = services.create_operator(ctx, "李芳", "service", "2222")
-            with ctx.db.bulk() as s:
-                record = parse_member_record(MEMBER)
-                apply_member_records(s, [record], ctx.cipher, dt.datetime.now(dt.UTC))
+            cashier = services.create_operator(ctx, "李娜", "cashier", "1111")
+            load(ctx)
             with desktop_session(settings, language="zh_CN", no_dialogs=True) as app:
-                window = MainWindow(ctx, settings, actor, ImmediateRunner(), language="zh_CN")
+                window = MainWindow(
+                    ctx, settings, cashier, ImmediateRunner(), language="zh_CN", demo=True
+                )
                 window.resize(1280, 800)
                 window.show()
+                window.activateWindow()
                 app.processEvents()
-                QTest.keyClicks(window.lookupBar.input, CARD_NO)
-                QTest.keyClick(window.lookupBar.input, Qt.Key.Key_Return)
-                app.processEvents()
-                out.parent.mkdir(parents=True, exist_ok=True)
-                if not window.grab().save(str(out)):
-                    raise SystemExit(f"could not write {out}")
+
+                window.scanner.feed(MEMBERS[0]["cards"][0]["card_no"])
+                written.append(save(window, "main-window.png"))
+
+                field = window.lookupBar.input
+                QTest.keyClicks(field, "1234", delay=60)  # a person: slower than a scanner
+                QTest.qWait(80)
+                QTest.keyClick(field, Qt.Key.Key_Return)
+                QTest.qWait(400)  # the field's clear button fades out
+                written.append(save(window, "pick-list.png"))
+
+                window.open_member_phone()
+                phone = window.memberPhone
+                assert phone is not None
+                key = codes.new_signing_key()
+                token = codes.mint_member_token(key, 1, "1000000001", NOW)
+                image = codes.render_qr(token, box_size=QR_BOX).convert("L")
+                phone.memberInput.setEditText(MEMBERS[0]["cards"][0]["card_no"])
+                phone.member_key = phone.memberInput.currentText()
+                phone.display(
+                    ShownCode(
+                        token,
+                        "1000000001",
+                        NOW + codes.DEFAULT_TTL,
+                        image.width,
+                        image.height,
+                        image.tobytes(),
+                    )
+                )
+                phone.ticker.stop()
+                phone.adjustSize()
+                written.append(save(phone, "member-phone.png"))
+                phone.close()
                 window.close()
         finally:
             ctx.close()
-    print(out)
-    return out
+    return written
 
 
 if __name__ == "__main__":

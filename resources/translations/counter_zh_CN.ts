@@ -332,7 +332,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+142"/>
+        <location filename="../../ui/main_window.py" line="+143"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -447,7 +447,7 @@
         <translation>请先登录，再重新扫码。</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+85"/>
         <source>{0} {1}
 Store: {2}
 Data folder: {3}
@@ -579,7 +579,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberPhone</name>
     <message>
-        <location filename="../../ui/member_phone.py" line="+90"/>
+        <location filename="../../ui/member_phone.py" line="+92"/>
         <source>Member&apos;s phone (demo)</source>
         <translation>会员手机（演示）</translation>
     </message>
@@ -624,7 +624,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>正在向总部获取会员码…</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Member no. {0}</source>
         <translation>会员号 {0}</translation>
     </message>
@@ -647,7 +647,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>PickList</name>
     <message>
-        <location filename="../../ui/pick_list.py" line="+72"/>
+        <location filename="../../ui/pick_list.py" line="+73"/>
         <source>↑ ↓ to move · Enter or 1–9 to choose · Esc to go back to scanning</source>
         <translation>↑ ↓ 移动 · 回车或 1–9 选择 · Esc 返回扫码</translation>
     </message>
@@ -667,7 +667,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>等级</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>More than {0} members match; the first {0} are shown.</source>
         <translation>相符会员超过 {0} 位，仅显示前 {0} 位。</translation>
     </message>
@@ -678,8 +678,8 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>{0} members match; which one is it?</source>
-        <translation>有 {0} 位会员相符，请选择：</translation>
+        <source>Which member is it? Ask the customer.</source>
+        <translation>是哪一位会员？请向顾客确认。</translation>
     </message>
 </context>
 </TS>

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
-from uidata import CARD_NO, MEMBER_NAME, MEMBER_PHONE, PINS, ScanClock, make_settings
+from uidata import (
+    CARD_NO,
+    MEMBER_NAME,
+    MEMBER_PHONE,
+    PINS,
+    ScanClock,
+    load_counter_members,
+    make_settings,
+)
 
 from counter import services
 from counter.settings import Settings
@@ -55,6 +63,13 @@ def member(ctx: services.ServiceContext, staff: Staff) -> services.MemberView:
 
 
 @pytest.fixture
+def members(ctx: services.ServiceContext, staff: Staff) -> services.ServiceContext:
+    """Four members synced from HQ (uidata.COUNTER_MEMBERS); the service clock at NOW."""
+    load_counter_members(ctx)
+    return ctx
+
+
+@pytest.fixture
 def zh(qapp: QApplication) -> Iterator[None]:
     """Chinese, the counter's default language, for the length of one test."""
     translators = install_translators(qapp, "zh_CN")
@@ -88,7 +103,8 @@ def make_window(qtbot, ctx, settings, scan_clock):  # type: ignore[no-untyped-de
         used = window_settings or settings
         scanner = ScannerFilter(ScannerConfig.from_settings(used), clock=scan_clock)
         window = MainWindow(ctx, used, actor, runner, language=language, scanner=scanner, **kwargs)
-        window._test_runner = runner  # keep it alive as long as the window
+        # The runner goes with the window: results still queued for it are dropped with it.
+        runner.setParent(window)
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()

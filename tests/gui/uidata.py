@@ -1,5 +1,6 @@
 """Test data shared by the GUI tests (imported by name: tests/gui is on sys.path)."""
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,34 @@ def person_types(
     for char in text:
         clock.advance(gap_ms)
         qtbot.keyClick(widget, char)
+
+
+# 10:00 in China on 8 November 2026: a member day (the 8th) in 曾小明's birthday month.
+NOW = dt.datetime(2026, 11, 8, 2, 0, tzinfo=dt.UTC)
+QR_KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+COUNTER_MEMBERS = [
+    hq_record(
+        1,
+        "曾小明",
+        "13812341234",
+        tier="gold",
+        birthday="1985-11-20",
+        points=1280,
+        health={"allergies": ["青霉素"], "chronic": [], "medicines": []},
+        points_expiring=[{"points": 300, "expires_on": "2026-12-31"}],
+        recent_visits=[
+            {"at": "2026-11-01T03:00:00Z", "store_code": "S001", "amount_fen": 4250},
+            {"at": "2026-10-12T09:30:00Z", "store_code": "S007", "amount_fen": 128000},
+        ],
+    ),
+    hq_record(2, "张伟", "13912349999", tier="basic"),
+    hq_record(3, "张伟强", "15012341234"),
+    hq_record(4, "欧阳娜娜", "18600005678"),
+]
+
+
+def load_counter_members(ctx: ServiceContext) -> None:
+    """The four members above, HQ's QR key trusted, and the service clock stopped at NOW."""
+    ctx.clock = lambda: NOW
+    load_records(ctx, COUNTER_MEMBERS)
+    trust_qr_key(ctx, QR_KEY)
