@@ -23,6 +23,7 @@ from counter import services
 from counter.errors import KnownError
 from counter.services.lookup import MAX_CHOICES
 from ui.style import set_state
+from ui.tasks import BaseRunner
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class LookupBar(QWidget):
         actor: services.Actor,
         *,
         language: str,
+        runner: BaseRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -70,6 +72,9 @@ class LookupBar(QWidget):
         self.ctx = ctx
         self.actor = actor
         self.language = language
+        # Asks HQ, off the UI thread, for a card or phone the cache doesn't know.
+        self.runner = runner
+        self._generation = 0  # a later lookup makes an online answer still on its way stale
 
         self.input = ScanField()
         self.input.setObjectName("lookupInput")
@@ -146,6 +151,7 @@ class LookupBar(QWidget):
         """Look up a scan or typed text; the field is emptied for the next one."""
         self.input.clear()
         self.ime_off()
+        self._generation += 1
         if not text.strip():
             return
         try:
@@ -154,7 +160,36 @@ class LookupBar(QWidget):
             log.warning("lookup failed: %s (%s)", exc.en, exc.detail)
             self.show_message(exc.message(self.language), "refusal")
             return
+        if (
+            result.outcome == "not_found"
+            and result.kind in ("card", "phone")
+            and self.runner is not None
+            and self.ctx.hq_url
+        ):
+            self._ask_hq(text)
+            return
         self.show_result(result)
+
+    def _ask_hq(self, text: str) -> None:
+        """Not in the cache: say so at once, then show what HQ answers (and cache it)."""
+        assert self.runner is not None
+        generation = self._generation
+        actor = self.actor
+        self.show_message(self.tr("Not in this counter's list; asking HQ…"), "info")
+
+        def done(result: object) -> None:
+            if generation == self._generation and isinstance(result, services.LookupResult):
+                self.show_result(result)
+
+        def failed(exc: BaseException) -> None:
+            if generation != self._generation:
+                return
+            if isinstance(exc, KnownError):
+                self.show_message(exc.message(self.language), "notfound")
+            else:
+                raise exc
+
+        self.runner.submit(lambda: services.lookup_online(self.ctx, actor, text), done, failed)
 
     @Slot(str)
     def choose(self, member_id: str) -> None:

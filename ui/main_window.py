@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
 
         self.demo = demo
 
-        self.lookupBar = LookupBar(ctx, actor, language=language)
+        self.lookupBar = LookupBar(ctx, actor, language=language, runner=runner)
         self.memberPanel = MemberPanel(store_code=ctx.store_code)
         self.pickList = PickList()
         self.results = QStackedWidget()

@@ -299,7 +299,7 @@
 <context>
     <name>LookupBar</name>
     <message>
-        <location filename="../../ui/lookup_bar.py" line="+77"/>
+        <location filename="../../ui/lookup_bar.py" line="+82"/>
         <source>Scan a card or member code, or type phone, last 4 digits, name or initials</source>
         <translation>扫会员卡或会员码，或输入手机号、尾号、姓名、拼音首字母</translation>
     </message>
@@ -314,7 +314,12 @@
         <translation>输入中文姓名：仅本次查找开启输入法。拼音首字母（如 zxm）无需输入法。</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+72"/>
+        <source>Not in this counter&apos;s list; asking HQ…</source>
+        <translation>本机未找到，正在向总部查询…</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>{0} members match: choose one below.</source>
         <translation>有 {0} 位会员相符，请在下方选择。</translation>
     </message>
@@ -594,7 +599,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>输入会员卡号或手机号。会员码会像会员 App 一样自动刷新；点下方按钮即可出示给柜台。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Card number or phone</source>
         <translation>卡号或手机号</translation>
     </message>
