@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_env.sh
-ensure_venv "hq,dev"
+ensure_venv "hq,dev,postgres"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy counter hq
