@@ -13,11 +13,16 @@ import getpass
 import json
 import logging
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from counter import __version__
 from counter import settings as settings_mod
 from counter.errors import KnownError
+
+if TYPE_CHECKING:
+    from counter.sync.engine import SyncProgress, SyncReport
 
 log = logging.getLogger("counter.cli")
 
@@ -60,6 +65,26 @@ def _parser() -> argparse.ArgumentParser:
     b_lookup.add_argument("--samples", type=int, default=2000, help="queries per lookup kind")
     b_lookup.add_argument("--dir", default="bench-data", help="where bench caches are kept")
     b_lookup.add_argument("--gui", action="store_true", help="also scan-to-panel, offscreen")
+
+    b_sync = bench_sub.add_parser("sync", help="first full sync and push against a real HQ")
+    b_sync.add_argument("--members", type=int, default=1_000_000, help="members seeded at HQ")
+    b_sync.add_argument("--ops", type=int, default=10_000, help="queued operations to push")
+    b_sync.add_argument("--dir", default="bench-data", help="where bench data is kept")
+    b_sync.add_argument(
+        "--variants", action="store_true", help="also measure the sync without each speed-up"
+    )
+
+    sync = sub.add_parser("sync", help="sync with HQ: push the outbox, pull the changes")
+    sync.add_argument("--once", action="store_true", help="one sync, exit 0 on success")
+    sync.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    status = sub.add_parser("status", help="operations by state, problems, cursors, HQ")
+    status.add_argument("--json", action="store_true", help="machine-readable")
+    status.add_argument("--offline", action="store_true", help="do not ask HQ if it is up")
+
+    simulate = sub.add_parser("simulate", help="make realistic operations (load, demo, faults)")
+    simulate.add_argument("--ops", type=int, required=True, help="how many operations")
+    simulate.add_argument("--seed", type=int, default=1, help="same seed, same operations")
 
     lookup = sub.add_parser("lookup", help="look a member up as the lookup bar would")
     lookup.add_argument("text", help="card number, QR token, phone, phone tail, name, initials")
@@ -122,6 +147,15 @@ def _token(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    if args.bench_command == "sync":
+        from counter.bench import sync as bench_sync
+
+        if args.members < 1 or args.ops < 0:
+            print("counter: --members must be positive, --ops not negative", file=sys.stderr)
+            return EXIT_USAGE
+        print(bench_sync.run(Path(args.dir), args.members, args.ops, variants=args.variants))
+        return EXIT_OK
+
     from counter.bench import lookup as bench_lookup
 
     if args.members < 1 or args.samples < 1:
@@ -178,6 +212,152 @@ def _lookup(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+def _progress_printer(quiet: bool) -> Callable[[SyncProgress], None] | None:
+    if quiet:
+        return None
+    last: dict[str, float] = {}
+
+    def show(p: SyncProgress) -> None:
+        now = time.monotonic()
+        if p.stage in last and now - last[p.stage] < 1.0:
+            return
+        last[p.stage] = now
+        print(f"  {p.stage}: {p.done:,}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _print_report(report: SyncReport) -> None:
+    line = (
+        f"sync {'ok' if report.ok else 'FAILED'} in {report.seconds:.1f} s: "
+        f"pushed {report.pushed} (applied {report.applied}, rejected {report.rejected}, "
+        f"replayed {report.replayed}, re-pointed {report.repointed}); "
+        f"pulled {report.pulled_members} members, {report.pulled_complaints} complaints"
+    )
+    if report.epoch_changed:
+        line += "; HQ epoch changed: downloaded afresh"
+    print(line, flush=True)
+    if report.clock_off:
+        print(f"WARNING: this PC's clock is {report.clock_skew_s:+.0f} s off HQ's", file=sys.stderr)
+    for error in report.errors:
+        print(f"counter: {error}", file=sys.stderr)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    """``--once``: exit 0 when the sync succeeded, 1 when it did not (details on stderr)."""
+    from counter import logs, services
+    from counter.sync.engine import SyncEngine
+
+    current = settings_mod.load()
+    logs.setup(current.log_dir)
+    ctx = services.open_context(current)
+    engine = SyncEngine(ctx, progress=_progress_printer(args.quiet))
+    try:
+        while True:
+            report = engine.run_once()
+            _print_report(report)
+            if args.once:
+                return EXIT_OK if report.ok else EXIT_FAIL
+            time.sleep(max(1, current.sync_interval_s))
+    except KeyboardInterrupt:
+        # Every page and every batch answer is its own transaction: nothing is half done.
+        print("sync stopped", file=sys.stderr)
+        return EXIT_OK if not args.once else 130
+    finally:
+        engine.close()
+        ctx.close()
+
+
+def _status(args: argparse.Namespace) -> int:
+    from counter import services
+
+    ctx = services.open_context(settings_mod.load())
+    try:
+        status = services.counter_status(ctx)
+        probe = None if args.offline else services.probe_hq(ctx)
+    finally:
+        ctx.close()
+    body = {
+        "store_code": status.store_code,
+        "operations": {
+            "pending": status.pending,
+            "attempted": status.attempted,
+            "applied": status.applied,
+            "rejected": status.rejected,
+            "superseded": status.superseded,
+        },
+        "oldest_pending": status.oldest_pending.isoformat() if status.oldest_pending else None,
+        "last_error": status.last_error,
+        "open_problems": status.open_problems,
+        "last_successful_sync": status.last_sync.isoformat() if status.last_sync else None,
+        "epoch": status.epoch,
+        "clock_skew_s": status.clock_skew_s,
+        "cursors": {
+            c.stream: {"cursor": c.cursor, "epoch": c.epoch, "updated_at": c.updated_at.isoformat()}
+            for c in status.cursors
+        },
+        "hq": None
+        if probe is None
+        else {
+            "configured": probe.configured,
+            "reachable": probe.online,
+            "clock_skew_s": probe.clock_skew_s,
+            "error": probe.error_en or None,
+        },
+    }
+    if args.json:
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"store {status.store_code or '(not set)'}")
+    print(
+        f"operations: {status.pending} pending ({status.attempted} sent without answer), "
+        f"{status.applied} applied, {status.rejected} rejected, {status.superseded} superseded"
+    )
+    print(f"open problems: {status.open_problems}")
+    print(f"last successful sync: {body['last_successful_sync'] or 'never'}")
+    for c in status.cursors:
+        print(f"cursor {c.stream}: {c.cursor or '(start)'} at {c.updated_at.isoformat()}")
+    if probe is not None:
+        state = (
+            "not configured"
+            if not probe.configured
+            else "reachable"
+            if probe.online
+            else "unreachable"
+        )
+        print(f"HQ: {state}" + (f" ({probe.error_en})" if probe.error_en else ""))
+        if probe.clock_off:
+            print(f"WARNING: this PC's clock is {probe.clock_skew_s:+.0f} s off HQ's")
+    return EXIT_OK
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from counter import services
+    from counter.simulate import simulate
+
+    if args.ops < 1:
+        print("counter: --ops must be positive", file=sys.stderr)
+        return EXIT_USAGE
+    ctx = services.open_context(settings_mod.load())
+    try:
+        started = time.monotonic()
+        report = simulate(
+            ctx,
+            args.ops,
+            args.seed,
+            progress=lambda n: print(f"  {n:,} operations", file=sys.stderr, flush=True),
+        )
+        seconds = time.monotonic() - started
+    finally:
+        ctx.close()
+    done = ", ".join(f"{k} {v}" for k, v in sorted(report.done.items()))
+    print(f"{report.total} operations queued in {seconds:.1f} s: {done}")
+    if report.refused:
+        refused = ", ".join(f"{k} {v}" for k, v in sorted(report.refused.items()))
+        print(f"refused at the counter: {refused}")
+    return EXIT_OK
+
+
 def _jsonable(value: object) -> object:
     if isinstance(value, frozenset | set):
         return sorted(value)
@@ -226,6 +406,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "token": _token,
         "bench": _bench,
         "lookup": _lookup,
+        "sync": _sync,
+        "status": _status,
+        "simulate": _simulate,
     }
     try:
         return handlers[command](args)

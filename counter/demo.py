@@ -125,7 +125,7 @@ def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: boo
                     ctx,
                     language=language,
                     login_hint=LOGIN_HINT,
-                demo=True,
+                    demo=True,
                     no_dialogs=no_dialogs,
                     log_ring=ring,
                 )

@@ -54,6 +54,46 @@ def initials_variants(name: str) -> list[str]:
     return list(dict.fromkeys(variants))[:MAX_INITIAL_VARIANTS]
 
 
+@lru_cache(maxsize=4096)
+def _first_keys(ch: str) -> tuple[str, tuple[str, ...]]:
+    """(reading, initials) of a name's first character, the surname reading first."""
+    own_initials, reading = _char_readings(ch)
+    surname = SURNAME_READINGS.get(ch)
+    if surname:
+        return surname, (surname[0], *(i for i in own_initials if i != surname[0]))
+    return reading, own_initials
+
+
+@lru_cache(maxsize=65536)
+def _rest_keys(rest: str) -> tuple[str, tuple[str, ...]]:
+    """(joined pinyin, initials combinations, at most 64) of a name after its first char."""
+    per_char = [_char_readings(ch) for ch in rest]
+    pinyin = "".join(r[1] for r in per_char)
+    options = [r[0] for r in per_char if r[0]]
+    combos = tuple("".join(c) for c in itertools.islice(itertools.product(*options), 64))
+    return pinyin, combos
+
+
+def search_keys(name: str) -> tuple[str, str, tuple[str, ...]]:
+    """(full pinyin, initials, every initials variant) of a name, in one pass.
+
+    The same results as :func:`full_pinyin`, :func:`initials` and
+    :func:`initials_variants` (a test holds them together), made cheap for the bulk load
+    of a first sync: a name is its first character (the surname, read as a surname) and
+    the rest, and the rest (given names repeat a lot) is cached.
+    """
+    if not name:
+        return "", "", ("",)
+    first_reading, first_initials = _first_keys(name[0])
+    rest_pinyin, rest_combos = _rest_keys(name[1:])
+    if first_initials:
+        combos = [a + r for a in first_initials for r in rest_combos][:64]
+    else:
+        combos = list(rest_combos)
+    variants = tuple(dict.fromkeys(combos))[:MAX_INITIAL_VARIANTS]
+    return first_reading + rest_pinyin, (variants[0] if variants else ""), variants
+
+
 def initials(name: str) -> str:
     """The first initials variant (most common readings)."""
     variants = initials_variants(name)

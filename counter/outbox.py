@@ -13,10 +13,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from counter.contract import OP_TYPES
 from counter.ids import uuid7
 from counter.store.models import OutboxOp
-
-from counter.contract import OP_TYPES
 
 STATES = ("pending", "applied", "rejected", "superseded")
 

@@ -1,19 +1,60 @@
-"""The v1 routes (DESIGN §3). Health now; members, ops and complaints come with sync."""
+"""The v1 routes (DESIGN §3, docs/hq-api.md)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
+from counter.codes import is_card_no
+from counter.contract import PHONE_RE
 from hq import API_VERSION
+from hq.api_errors import APIError
 from hq.auth import authenticated_store, get_engine
+from hq.config import served_config
 from hq.db import get_epoch
-from hq.schemas import Health, StoreInfo
+from hq.feeds import DEFAULT_LIMIT, MAX_LIMIT, complaint_changes, member_changes
+from hq.members import MemberNotFound, NoSigningKey, lookup_text, member_code
+from hq.ops import apply_batch
+from hq.schemas import (
+    ComplaintChanges,
+    Config,
+    ErrorBody,
+    Health,
+    MemberChanges,
+    MemberCode,
+    MemberCodeRequest,
+    MemberLookup,
+    OpsRequest,
+    OpsResponse,
+    StoreInfo,
+)
 from hq.stores import StoreIdentity
 from hq.times import rfc3339, utcnow
 
 router = APIRouter(prefix="/v1")
+
+Store = Annotated[StoreIdentity, Depends(authenticated_store)]
+JSON = "application/json"
+_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing or unknown store token"}
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "`member_not_found`"}
+}
+_FEED_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "`invalid_cursor`"},
+    409: {"model": ErrorBody, "description": "`epoch_changed` (details: the current `epoch`)"},
+}
+
+
+def _json(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(content=body, status_code=status, media_type=JSON, headers=headers)
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @router.get("/health")
@@ -25,7 +66,130 @@ def health(request: Request, response: Response) -> Health:
     return Health(server_time=rfc3339(utcnow()), epoch=epoch, api_version=API_VERSION)
 
 
-@router.get("/store")
-def current_store(store: Annotated[StoreIdentity, Depends(authenticated_store)]) -> StoreInfo:
+@router.get("/store", responses=_AUTH_ERRORS)
+def current_store(store: Store) -> StoreInfo:
     """Which store the token belongs to: lets a counter check its setup."""
     return StoreInfo(code=store.code, name=store.name)
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    for candidate in header.split(","):
+        tag = candidate.strip()
+        if tag == "*":
+            return True
+        tag = tag.removeprefix("W/")
+        if tag == etag or tag == etag.strip('"'):
+            return True
+    return False
+
+
+@router.get(
+    "/config",
+    response_model=Config,
+    responses={**_AUTH_ERRORS, 304: {"description": "unchanged since the ETag sent"}},
+)
+def config(
+    request: Request,
+    _store: Store,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The rules the counter computes with, and the QR public keys (ETag / If-None-Match)."""
+    with get_engine(request).connect() as conn:
+        served = served_config(conn)
+    headers = {"ETag": served.etag, "Cache-Control": "no-cache"}
+    if _etag_matches(if_none_match, served.etag):
+        return Response(status_code=304, headers=headers)
+    return _json(_dumps(served.body), headers=headers)
+
+
+@router.get(
+    "/members/changes",
+    response_model=MemberChanges,
+    responses={**_AUTH_ERRORS, **_FEED_ERRORS},
+)
+def members_changes(
+    request: Request,
+    _store: Store,
+    cursor: Annotated[str | None, Query(description="opaque; absent: from the start")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response:
+    """Members changed after the cursor, oldest change first; tombstones included."""
+    return _json(member_changes(get_engine(request), cursor, limit))
+
+
+def _card_or_phone(card_no: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    if (card_no is None) == (phone is None):
+        raise APIError(
+            422, "validation_failed", "give exactly one of card_no and phone", {"errors": []}
+        )
+    if card_no is not None and not is_card_no(card_no):
+        raise APIError(422, "invalid_card_no", "card_no must be 16 digits with a Luhn check digit")
+    if phone is not None and not PHONE_RE.match(phone):
+        raise APIError(422, "invalid_phone", "phone must be an 11-digit mainland mobile")
+    return card_no, phone
+
+
+@router.get(
+    "/members/lookup",
+    response_model=MemberLookup,
+    responses={**_AUTH_ERRORS, **_NOT_FOUND},
+)
+def members_lookup(
+    request: Request,
+    _store: Store,
+    card_no: str | None = None,
+    phone: str | None = None,
+) -> Response:
+    """The online fallback for a member not yet in the cache (exactly one of the two)."""
+    card_no, phone = _card_or_phone(card_no, phone)
+    text = lookup_text(get_engine(request), card_no=card_no, phone=phone)
+    if text is None:
+        raise APIError(404, "member_not_found", "HQ has no active member with this card or phone")
+    return _json(b'{"member":' + text.encode("utf-8") + b"}")
+
+
+@router.post("/ops", response_model=OpsResponse, responses=_AUTH_ERRORS)
+def post_ops(request: Request, store: Store, batch: OpsRequest) -> Response:
+    """A batch of operations, applied in order, each idempotent by its op_id.
+
+    A business refusal is a result with ``status: rejected`` in a 200 answer; HQ has
+    committed everything it answers.
+    """
+    results = apply_batch(get_engine(request), store.code, batch.ops)
+    return _json(('{"results":[' + ",".join(results) + "]}").encode("utf-8"))
+
+
+@router.get(
+    "/complaints/changes",
+    response_model=ComplaintChanges,
+    responses={**_AUTH_ERRORS, **_FEED_ERRORS},
+)
+def complaints_changes(
+    request: Request,
+    store: Store,
+    cursor: Annotated[str | None, Query(description="opaque; absent: from the start")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response:
+    """This store's complaints as HQ sees them; never another store's."""
+    return _json(complaint_changes(get_engine(request), store.code, cursor, limit))
+
+
+@router.post(
+    "/member-app/code",
+    response_model=MemberCode,
+    responses={**_AUTH_ERRORS, **_NOT_FOUND},
+)
+def member_app_code(request: Request, _store: Store, body: MemberCodeRequest) -> MemberCode:
+    """A dynamic member QR token, as the member app gets it (any store may ask, for demos)."""
+    card_no, phone = _card_or_phone(body.card_no, body.phone)
+    try:
+        code = member_code(get_engine(request), card_no=card_no, phone=phone)
+    except MemberNotFound:
+        raise APIError(
+            404, "member_not_found", "HQ has no active member with this card or phone"
+        ) from None
+    except NoSigningKey as exc:
+        raise APIError(503, "no_signing_key", str(exc)) from None
+    return MemberCode(**code.as_json())

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
 from sqlalchemy.engine import Engine
 
 from hq import API_VERSION
@@ -13,6 +17,11 @@ from hq.api import router
 from hq.api_errors import install_error_handlers
 from hq.db import EngineOrURL, init_db
 from hq.middleware import RequestContextMiddleware
+from hq.schemas import Operation
+
+# Models the routes describe but do not parse (their bodies are read as plain JSON so that
+# one malformed op is a rejected op, not a refused batch): added to the components.
+EXTRA_SCHEMAS = (Operation,)
 
 
 def create_app(db_url: EngineOrURL) -> FastAPI:
@@ -39,4 +48,49 @@ def create_app(db_url: EngineOrURL) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+        )
+        _, defs = models_json_schema(
+            [(model, "validation") for model in EXTRA_SCHEMAS],
+            ref_template="#/components/schemas/{model}",
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(defs.get("$defs", {}))
+        # Our 422 is in the contract's error shape (hq.api_errors), not FastAPI's own.
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.get("responses", {})
+                if "422" in responses:
+                    responses["422"] = {
+                        "description": "`validation_failed` (details.errors: loc, message, "
+                        "type), or a more specific code",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorBody"}
+                            }
+                        },
+                    }
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def openapi_document() -> str:
+    """The OpenAPI document as committed in docs/hq-api-v1.json: sorted keys, indented."""
+    app = create_app("sqlite://")
+    try:
+        return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    finally:
+        app.state.engine.dispose()

@@ -1,9 +1,16 @@
 """``hq``: run the reference HQ server and look after its database.
 
-    hq init                      create the tables (and the epoch) if missing
+    hq init                      create the tables (and the epoch, the first QR key) if missing
     hq serve [--host] [--port]   run the v1 API
     hq store add CODE NAME       register a store; prints its token once
     hq seed --members N          generate realistic members for a demo or a benchmark
+    hq stats [--json]            per store: ops applied and rejected, replays, last contact
+    hq member-code CARD_OR_PHONE print a member QR token, as the member app gets it
+    hq keys rotate | list        add a new QR signing key (old ones stay valid a while)
+    hq config show | set FILE    the chain's points and complaint rules
+    hq member delete ID          forget a member (a tombstone for every counter)
+    hq member merge FROM INTO    merge two registrations of one person
+    hq openapi                   print the OpenAPI document (docs/hq-api-v1.json)
 
 Every command takes ``--db URL`` (default ``$HQ_DATABASE_URL``, else ``hq.db`` here). Bad
 input and unusable databases get one clear line and a non-zero exit, never a traceback.
@@ -13,18 +20,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
+import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from hq.db import DB_URL_ENV, default_url, engine_scope, get_epoch, init_db, parse_url
 from hq.errors import HQError, SeedRefusedError
 from hq.seed import MAX_MEMBERS, seed_members
 from hq.stores import add_store
+from hq.times import rfc3339
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -97,6 +108,56 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace existing members (stores are kept; counters will re-download)",
     )
+    stats = commands.add_parser(
+        "stats", parents=[db], help="what each store has sent: ops, rejections, replays"
+    )
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+
+    code = commands.add_parser(
+        "member-code", parents=[db], help="print a member QR token (valid 60 s)"
+    )
+    code.add_argument("who", metavar="CARD_OR_PHONE", help="card number or mobile number")
+
+    keys = commands.add_parser("keys", help="QR signing keys")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = keys_commands.add_parser(
+        "rotate", parents=[db], help="add a new signing key; the old ones retire later"
+    )
+    rotate.add_argument(
+        "--publish-hours",
+        type=float,
+        default=0.0,
+        metavar="H",
+        help="list the new key this long before signing with it (default 0)",
+    )
+    rotate.add_argument(
+        "--retire-days",
+        type=float,
+        default=7.0,
+        metavar="D",
+        help="keep the replaced keys listed this long after (default 7)",
+    )
+    keys_commands.add_parser("list", parents=[db], help="list the signing keys")
+
+    config = commands.add_parser("config", help="the chain's rules (/v1/config)")
+    config_commands = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    config_commands.add_parser("show", parents=[db], help="print the config counters get")
+    config_set = config_commands.add_parser(
+        "set", parents=[db], help="replace the rules with a JSON file (points, complaints)"
+    )
+    config_set.add_argument("file", metavar="FILE", type=Path)
+
+    member = commands.add_parser("member", help="HQ's own changes to members")
+    member_commands = member.add_subparsers(dest="member_command", required=True, metavar="ACTION")
+    delete = member_commands.add_parser("delete", parents=[db], help="forget a member")
+    delete.add_argument("member_id", metavar="ID")
+    merge = member_commands.add_parser(
+        "merge", parents=[db], help="merge member FROM into member INTO"
+    )
+    merge.add_argument("source", metavar="FROM")
+    merge.add_argument("target", metavar="INTO")
+
+    commands.add_parser("openapi", help="print the OpenAPI document of the v1 API")
     return parser
 
 
@@ -112,9 +173,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _serve,
         "store": _store_add,
         "seed": _seed,
+        "stats": _stats,
+        "member-code": _member_code,
+        "keys": _keys,
+        "config": _config,
+        "member": _member,
+        "openapi": _openapi,
     }
     try:
-        parse_url(url)
+        if args.command != "openapi":
+            parse_url(url)
         return handlers[args.command](args, url)
     except HQError as exc:
         return _fail(str(exc))
@@ -172,6 +240,104 @@ def _seed(args: argparse.Namespace, url: str) -> int:
         f"in {report.seconds:.1f} s ({report.members_per_second:,.0f} members/s, "
         f"{report.rows_per_second:,.0f} rows/s; seed {report.seed})"
     )
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _initialised(url: str) -> Iterator[Engine]:
+    engine = init_db(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _stats(args: argparse.Namespace, url: str) -> int:
+    from hq.stats import format_table, store_stats
+
+    with _initialised(url) as engine, engine.connect() as conn:
+        stats = store_stats(conn)
+    if args.json:
+        print(json.dumps([s.as_json() for s in stats], ensure_ascii=False, indent=2))
+    else:
+        print(format_table(stats))
+    return EXIT_OK
+
+
+def _member_code(args: argparse.Namespace, url: str) -> int:
+    from hq.members import member_code, parse_card_or_phone
+
+    who = parse_card_or_phone(args.who)
+    with _initialised(url) as engine:
+        code = member_code(engine, card_no=who.get("card_no"), phone=who.get("phone"))
+    print(code.token)
+    print(f"member {code.member_no}, valid until {rfc3339(code.expires_at)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _keys(args: argparse.Namespace, url: str) -> int:
+    from hq.config import list_keys, rotate_key
+
+    with _initialised(url) as engine:
+        if args.keys_command == "rotate":
+            if args.publish_hours < 0 or args.retire_days < 0:
+                return _fail("--publish-hours and --retire-days cannot be negative")
+            with engine.begin() as conn:
+                key = rotate_key(
+                    conn,
+                    publish_for=dt.timedelta(hours=args.publish_hours),
+                    retire_after=dt.timedelta(days=args.retire_days),
+                )
+            print(
+                f"key {key.key_id} added; it signs member codes from "
+                f"{rfc3339(key.signs_from)}. Keys it replaces stay valid for "
+                f"{args.retire_days:g} days after that."
+            )
+            return EXIT_OK
+        with engine.connect() as conn:
+            keys = list_keys(conn)
+    for k in keys:
+        retire = rfc3339(k.retire_at) if k.retire_at else "-"
+        print(f"{k.key_id}\t{k.public_key}\tsigns from {rfc3339(k.signs_from)}\tretires {retire}")
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace, url: str) -> int:
+    from hq.config import ConfigError, served_config, set_rules
+
+    with _initialised(url) as engine:
+        if args.config_command == "set":
+            try:
+                document = json.loads(args.file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"cannot read {args.file}: {exc}") from None
+            with engine.begin() as conn:
+                set_rules(conn, document)
+        with engine.connect() as conn:
+            served = served_config(conn)
+    print(json.dumps(served.body, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _member(args: argparse.Namespace, url: str) -> int:
+    from hq.members import delete_member, merge_members
+
+    with _initialised(url) as engine:
+        if args.member_command == "delete":
+            seq = delete_member(engine, args.member_id)
+            print(f"member {args.member_id} deleted (seq {seq})")
+        else:
+            source_seq, target_seq = merge_members(engine, args.source, args.target)
+            print(
+                f"member {args.source} merged into {args.target} (seq {source_seq}, {target_seq})"
+            )
+    return EXIT_OK
+
+
+def _openapi(_args: argparse.Namespace, _url: str) -> int:
+    from hq.app import openapi_document
+
+    sys.stdout.write(openapi_document())
     return EXIT_OK
 
 

@@ -9,21 +9,31 @@ portable SQL: PostgreSQL works with the same code.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, insert, select, update
+from sqlalchemy import create_engine, event, insert, inspect, select, update
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.pool import StaticPool
 
 from counter.ids import uuid7
-from hq.errors import DatabaseURLError
+from hq.config import ensure_signing_key
+from hq.errors import DatabaseURLError, SchemaOutdatedError
 from hq.models import META_EPOCH, SEQ_CHANGES, SEQ_MEMBER_NO, Base, Meta, Sequence
+from hq.times import utcnow
 
 BUSY_TIMEOUT_MS = 10_000
 DEFAULT_DB_FILE = "hq.db"
@@ -131,7 +141,13 @@ def init_db(engine_or_url: EngineOrURL) -> Engine:
     Returns the engine; when given a URL, the caller owns the new engine.
     """
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
-    Base.metadata.create_all(engine)
+    try:
+        Base.metadata.create_all(engine)
+    except (OperationalError, ProgrammingError, IntegrityError):
+        # Several HQ processes starting on a new database: another one created some of
+        # the tables between our check and our CREATE. Check again; a real problem repeats.
+        Base.metadata.create_all(engine)
+    _check_columns(engine)
     with engine.begin() as conn:
         if get_epoch(conn) is None:
             try:
@@ -147,7 +163,26 @@ def init_db(engine_or_url: EngineOrURL) -> Engine:
                         conn.execute(insert(Sequence).values(name=name, value=0))
                 except IntegrityError:
                     pass
+        ensure_signing_key(conn)
     return engine
+
+
+def _check_columns(engine: Engine) -> None:
+    """Refuse a database made by an older HQ whose tables lack columns this one needs.
+
+    ``create_all`` adds missing tables but never alters existing ones; without this check
+    such a database fails later, on some request, with a bare SQL error.
+    """
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        missing = sorted(set(table.columns.keys()) - have)
+        if missing:
+            shown = engine.url.render_as_string(hide_password=True)
+            raise SchemaOutdatedError(
+                f"{shown} was made by an older HQ (table {table.name} lacks "
+                f"{', '.join(missing)}): make a new database (hq init, hq seed) for this one"
+            )
 
 
 def get_epoch(conn: Connection) -> str | None:
@@ -180,6 +215,18 @@ def next_seq(conn: Connection, name: str = SEQ_CHANGES, count: int = 1) -> int:
     return value
 
 
+def lock_seq(conn: Connection, name: str = SEQ_CHANGES) -> int:
+    """The sequence's value, its row locked until the caller's transaction ends.
+
+    ``SELECT … FOR UPDATE`` on PostgreSQL; SQLite has one writer at a time anyway (writers
+    begin with ``BEGIN IMMEDIATE``), so there the statement is a plain read.
+    """
+    value = conn.scalar(select(Sequence.value).where(Sequence.name == name).with_for_update())
+    if value is None:
+        raise LookupError(f"no sequence named {name!r}; run init_db first")
+    return value
+
+
 def current_seq(conn: Connection, name: str = SEQ_CHANGES) -> int:
     value = conn.scalar(select(Sequence.value).where(Sequence.name == name))
     if value is None:
@@ -189,3 +236,64 @@ def current_seq(conn: Connection, name: str = SEQ_CHANGES) -> int:
 
 def set_seq(conn: Connection, name: str, value: int) -> None:
     conn.execute(update(Sequence).where(Sequence.name == name).values(value=value))
+
+
+@dataclass
+class SeqBlock:
+    """Numbers of one sequence taken inside a write transaction, written back at its end.
+
+    The sequence row is locked on first use (or at once, for the change sequence) and
+    stays locked until the transaction ends, so no other writer can take a number in
+    between: numbers become visible in the order they were taken, and a reader of the
+    change feed never sees seq N+1 before N. A number taken by a savepoint that is rolled
+    back leaves a gap, which readers don't mind.
+    """
+
+    conn: Connection
+    name: str
+    start: int | None = None
+    value: int = 0
+
+    def lock(self) -> int:
+        if self.start is None:
+            self.start = self.value = lock_seq(self.conn, self.name)
+        return self.value
+
+    def take(self) -> int:
+        self.lock()
+        self.value += 1
+        return self.value
+
+    def flush(self) -> None:
+        if self.start is not None and self.value != self.start:
+            set_seq(self.conn, self.name, self.value)
+
+
+@dataclass
+class Writer:
+    """A write transaction in progress: its connection, sequences and clock."""
+
+    conn: Connection
+    changes: SeqBlock
+    member_nos: SeqBlock
+    now: dt.datetime = field(default_factory=utcnow)
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Writer]:
+    """One transaction for everything that changes members, ledger, ops or complaints.
+
+    It takes the change sequence's row lock first, before reading anything it decides on:
+    writers queue on that one lock (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL:
+    ``SELECT … FOR UPDATE``), so they never deadlock on each other's rows, each sees what
+    every earlier writer committed, and seq order is commit order.
+    """
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            writer = Writer(conn, SeqBlock(conn, SEQ_CHANGES), SeqBlock(conn, SEQ_MEMBER_NO))
+            writer.changes.lock()
+            writer.now = utcnow()
+            yield writer
+            writer.changes.flush()
+            writer.member_nos.flush()

@@ -14,6 +14,10 @@ class DatabaseURLError(HQError):
     """The database URL is malformed, unsupported, or points somewhere unusable."""
 
 
+class SchemaOutdatedError(HQError):
+    """The database was made by an older HQ and lacks what this one needs."""
+
+
 class StoreExistsError(HQError):
     """A store with this code is already registered."""
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -44,6 +46,7 @@ SEQ_CHANGES = "changes"
 SEQ_MEMBER_NO = "member_no"
 MEMBER_NO_BASE = 1_000_000_000  # member_no = base + n: ten digits, "1000000001" first
 META_EPOCH = "epoch"
+META_CONFIG = "config"  # the chain's rules (JSON); absent: counter.rules.DEFAULT_CONFIG
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -113,6 +116,8 @@ class Store(Base):
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Operations answered from the stored outcome (retries): for `hq stats`.
+    replays: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Member(Base):
@@ -134,7 +139,8 @@ class Member(Base):
     name_initials: Mapped[str] = mapped_column(String(32))
     gender: Mapped[str] = mapped_column(String(1))
     birthday: Mapped[dt.date | None] = mapped_column(Date)
-    phone: Mapped[str] = mapped_column(String(20))
+    # NULL once the member is deleted or merged away, so the phone can register again.
+    phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(128), default="")  # "" = none, as in the contract
     address: Mapped[str] = mapped_column(String(256), default="")
     education: Mapped[str | None] = mapped_column(String(32))
@@ -144,11 +150,19 @@ class Member(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     # {"allergies": [...], "chronic": [...], "medicines": [...]} as JSON text, or NULL.
     health: Mapped[str | None] = mapped_column(Text)
+    # The member's separate consent to keep health information (PIPL); without it, no health.
+    health_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(12), default="active")
     merged_into: Mapped[str | None] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # The member record exactly as /v1/members/changes serves it (JSON text), rendered by
+    # hq.records whenever the row changes (in the same transaction, with the new seq): the
+    # change feed then only concatenates stored text, which is what makes a first sync of
+    # a million members fast. Everything in it is derived from the columns, the cards, the
+    # points ledger and the receipts.
+    record: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     cards: Mapped[list[Card]] = relationship(back_populates="member")
 
@@ -169,3 +183,163 @@ class Card(Base):
     bound_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     member: Mapped[Member] = relationship(back_populates="cards")
+
+
+LEDGER_KINDS = ("opening", "earn", "redeem", "merge_in", "merge_out", "correction")
+
+
+class PointsEntry(Base):
+    """One immutable entry of the points ledger; a member's balance is the sum of theirs.
+
+    Entries made by an operation carry its ``op_id`` (unique: an op books at most once);
+    opening balances from the seeder and HQ's own corrections have none or their own id.
+    ``earned_on`` dates a credit for expiry (``counter.rules.expiry_of``).
+    """
+
+    __tablename__ = "points_ledger"
+    __table_args__ = (
+        Index("ux_points_ledger_op_id", "op_id", unique=True),
+        Index("ix_points_ledger_member", "member_id"),
+        CheckConstraint(_in("kind", LEDGER_KINDS), name="ck_points_ledger_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    op_id: Mapped[str | None] = mapped_column(String(36))
+    member_id: Mapped[str] = mapped_column(String(36))
+    delta: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    earned_on: Mapped[dt.date | None] = mapped_column(Date)
+    store_code: Mapped[str | None] = mapped_column(String(32))
+    receipt_no: Mapped[str | None] = mapped_column(String(64))
+    # A redemption that took the balance below zero (booked anyway: the goods were handed
+    # over offline); HQ staff review these.
+    overdraft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Receipt(Base):
+    """A sale that earned points: one receipt earns once per store, whatever its op_ids."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (Index("ix_receipts_member_sold", "member_id", "sold_at", "receipt_no"),)
+
+    store_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    receipt_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(36))
+    member_id: Mapped[str] = mapped_column(String(36))
+    sold_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    points: Mapped[int] = mapped_column(Integer)
+
+
+OP_STATUSES = ("applied", "rejected")
+
+
+class StoredOp(Base):
+    """Every operation HQ decided, kept for ever: the first outcome answers every replay.
+
+    The primary key on ``op_id`` is what makes ``POST /v1/ops`` idempotent, also between
+    several HQ processes: the row is written in the same transaction as the op's effects.
+    """
+
+    __tablename__ = "ops"
+    __table_args__ = (
+        Index("ix_ops_store_type", "store_code", "type", "status"),
+        CheckConstraint(_in("status", OP_STATUSES), name="ck_ops_status"),
+    )
+
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_code: Mapped[str] = mapped_column(String(32))
+    type: Mapped[str] = mapped_column(String(32))
+    # SHA-256 of the canonical JSON of (type, payload): the same op_id with another body
+    # is an idempotency conflict, not a replay.
+    body_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    # The first outcome as answered, less the envelope (op_id, status, replayed): JSON text
+    # {"seq": …, "entity": …} or {"error": …}, copied as is into every replay's answer.
+    result: Mapped[str] = mapped_column(Text)
+    operator_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Consent(Base):
+    """A member's consent given or withdrawn (PIPL): when, where, by which operator."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_member", "member_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the op_id
+    member_id: Mapped[str] = mapped_column(String(36))
+    purpose: Mapped[str] = mapped_column(String(16))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    store_code: Mapped[str] = mapped_column(String(32))
+    operator_id: Mapped[str] = mapped_column(String(64))
+
+
+COMPLAINT_STATUSES = ("received", "handling", "resolved", "closed", "escalated")
+
+
+class Complaint(Base):
+    """A customer complaint logged at a store; ``seq`` orders /v1/complaints/changes."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        Index("ix_complaints_store_seq", "store_code", "seq"),
+        CheckConstraint(_in("status", COMPLAINT_STATUSES), name="ck_complaints_status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_code: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[str | None] = mapped_column(String(36))
+    customer_name: Mapped[str] = mapped_column(String(64), default="")
+    customer_phone: Mapped[str] = mapped_column(String(20), default="")
+    category: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    wants: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12))
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    followup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    followup_note: Mapped[str | None] = mapped_column(Text)
+    followup_satisfaction: Mapped[int | None] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class ComplaintNote(Base):
+    """One entry of a complaint's handling timeline (who, when, what, new status)."""
+
+    __tablename__ = "complaint_notes"
+    __table_args__ = (Index("ix_complaint_notes_complaint", "complaint_id", "at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    new_status: Mapped[str | None] = mapped_column(String(12))
+
+
+class SigningKey(Base):
+    """An Ed25519 key pair HQ signs member QR tokens with (docs/member-codes.md).
+
+    The private key never leaves HQ; ``/v1/config`` lists the public keys of every key
+    not yet retired. The current signing key is the newest whose ``signs_from`` has come.
+    """
+
+    __tablename__ = "signing_keys"
+
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    private_key: Mapped[str] = mapped_column(Text)  # base64 of the raw 32-byte seed
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    signs_from: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    retire_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,10 +1,17 @@
-"""Response bodies of the v1 API, as pydantic models (they also document the OpenAPI)."""
+"""Bodies of the v1 API as pydantic models: they document the OpenAPI (docs/hq-api-v1.json).
+
+The hot routes (``/v1/members/changes``, ``/v1/ops``) build their JSON themselves and do not
+pass through these models at run time; the models say what that JSON is, and the tests
+check the real answers against the contract's parser (``counter.contract``).
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from counter.contract import MAX_BATCH
 
 
 class Health(BaseModel):
@@ -17,3 +24,220 @@ class Health(BaseModel):
 class StoreInfo(BaseModel):
     code: str
     name: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="stable snake_case code: clients branch on it")
+    message: str = Field(description="human text, for logs and people")
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+# ------------------------------------------------------------------ config
+
+
+class PointsConfig(BaseModel):
+    yuan_per_point: int
+    tier_multipliers: dict[str, str] = Field(description="decimal strings, by tier")
+    member_days: list[int] = Field(description="days of the month")
+    member_day_multiplier: str
+    birthday_month_multiplier: str
+    max_promo_multiplier: str
+    excluded_categories: list[str]
+    offline_redeem_cap_per_day: int
+    expiry: str = Field(description='"end_of_next_year": earned in Y, expires 31 Dec Y+1')
+
+
+class ComplaintsConfig(BaseModel):
+    due_hours: dict[str, int] = Field(description="hours to resolve, by severity")
+
+
+class Config(BaseModel):
+    version: str = Field(description="SHA-256 of the canonical JSON; also the ETag")
+    points: PointsConfig
+    complaints: ComplaintsConfig
+    qr_keys: dict[str, str] = Field(
+        description="key id → base64 of the raw 32-byte Ed25519 public key, every key valid"
+    )
+
+
+# ------------------------------------------------------------------ members
+
+
+class PointsExpiring(BaseModel):
+    points: int
+    expires_on: str = Field(description="YYYY-MM-DD")
+
+
+class Visit(BaseModel):
+    at: str = Field(description="RFC 3339 UTC: when the sale was made")
+    store_code: str
+    amount_fen: int
+
+
+class HealthInfo(BaseModel):
+    allergies: list[str]
+    chronic: list[str]
+    medicines: list[str]
+
+
+class CardInfo(BaseModel):
+    card_no: str
+    status: Literal["active", "lost", "replaced", "expired"]
+    valid_until: str | None
+
+
+class MemberRecord(BaseModel):
+    """An active member, exactly as ``counter.contract.parse_member_record`` reads it."""
+
+    id: str
+    seq: int
+    status: Literal["active"]
+    member_no: str
+    name: str
+    gender: Literal["F", "M", ""]
+    birthday: str | None
+    phone: str
+    email: str
+    address: str
+    education: str | None
+    income: str | None
+    marital_status: str | None
+    tier: Literal["basic", "silver", "gold"]
+    points: int = Field(description="the balance: the sum of the member's ledger entries")
+    points_expiring: list[PointsExpiring] = Field(
+        description="what is left of each credit by expiry date, oldest first"
+    )
+    recent_visits: list[Visit] = Field(description="the last 5 sales that earned, newest first")
+    health: HealthInfo | None = Field(description="null without the member's consent")
+    cards: list[CardInfo]
+    updated_at: str
+
+
+class Tombstone(BaseModel):
+    """A member that was deleted, or merged into another (``merged_into``)."""
+
+    id: str
+    seq: int
+    status: Literal["deleted", "merged"]
+    merged_into: str | None = Field(default=None, description="only when merged")
+
+
+class MemberChanges(BaseModel):
+    items: list[MemberRecord | Tombstone]
+    next_cursor: str = Field(description="opaque; covers exactly the items of this page")
+    has_more: bool
+
+
+class MemberLookup(BaseModel):
+    member: MemberRecord
+
+
+# ------------------------------------------------------------------ ops
+
+
+class Operation(BaseModel):
+    """One operation; its payload is checked by ``counter.contract.validate_op``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    op_id: str = Field(description="UUID made by the counter; the op's identity for ever")
+    type: Literal[
+        "member.register",
+        "member.update",
+        "member.consent",
+        "card.bind",
+        "points.earn",
+        "points.redeem",
+        "complaint.create",
+        "complaint.update",
+    ]
+    created_at: str
+    store_code: str
+    operator_id: str
+    payload: dict[str, Any]
+
+
+class OpsRequest(BaseModel):
+    ops: list[Any] = Field(
+        max_length=MAX_BATCH,
+        description=f"at most {MAX_BATCH} operations (see Operation), applied in order",
+        json_schema_extra={"items": {"$ref": "#/components/schemas/Operation"}},
+    )
+
+
+class OpResult(BaseModel):
+    op_id: str | None
+    status: Literal["applied", "rejected"]
+    replayed: bool = Field(description="true: the stored first outcome of an op sent before")
+    seq: int | None = Field(
+        default=None, description="applied: the change sequence the effect is visible at"
+    )
+    entity: dict[str, Any] | None = Field(
+        default=None, description="applied: the member or complaint record after the op"
+    )
+    error: ErrorDetail | None = Field(default=None, description="rejected: why")
+
+
+class OpsResponse(BaseModel):
+    results: list[OpResult]
+
+
+# ------------------------------------------------------------------ complaints
+
+
+class ComplaintNoteRecord(BaseModel):
+    id: str
+    at: str
+    operator_id: str
+    text: str
+    new_status: str | None
+
+
+class Followup(BaseModel):
+    at: str
+    note: str
+    satisfaction: int = Field(ge=1, le=5)
+
+
+class ComplaintRecord(BaseModel):
+    id: str
+    seq: int
+    store_code: str
+    member_id: str | None
+    customer_name: str
+    customer_phone: str
+    category: str
+    severity: Literal["low", "medium", "high", "urgent"]
+    channel: Literal["counter", "phone", "online"]
+    description: str
+    wants: str
+    status: Literal["received", "handling", "resolved", "closed", "escalated"]
+    due_at: str
+    created_at: str
+    updated_at: str
+    notes: list[ComplaintNoteRecord]
+    followup: Followup | None
+
+
+class ComplaintChanges(BaseModel):
+    items: list[ComplaintRecord]
+    next_cursor: str
+    has_more: bool
+
+
+# ------------------------------------------------------------------ member app
+
+
+class MemberCodeRequest(BaseModel):
+    card_no: str | None = Field(default=None, description="16 digits with a Luhn check digit")
+    phone: str | None = Field(default=None, description="11-digit mainland mobile")
+
+
+class MemberCode(BaseModel):
+    token: str = Field(description="CM1:… (docs/member-codes.md)")
+    member_no: str
+    expires_at: str

@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection
 from counter import names
 from counter.codes import make_card_no
 from hq import seed_data as data
-from hq.db import EngineOrURL, current_seq, engine_scope, init_db, renew_epoch, set_seq
+from hq.db import EngineOrURL, engine_scope, init_db, lock_seq, renew_epoch, set_seq
 from hq.errors import SeedRefusedError
 from hq.models import (
     EDUCATION_LEVELS,
@@ -50,7 +50,10 @@ from hq.models import (
     Base,
     Card,
     Member,
+    PointsEntry,
 )
+from hq.records import expiring_points
+from hq.times import utcnow
 
 CHUNK = 20_000  # part of the determinism: rows depend on (seed, chunk number, position)
 MAX_MEMBERS = 100_000_000  # phones come from a permutation of 10^8 numbers
@@ -68,21 +71,23 @@ _UNIX_UTC = _UNIX.replace(tzinfo=dt.UTC)
 _EPOCH_DAY = _UNIX.date()
 _SPAN_MS = int((JOINED_UNTIL - JOINED_FROM).total_seconds() * 1000)
 _FROM_MS = int((JOINED_FROM - _UNIX).total_seconds() * 1000)
-# Tables a --reset keeps: who the stores are, and the sequence/epoch rows (renewed instead).
-KEPT_ON_RESET = frozenset({"stores", "meta", "sequences"})
+# Tables a --reset keeps: who the stores are, the signing keys, and the sequence, epoch and
+# config rows (the sequences restart and the epoch is renewed instead).
+KEPT_ON_RESET = frozenset({"stores", "meta", "sequences", "signing_keys"})
 
 MEMBER_COLUMNS = (
     "id", "member_no", "name", "name_pinyin", "name_initials", "gender", "birthday", "phone",
     "email", "address", "education", "income", "marital_status", "tier", "points", "health",
-    "status", "merged_into", "seq", "created_at", "updated_at",
+    "health_consent", "status", "merged_into", "seq", "created_at", "updated_at", "record",
 )  # fmt: skip
 CARD_COLUMNS = ("card_no", "member_id", "status", "valid_until", "bound_at")
+LEDGER_COLUMNS = ("member_id", "delta", "kind", "earned_on", "created_at")
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-# (member rows, card rows) of one chunk, as tuples in column order
-Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+# (member rows, card rows, points ledger rows) of one chunk, as tuples in column order
+Chunk = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
@@ -181,10 +186,20 @@ class SeedPlan:
     # True: dates and times as the text SQLAlchemy's SQLite types store (for raw inserts);
     # False: date and aware datetime objects (for SQLAlchemy Core on any database).
     sqlite_text: bool
+    # Seeded balances count as earned on 31 December of this year (one opening entry in
+    # the points ledger), so they expire at the end of the year after it: by default the
+    # year before seeding, which makes them "expiring soon" in a demo.
+    opening_year: int = 2025
 
     @classmethod
     def make(
-        cls, seed: int, n: int, seq_base: int, member_no_base: int, sqlite_text: bool
+        cls,
+        seed: int,
+        n: int,
+        seq_base: int,
+        member_no_base: int,
+        sqlite_text: bool,
+        opening_year: int | None = None,
     ) -> SeedPlan:
         rng = random.Random(f"hq-seed:{seed}")
         rounds = tuple(
@@ -198,6 +213,7 @@ class SeedPlan:
             phone_rounds=rounds,
             card_base=rng.randrange(10**9, 10**10),
             sqlite_text=sqlite_text,
+            opening_year=utcnow().year - 1 if opening_year is None else opening_year,
         )
 
     def phone_body(self, i: int) -> str:
@@ -227,6 +243,19 @@ def _stamp(ms: int) -> str:
     minute, rest = divmod(rest, 60_000)
     second, milli = divmod(rest, 1000)
     return f"{_day_text(day)} {hour:02d}:{minute:02d}:{second:02d}.{milli:03d}000"
+
+
+def _quoted(code: str | None) -> str:
+    return "null" if code is None else f'"{code}"'
+
+
+def _rfc3339_ms(ms: int) -> str:
+    """Milliseconds since 1970 as the record's ``updated_at`` (``hq.times.rfc3339``)."""
+    day, rest = divmod(ms, 86_400_000)
+    hour, rest = divmod(rest, 3_600_000)
+    minute, rest = divmod(rest, 60_000)
+    second, milli = divmod(rest, 1000)
+    return f"{_day_text(day)}T{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
 
 
 def _uuid7_text(ms: int, rand74: int) -> str:
@@ -326,8 +355,9 @@ def generate_chunk(plan: SeedPlan, chunk: int) -> Chunk:
     count = min(CHUNK, plan.n - start)
     members: list[tuple[Any, ...]] = []
     cards: list[tuple[Any, ...]] = []
+    ledger: list[tuple[Any, ...]] = []
     if count <= 0:
-        return members, cards
+        return members, cards, ledger
     # Whole columns at once where the draw needs no other column.
     genders = rng.choices("FM", k=count)
     surnames = rng.choices(t.surnames, cum_weights=t.surname_cum, k=count)
@@ -344,6 +374,14 @@ def generate_chunk(plan: SeedPlan, chunk: int) -> Chunk:
     member_no_base, seq_base = plan.member_no_base + 1, plan.seq_base + 1
     classic_before, two_char = data.CLASSIC_BEFORE_YEAR, data.TWO_CHAR_GIVEN_SHARE
     profile_share, email_share = data.PROFILE_SHARE, data.EMAIL_SHARE
+    opening_day = dt.date(plan.opening_year, 12, 31)
+    opening_expiry = expiring_points([(1, opening_day)])[0]["expires_on"]
+    if text:
+        opening_on: Any = opening_day.isoformat()
+        opening_at: Any = f"{opening_on} 00:00:00.000000"
+    else:
+        opening_on = opening_day
+        opening_at = dt.datetime(plan.opening_year, 12, 31, tzinfo=dt.UTC)
     for j in range(count):
         i = start + j
         gender = genders[j]
@@ -390,41 +428,60 @@ def generate_chunk(plan: SeedPlan, chunk: int) -> Chunk:
             income = _pick(rnd, INCOME_BANDS, t.income_cum)
             marital = _marital(rnd, year)
         tier = tiers[j]
+        member_no = str(member_no_base + i)
+        phone = prefixes[j] + phone_body(i)
+        email = _email(rnd, t, name_pinyin) if rnd() < email_share else ""
+        address = _address(rnd, places[j])
+        points = _points(rng, tier)
+        health = _health(rnd, t, year)
+        card_no = make_card_no(f"{CARD_PREFIX}{card_base + i:011d}")
+        seq = seq_base + i
+        valid_until_text = valid_until_v if text else valid_until_v.isoformat()
+        expiring = f'[{{"points":{points},"expires_on":"{opening_expiry}"}}]' if points else "[]"
+        # What hq.records.render_member writes (a test holds the two equal), as one
+        # f-string: every text here comes from the seeder's own pools, none needs escaping.
+        record = (
+            f'{{"id":"{member_id}","seq":{seq},"status":"active","member_no":"{member_no}",'
+            f'"name":"{name}","gender":"{gender}","birthday":"{birthday_text}",'
+            f'"phone":"{phone}","email":"{email}","address":"{address}",'
+            f'"education":{_quoted(education)},"income":{_quoted(income)},'
+            f'"marital_status":{_quoted(marital)},"tier":"{tier}","points":{points},'
+            f'"points_expiring":{expiring},'
+            f'"recent_visits":[],"health":{health or "null"},'
+            f'"cards":[{{"card_no":"{card_no}","status":"active",'
+            f'"valid_until":"{valid_until_text}"}}],"updated_at":"{_rfc3339_ms(updated_ms)}"}}'
+        )
         members.append(
             (
                 member_id,
-                str(member_no_base + i),
+                member_no,
                 name,
                 name_pinyin,
                 name_initials,
                 gender,
                 birthday_v,
-                prefixes[j] + phone_body(i),
-                _email(rnd, t, name_pinyin) if rnd() < email_share else "",
-                _address(rnd, places[j]),
+                phone,
+                email,
+                address,
                 education,
                 income,
                 marital,
                 tier,
-                _points(rng, tier),
-                _health(rnd, t, year),
+                points,
+                health,
+                (1 if text else True) if health is not None else (0 if text else False),
                 "active",
                 None,
-                seq_base + i,
+                seq,
                 created_v,
                 updated_v,
+                record,
             )
         )
-        cards.append(
-            (
-                make_card_no(f"{CARD_PREFIX}{card_base + i:011d}"),
-                member_id,
-                "active",
-                valid_until_v,
-                created_v,
-            )
-        )
-    return members, cards
+        cards.append((card_no, member_id, "active", valid_until_v, created_v))
+        if points:
+            ledger.append((member_id, points, "opening", opening_on, opening_at))
+    return members, cards, ledger
 
 
 def generator_workers(n: int) -> int:
@@ -503,14 +560,18 @@ def _write(
     raw_cursor = conn.connection.dbapi_connection.cursor() if fast else None  # type: ignore[union-attr]
     member_sql = _insert_sql("members", MEMBER_COLUMNS)
     card_sql = _insert_sql("cards", CARD_COLUMNS)
+    ledger_sql = _insert_sql("points_ledger", LEDGER_COLUMNS)
     done = 0
-    for members, cards in chunks(plan, workers):
+    for members, cards, ledger in chunks(plan, workers):
         if raw_cursor is not None:
             raw_cursor.executemany(member_sql, members)
             raw_cursor.executemany(card_sql, cards)
+            raw_cursor.executemany(ledger_sql, ledger)
         else:
             conn.execute(insert(Member), _as_dicts(MEMBER_COLUMNS, members))
             conn.execute(insert(Card), _as_dicts(CARD_COLUMNS, cards))
+            if ledger:
+                conn.execute(insert(PointsEntry), _as_dicts(LEDGER_COLUMNS, ledger))
         done += len(members)
         if progress is not None:
             progress(done, plan.n)
@@ -521,7 +582,11 @@ def _write(
 
 def _secondary_indexes() -> list[Index]:
     tables = Base.metadata.tables
-    return [ix for name in ("members", "cards") for ix in sorted(tables[name].indexes, key=str)]
+    return [
+        ix
+        for name in ("members", "cards", "points_ledger")
+        for ix in sorted(tables[name].indexes, key=str)
+    ]
 
 
 def seed_members(
@@ -596,8 +661,9 @@ def _seed_in_transaction(
             )
         if reset:
             _clear_member_data(conn)
-        seq_base = current_seq(conn, SEQ_CHANGES)
-        member_no_base = MEMBER_NO_BASE + current_seq(conn, SEQ_MEMBER_NO)
+        # Locked until the seed commits: HQ processes serving meanwhile wait, then see it all.
+        seq_base = lock_seq(conn, SEQ_CHANGES)
+        member_no_base = MEMBER_NO_BASE + lock_seq(conn, SEQ_MEMBER_NO)
         plan = SeedPlan.make(seed, n, seq_base, member_no_base, sqlite_text=fast)
         indexes = _secondary_indexes()
         for ix in indexes:

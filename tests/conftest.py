@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +43,18 @@ def service_actor(ctx: services.ServiceContext) -> services.Actor:
 @pytest.fixture
 def cashier(ctx: services.ServiceContext) -> services.Actor:
     return services.create_operator(ctx, "李娜", "cashier", "1111")
+
+
+# ---------------------------------------------------------------- the reference HQ, for real
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[Any]:
+    from sync_helpers import HQ
+
+    server = HQ(tmp_path / "hq")
+    server.start()
+    yield server
+    for c in server.counters:
+        c.close()
+    server.stop()

@@ -1,10 +1,20 @@
 """The only way in for the UI and the CLI: one function per use case.
 
 Every write is one durable transaction that changes the cache and appends its outbox
-row. Results are plain frozen dataclasses; nothing here knows about Qt.
+row (validated against the HQ contract first). Results are plain frozen dataclasses;
+nothing here knows about Qt.
 """
 
-from counter.errors import KnownError, NotFoundError, ValidationError
+from counter.errors import KnownError, NotFoundError, PermissionDenied, ValidationError
+from counter.services.complaints import (
+    ComplaintNoteView,
+    ComplaintView,
+    Followup,
+    create_complaint,
+    get_complaint,
+    list_complaints,
+    update_complaint,
+)
 from counter.services.connection import HQProbe, demo_member_code, probe_hq
 from counter.services.context import Actor, ServiceContext, open_context
 from counter.services.health import audit_health_view
@@ -16,37 +26,80 @@ from counter.services.members import (
     get_member,
     register_member,
 )
+from counter.services.online import lookup_online
 from counter.services.operators import create_operator, has_operators, list_operators, login
-from counter.services.status import CounterStatus, counter_status
+from counter.services.points import PointsResult, SaleLine, Tender, earn_points, redeem_points
+from counter.services.problems import (
+    ProblemView,
+    dismiss_problem,
+    list_problems,
+    retry_problem,
+)
+from counter.services.profile import (
+    ConsentRecord,
+    HealthRecord,
+    bind_card,
+    read_health,
+    record_consent,
+    record_health,
+    update_member,
+)
+from counter.services.status import CounterStatus, CursorState, counter_status
 from counter.services.views import ExpiringPoints, MemberView, Visit
 
 __all__ = [
     "Actor",
+    "ComplaintNoteView",
+    "ComplaintView",
+    "ConsentRecord",
     "CounterStatus",
+    "CursorState",
     "ExpiringPoints",
+    "Followup",
     "HQProbe",
+    "HealthRecord",
     "KnownError",
     "LookupResult",
     "MemberChoice",
     "MemberForm",
     "MemberView",
     "NotFoundError",
+    "PermissionDenied",
+    "PointsResult",
+    "ProblemView",
+    "SaleLine",
     "ServiceContext",
+    "Tender",
     "ValidationError",
     "Visit",
     "audit_health_view",
+    "bind_card",
     "choose",
     "count_members",
     "counter_status",
+    "create_complaint",
     "create_operator",
     "demo_member_code",
+    "dismiss_problem",
+    "earn_points",
     "find_by_card",
+    "get_complaint",
     "get_member",
     "has_operators",
+    "list_complaints",
     "list_operators",
+    "list_problems",
     "login",
     "lookup",
+    "lookup_online",
     "open_context",
     "probe_hq",
+    "read_health",
+    "record_consent",
+    "record_health",
+    "redeem_points",
     "register_member",
+    "retry_problem",
+    "update_complaint",
+    "update_member",
 ]

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 
 from counter.errors import KnownError
 from counter.services.context import ServiceContext
-from counter.sync.client import HQClient, HQUnavailable, MemberCode
+from counter.sync.client import HQClient, HQUnavailable, MemberCode, RetryPolicy
+
+# Someone is waiting at the counter: one quick retry, then say HQ is not there.
+INTERACTIVE_RETRY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0)
 
 MAX_CLOCK_SKEW = dt.timedelta(minutes=2)
 TOKEN_KEY = "store_token"
@@ -29,15 +32,16 @@ class HQProbe:
         return self.clock_skew_s is not None and abs(self.clock_skew_s) > MAX_CLOCK_SKEW.seconds
 
 
-def make_client(ctx: ServiceContext) -> HQClient | None:
+def make_client(ctx: ServiceContext, retry: RetryPolicy | None = None) -> HQClient | None:
+    """A client for the configured HQ with the store token from the secret store."""
     if not ctx.hq_url:
         return None
-    return HQClient(ctx.hq_url, ctx.secrets.get(TOKEN_KEY), verify=ctx.tls_verify)
+    return HQClient(ctx.hq_url, ctx.secrets.get(TOKEN_KEY), verify=ctx.tls_verify, retry=retry)
 
 
 def probe_hq(ctx: ServiceContext) -> HQProbe:
     """One health call; blocking, so the UI runs it in a worker."""
-    client = make_client(ctx)
+    client = make_client(ctx, INTERACTIVE_RETRY)
     if client is None:
         return HQProbe(online=False, configured=False)
     try:
@@ -58,7 +62,7 @@ def probe_hq(ctx: ServiceContext) -> HQProbe:
 
 def demo_member_code(ctx: ServiceContext, card_or_phone: str) -> MemberCode:
     """A member's dynamic QR token from HQ's member-app endpoint (the demo's "phone")."""
-    client = make_client(ctx)
+    client = make_client(ctx, INTERACTIVE_RETRY)
     if client is None:
         raise HQUnavailable("未配置总部地址。", "No HQ address is configured.")
     try:

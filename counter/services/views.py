@@ -4,6 +4,11 @@ This is the scan's hot path (budget: p99 ≤ 1 ms at a million members), so it r
 through the pooled SQLite connection directly: one SELECT that brings the member, their
 active cards and this store's pending points together, turned straight into a frozen
 view. Everything else in the services goes through the ORM.
+
+Pending points are this store's entries HQ has not booked yet, plus those HQ booked
+(at change ``hq_seq``) that the cached member row does not reflect yet (the row's own
+``hq_seq`` is older): the write checkpoint of DESIGN §3. Without it the balance would
+drop back by an earn between the push and the pull that brings HQ's new balance.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class MemberView:
     tier: str
     card_nos: tuple[str, ...]
     hq_points: int
+    # This store's entries not yet in hq_points (pending, or booked but not pulled yet).
     pending_points: int
     allergy_alert: bool
     origin: str
@@ -77,7 +83,8 @@ SELECT m.id, m.member_no, m.name, m.phone, m.gender, m.birthday, m.tier, m.point
        (SELECT group_concat(c.card_no) FROM cards c
          WHERE c.member_id = m.id AND c.status = 'active'),
        (SELECT coalesce(sum(p.delta), 0) FROM points_entries p
-         WHERE p.member_id = m.id AND p.state = 'pending')
+         WHERE p.member_id = m.id
+           AND (p.state = 'pending' OR (p.state = 'applied' AND p.hq_seq > m.hq_seq)))
 FROM members m
 """
 _WHERE: dict[str, str] = {

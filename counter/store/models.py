@@ -63,8 +63,9 @@ class Member(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     member_no: Mapped[str | None] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
-    name_pinyin: Mapped[str] = mapped_column(String(128), default="", index=True)
-    name_initials: Mapped[str] = mapped_column(String(32), default="", index=True)
+    # Not indexed: searches by initials go through member_keys (every reading of a name).
+    name_pinyin: Mapped[str] = mapped_column(String(128), default="")
+    name_initials: Mapped[str] = mapped_column(String(32), default="")
     gender: Mapped[str] = mapped_column(String(1), default="")
     birthday: Mapped[dt.date | None] = mapped_column(Date)
     phone: Mapped[str] = mapped_column(String(20), index=True)

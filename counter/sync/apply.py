@@ -1,103 +1,70 @@
-"""Applying HQ's member records to the cache in bulk.
+"""Applying what HQ sends to the cache: member records in bulk, complaint records.
 
-Records arrive already checked by ``counter.contract.parse_member_record``. One page is
-applied with plain executemany upserts inside the caller's transaction (the sync
-engine moves the cursor in that same transaction), which keeps a first sync of a
-million members within its budget.
+Records arrive already checked (``counter.sync.records``). A page is applied inside the
+caller's transaction, the one that also moves the stream's cursor. Members go through
+plain ``executemany`` upserts on the session's own SQLite connection: the one hot bulk
+path of the cache (a first sync of a million members has a 30 s budget).
+
+Two rules keep the cache truthful while this store's own operations are in flight:
+
+- never older over newer: a record whose ``seq`` is below the cached row's ``hq_seq``
+  (the row already came from a newer source, e.g. the ``entity`` of a pushed op) is
+  skipped; an epoch change resets ``hq_seq`` to 0 first, since seqs restart then;
+- pending operations stay on top: after a page, this store's not-yet-answered profile,
+  consent, card and complaint operations are laid over HQ's rows again
+  (:func:`overlay_pending`), so a pull never undoes what the operator just did.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter.names import full_pinyin, initials, initials_variants
+from counter.store import effects
 from counter.store.crypto import HealthCipher
-from counter.store.models import Member, MemberKey
-
-_MEMBER_UPDATE_COLUMNS = (
-    "member_no",
-    "name",
-    "name_pinyin",
-    "name_initials",
-    "gender",
-    "birthday",
-    "phone",
-    "phone_rev",
-    "email",
-    "address",
-    "education",
-    "income",
-    "marital_status",
-    "tier",
-    "points",
-    "health_enc",
-    "allergy_alert",
-    "points_expiring",
-    "recent_visits",
-    "status",
-    "merged_into",
-    "origin",
-    "hq_seq",
-    "updated_at",
+from counter.store.models import Complaint, OutboxOp
+from counter.sync.pages import (
+    MEMBER_COLUMNS,
+    MEMBER_UPDATE_COLUMNS,
+    ROW_ID,
+    ROW_MEMBER_NO,
+    ROW_NAME,
+    ROW_SEQ,
+    PreparedRecords,
+    add_record,
 )
 
-
-def _json_list(items: list[Any] | None) -> str:
-    return json.dumps(items, ensure_ascii=False) if items else "[]"
-
-
-def _member_row(rec: dict[str, Any], cipher: HealthCipher, now: dt.datetime) -> dict[str, Any]:
-    health = rec.get("health")
-    return {
-        "id": rec["id"],
-        "member_no": rec["member_no"],
-        "name": rec["name"],
-        "name_pinyin": full_pinyin(rec["name"]),
-        "name_initials": initials(rec["name"]),
-        "gender": rec.get("gender") or "",
-        "birthday": dt.date.fromisoformat(rec["birthday"]) if rec.get("birthday") else None,
-        "phone": rec["phone"],
-        "phone_rev": rec["phone"][::-1],
-        "email": rec.get("email") or "",
-        "address": rec.get("address") or "",
-        "education": rec.get("education"),
-        "income": rec.get("income"),
-        "marital_status": rec.get("marital_status"),
-        "tier": rec["tier"],
-        "points": rec["points"],
-        "health_enc": cipher.encrypt(rec["id"], health) if health else None,
-        "allergy_alert": bool(health and health.get("allergies")),
-        "points_expiring": _json_list(rec.get("points_expiring")),
-        "recent_visits": _json_list(rec.get("recent_visits")),
-        "status": "active",
-        "merged_into": None,
-        "origin": "hq",
-        "hq_seq": rec["seq"],
-        "created_at": now,
-        "updated_at": dt.datetime.fromisoformat(rec["updated_at"].replace("Z", "+00:00")),
-    }
-
-
-_MEMBER_COLUMNS = ("id", "created_at", *_MEMBER_UPDATE_COLUMNS)
 _MEMBER_SQL = (
-    f"INSERT INTO members ({', '.join(_MEMBER_COLUMNS)}) "
-    f"VALUES ({', '.join('?' for _ in _MEMBER_COLUMNS)}) "
+    f"INSERT INTO members ({', '.join(MEMBER_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in MEMBER_COLUMNS)}) "
     "ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _MEMBER_UPDATE_COLUMNS)
+    + ", ".join(f"{c} = excluded.{c}" for c in MEMBER_UPDATE_COLUMNS)
+    + " WHERE excluded.hq_seq >= members.hq_seq"
 )
 _CARD_SQL = (
     "INSERT INTO cards (card_no, member_id, status, valid_until, bound_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT(card_no) DO UPDATE SET member_id = excluded.member_id, "
     "status = excluded.status, valid_until = excluded.valid_until"
 )
+_KEY_STAGE_SQL = "INSERT INTO member_keys_load (key, member_id) VALUES (?, ?)"
+_CARD_STAGE_SQL = (
+    "INSERT INTO cards_load (card_no, member_id, status, valid_until, bound_at) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+_RELEASE_NO_SQL = "UPDATE members SET member_no = NULL WHERE member_no = ? AND id <> ?"
 _KEY_SQL = "INSERT OR IGNORE INTO member_keys (key, member_id) VALUES (?, ?)"
-_TOMBSTONE_SQL = "UPDATE members SET status = ?, merged_into = ?, hq_seq = ? WHERE id = ?"
+_TOMBSTONE_SQL = (
+    "UPDATE members SET status = ?, merged_into = ?, hq_seq = ?, health_enc = NULL, "
+    "allergy_alert = 0 WHERE id = ? AND hq_seq <= ?"
+)
+# Operations whose local effect is laid back over HQ's row until HQ has answered them.
+OVERLAID_TYPES = ("member.update", "member.consent", "card.bind")
 
 
 def _text_time(value: dt.datetime) -> str:
@@ -105,74 +72,220 @@ def _text_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+def raw_of(session: Session) -> sqlite3.Connection:
+    raw = session.connection().connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
 def apply_member_records(
-    session: Session, records: Sequence[dict[str, Any]], cipher: HealthCipher, now: dt.datetime
+    session: Session,
+    records: Sequence[dict[str, Any]],
+    cipher: HealthCipher,
+    now: dt.datetime,
+    *,
+    fresh: bool = False,
 ) -> int:
-    """Upsert active members and their cards, mark tombstones; returns records applied.
+    """Upsert parsed records (``parse_member_record``): members, cards, tombstones."""
+    prepared = PreparedRecords()
+    now_text = _text_time(now)
+    for rec in records:
+        add_record(prepared, rec, cipher, now_text)
+    return apply_prepared(session, prepared, fresh=fresh)
+
+
+def apply_prepared(
+    session: Session, prepared: PreparedRecords, *, fresh: bool = False, staged: bool = False
+) -> int:
+    """Write prepared rows (``counter.sync.pages``); returns the records applied.
 
     This is the one hot bulk path of the cache, so it talks to SQLite directly (one
     ``executemany`` per table) on the session's own connection and transaction.
+    ``fresh``: the caller knows none of these members is cached yet (a first full sync
+    into an empty cache), so the look at the cached rows is skipped. ``staged``: search
+    keys and cards go to the staging tables of ``counter.sync.fastload``.
     """
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
-    active = [r for r in records if r["status"] == "active"]
-    gone = [r for r in records if r["status"] != "active"]
-    if active:
-        rows = [_member_row(r, cipher, now) for r in active]
-        _refresh_keys(session, rows)
-        now_text = _text_time(now)
-        raw.executemany(
-            _MEMBER_SQL,
-            [
-                (
-                    row["id"],
-                    now_text,
-                    *(
-                        _text_time(row[c])
-                        if c == "updated_at"
-                        else row[c].isoformat()
-                        if c == "birthday" and row[c] is not None
-                        else row[c]
-                        for c in _MEMBER_UPDATE_COLUMNS
-                    ),
-                )
-                for row in rows
-            ],
-        )
-        raw.executemany(
-            _KEY_SQL,
-            [
-                ("i:" + variant, row["id"])
-                for row in rows
-                for variant in initials_variants(row["name"])
-            ],
-        )
-        raw.executemany(
-            _CARD_SQL,
-            [
-                (c["card_no"], r["id"], c["status"], c.get("valid_until"), now_text)
-                for r in active
-                for c in r["cards"]
-            ],
-        )
+    raw = raw_of(session)
+    members, keys, cards, gone = prepared.members, prepared.keys, prepared.cards, prepared.gone
+    if not fresh:
+        skip = _older_than_cached(raw, members, gone)
+        if skip:
+            members = [m for m in members if m[ROW_ID] not in skip]
+            keys = [k for k in keys if k[1] not in skip]
+            cards = [c for c in cards if c[1] not in skip]
+            gone = [g for g in gone if g[3] not in skip]
+        if members:
+            # A member number belongs to whoever HQ says now: after HQ was restored it
+            # may hand a lost member's number to another one.
+            raw.executemany(_RELEASE_NO_SQL, [(m[ROW_MEMBER_NO], m[ROW_ID]) for m in members])
+    if members:
+        raw.executemany(_MEMBER_SQL, members)
+    if keys:
+        raw.executemany(_KEY_STAGE_SQL if staged else _KEY_SQL, keys)
+    if cards:
+        raw.executemany(_CARD_STAGE_SQL if staged else _CARD_SQL, cards)
     if gone:
-        raw.executemany(
-            _TOMBSTONE_SQL, [(r["status"], r.get("merged_into"), r["seq"], r["id"]) for r in gone]
-        )
-    return len(records)
+        raw.executemany(_TOMBSTONE_SQL, gone)
+    return len(members) + len(gone)
 
 
-def _refresh_keys(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Drop the search keys of members whose name HQ changed (new keys are added after)."""
-    names = {row["id"]: row["name"] for row in rows}
-    ids = list(names)
-    stale: list[str] = []
+def _older_than_cached(
+    raw: sqlite3.Connection, members: list[tuple[Any, ...]], gone: list[tuple[Any, ...]]
+) -> set[str]:
+    """Ids whose record is older than the cached row; clears keys of renamed members."""
+    incoming = {m[ROW_ID]: (m[ROW_SEQ], m[ROW_NAME]) for m in members}
+    incoming.update({g[3]: (g[2], None) for g in gone})
+    ids = list(incoming)
+    stale_keys: list[tuple[str]] = []
+    skip: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for member_id, old_name in session.execute(
-            select(Member.id, Member.name).where(Member.id.in_(chunk))
+        marks = ",".join("?" * len(chunk))
+        for member_id, old_name, hq_seq in raw.execute(
+            f"SELECT id, name, hq_seq FROM members WHERE id IN ({marks})", chunk
         ):
-            if old_name != names[member_id]:
-                stale.append(member_id)
-    if stale:
-        session.execute(delete(MemberKey).where(MemberKey.member_id.in_(stale)))
+            seq, name = incoming[member_id]
+            if seq < hq_seq:
+                skip.add(member_id)
+            elif name is not None and old_name != name:
+                stale_keys.append((member_id,))
+    if stale_keys:
+        raw.executemany("DELETE FROM member_keys WHERE member_id = ?", stale_keys)
+    return skip
+
+
+def pending_overlays(session: Session, types: Iterable[str]) -> list[OutboxOp]:
+    """This store's unanswered operations of ``types``, oldest first."""
+    return list(
+        session.scalars(
+            select(OutboxOp)
+            .where(OutboxOp.state == "pending", OutboxOp.type.in_(tuple(types)))
+            .order_by(OutboxOp.seq)
+        )
+    )
+
+
+def overlay_pending(
+    session: Session,
+    cipher: HealthCipher,
+    member_ids: Collection[str] | None,
+    now: dt.datetime,
+) -> int:
+    """Lay this store's pending profile/consent/card operations over HQ's rows again.
+
+    ``member_ids`` limits it to the members just written (None: all). Returns how many
+    operations were laid over.
+    """
+    done = 0
+    for op in pending_overlays(session, OVERLAID_TYPES):
+        if op.member_id is None or (member_ids is not None and op.member_id not in member_ids):
+            continue
+        payload = json.loads(op.payload)
+        if op.type == "member.update":
+            effects.set_member_fields(
+                session, cipher, op.member_id, payload["changes"], op.created_at
+            )
+        elif op.type == "member.consent":
+            if not payload["granted"]:
+                effects.set_health(session, cipher, op.member_id, None)
+        else:
+            effects.bind_card(
+                session, op.member_id, payload["card_no"], payload.get("replaces"), op.created_at
+            )
+        done += 1
+    return done
+
+
+_COMPLAINT_COLUMNS = (
+    "id", "store_code", "member_id", "customer_name", "customer_phone", "category", "severity",
+    "channel", "description", "wants", "status", "due_at", "created_at", "updated_at",
+    "created_by", "followup_at", "followup_note", "satisfaction", "hq_seq",
+)  # fmt: skip
+_COMPLAINT_SQL = (
+    f"INSERT INTO complaints ({', '.join(_COMPLAINT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _COMPLAINT_COLUMNS)}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COMPLAINT_COLUMNS if c not in ("id", "created_by"))
+    + " WHERE excluded.hq_seq >= complaints.hq_seq"
+)
+_NOTE_SQL = (
+    "INSERT OR REPLACE INTO complaint_notes (id, complaint_id, at, operator_id, text, new_status) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _hq_text(value: str) -> str:
+    """A canonical contract time as the cache's column text."""
+    return value[:-1] + "+00:00"
+
+
+def _current_members(raw: sqlite3.Connection, ids: set[str]) -> dict[str, str]:
+    """Where merged members went: HQ keeps a complaint's member id as it was logged."""
+    moved: dict[str, str] = {}
+    for member_id in ids:
+        current = member_id
+        for _ in range(8):
+            row = raw.execute(
+                "SELECT status, merged_into FROM members WHERE id = ?", (current,)
+            ).fetchone()
+            if row is None or row[0] != "merged" or not row[1]:
+                break
+            current = row[1]
+        if current != member_id:
+            moved[member_id] = current
+    return moved
+
+
+def apply_complaint_records(
+    session: Session, records: Sequence[dict[str, Any]], now: dt.datetime
+) -> int:
+    """Upsert complaints as HQ sees them (its notes replace ours), then re-lay pending updates."""
+    if not records:
+        return 0
+    raw = raw_of(session)
+    by_id = {r["id"]: r for r in records}  # the newest of each, as the feed is oldest first
+    ids = list(by_id)
+    cached: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        cached.update(
+            raw.execute(f"SELECT id, hq_seq FROM complaints WHERE id IN ({marks})", chunk)
+        )
+    fresh = [r for r in by_id.values() if cached.get(r["id"], -1) <= r["seq"]]
+    moved = _current_members(raw, {r["member_id"] for r in fresh if r["member_id"]})
+    rows = []
+    for r in fresh:
+        f = r["followup"]
+        rows.append(
+            (
+                r["id"], r["store_code"], moved.get(r["member_id"], r["member_id"]),
+                r["customer_name"], r["customer_phone"], r["category"], r["severity"],
+                r["channel"], r["description"], r["wants"], r["status"], _hq_text(r["due_at"]),
+                _hq_text(r["created_at"]), _hq_text(r["updated_at"]), "hq",
+                _hq_text(f["at"]) if f else None, f["note"] if f else "",
+                f["satisfaction"] if f else None, r["seq"],
+            )
+        )  # fmt: skip
+    raw.executemany(_COMPLAINT_SQL, rows)
+    raw.executemany(
+        "DELETE FROM complaint_notes WHERE complaint_id = ?", [(r["id"],) for r in fresh]
+    )
+    raw.executemany(
+        _NOTE_SQL,
+        [
+            (n["id"], r["id"], _hq_text(n["at"]), n["operator_id"], n["text"], n["new_status"])
+            for r in fresh
+            for n in r["notes"]
+        ],
+    )
+    touched = {r["id"] for r in fresh}
+    session.expire_all()  # the ORM must not hold older copies of these rows
+    for op in pending_overlays(session, ("complaint.update",)):
+        payload = json.loads(op.payload)
+        if payload["complaint_id"] in touched:
+            complaint = session.get(Complaint, payload["complaint_id"])
+            if complaint is not None:
+                effects.apply_complaint_update(
+                    session, complaint, payload, op.op_id, op.operator_id, op.created_at
+                )
+    return len(records)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -17,10 +18,16 @@ _REPO = str(Path(__file__).resolve().parents[2])
 if sys.path[:1] != [_REPO]:
     sys.path.insert(0, _REPO)
 
+from hqkit import Databases, HQEnv, start_env, stop_env  # noqa: E402
+
 from hq.seed import seed_members  # noqa: E402
 from hq.server import RunningHQ, start_in_thread  # noqa: E402
 
+POSTGRES_ENV = "HQ_TEST_POSTGRES_URL"
+BACKENDS = ("sqlite", "postgresql")
+
 SEEDED_MEMBERS = 2000
+SEEDED_ENV_MEMBERS = 50
 
 
 def sqlite_url(path: Path) -> str:
@@ -83,3 +90,43 @@ def hq_server(server_db: Path) -> Iterator[RunningHQ]:
         yield running
     finally:
         running.stop()
+
+
+# ------------------------------------------------------------------ SQLite and PostgreSQL
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name = str(request.param)
+    if name == "postgresql" and not os.environ.get(POSTGRES_ENV):
+        pytest.skip(f"PostgreSQL variant: set {POSTGRES_ENV} (eval $(bash scripts/ci-postgres.sh))")
+    return name
+
+
+@pytest.fixture(scope="module")
+def databases(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    dbs = Databases(backend, tmp_path_factory.mktemp(f"db-{backend}"), os.environ.get(POSTGRES_ENV))
+    try:
+        yield dbs
+    finally:
+        dbs.drop_all()
+
+
+@pytest.fixture(scope="module")
+def hq_env(databases: Databases) -> Iterator[HQEnv]:
+    """One HQ per module and backend, seeded with a few members; tests keep to their own."""
+    env = start_env(databases.new_url(), members=SEEDED_ENV_MEMBERS)
+    try:
+        yield env
+    finally:
+        stop_env(env)
+
+
+@pytest.fixture
+def fresh_env(databases: Databases) -> Iterator[HQEnv]:
+    """An HQ of its own over an empty database, for tests that count everything."""
+    env = start_env(databases.new_url())
+    try:
+        yield env
+    finally:
+        stop_env(env)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from counter import names
 from counter.codes import is_card_no, luhn_valid
+from counter.contract import parse_member_record
 from hq import seed_data
 from hq.db import engine_scope, get_epoch, make_engine
 from hq.errors import SeedRefusedError
@@ -91,7 +92,7 @@ def test_chunks_made_by_worker_processes_equal_chunks_made_here() -> None:
     plan = SeedPlan.make(11, CHUNK + 300, 0, 1_000_000_000, sqlite_text=True)
     here = list(chunks(plan, workers=0))
     there = list(chunks(plan, workers=2))
-    assert [len(m) for m, _ in here] == [CHUNK, 300]
+    assert [len(m) for m, _, _ in here] == [CHUNK, 300]
     assert here == there
 
 
@@ -261,3 +262,33 @@ def test_reset_replaces_members_keeps_stores_and_renews_the_epoch(
 def test_member_count_must_be_a_positive_int(db_url: str, n: Any) -> None:
     with pytest.raises(ValueError, match="number of members"):
         seed_members(db_url, n)
+
+
+def test_seeded_records_are_what_hq_renders_from_the_tables(
+    seeded_db: Path, url_of: Callable[[Path], str]
+) -> None:
+    """The seeder writes each record with a fast template; HQ re-renders it identically."""
+    from hq.records import refresh_member
+
+    engine = make_engine(url_of(seeded_db))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(Member.id, Member.seq, Member.updated_at, Member.record).order_by(Member.seq)
+            ).all()
+            for row in rows:  # in the read's transaction, rolled back: nothing is kept
+                assert refresh_member(conn, row.id, row.seq, row.updated_at) == row.record
+                parse_member_record(json.loads(row.record))
+            conn.rollback()
+    finally:
+        engine.dispose()
+
+
+def test_seeded_balances_are_opening_ledger_entries(seeded_db: Path) -> None:
+    members = {m["id"]: m["points"] for m in rows(seeded_db, "SELECT id, points FROM members")}
+    ledger = rows(seeded_db, "SELECT member_id, delta, kind, earned_on, op_id FROM points_ledger")
+    assert {e["member_id"]: e["delta"] for e in ledger} == {k: v for k, v in members.items() if v}
+    year = dt.datetime.now(dt.UTC).year - 1
+    assert {(e["kind"], e["earned_on"], e["op_id"]) for e in ledger} == {
+        ("opening", f"{year}-12-31", None)
+    }

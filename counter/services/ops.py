@@ -1,0 +1,94 @@
+"""Writing an operation to the outbox, checked against the HQ contract first.
+
+Every service that changes the cache calls :func:`queue_op` inside its one write
+transaction. The payload is validated with ``counter.contract`` (the same code HQ runs on
+receipt) and stored in its canonical form, so an operation HQ would refuse as malformed
+is refused here, at the counter, where a person can still correct it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from counter import contract, outbox
+from counter.errors import NotFoundError, PermissionDenied, ValidationError
+from counter.services.context import Actor, ServiceContext
+from counter.store.models import Member, OutboxOp
+
+HEALTH_ROLES = ("service", "manager")
+MANAGER_ROLES = ("manager",)
+
+
+def contract_error(exc: contract.ContractError) -> ValidationError:
+    """A contract refusal as a message for the person at the counter."""
+    field = str(exc.details.get("field", ""))
+    return ValidationError(
+        f"内容不符合总部接口要求：{exc.message}",
+        f"Not accepted by the HQ contract: {exc.message}",
+        field=field,
+        detail=exc.code,
+    )
+
+
+def queue_op(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    op_type: str,
+    payload: dict[str, Any],
+    now: dt.datetime,
+    *,
+    member_id: str | None = None,
+    op_id: str | None = None,
+) -> OutboxOp:
+    """Validate the whole envelope as HQ will, then append it (canonical payload)."""
+    op = outbox.new_op_id() if op_id is None else op_id
+    try:
+        envelope = contract.validate_op(
+            {
+                "op_id": op,
+                "type": op_type,
+                "created_at": contract.format_time(now),
+                "store_code": ctx.store_code,
+                "operator_id": actor.operator_id,
+                "payload": payload,
+            }
+        )
+    except contract.ContractError as exc:
+        if exc.details.get("field") == "store_code":
+            raise ValidationError(
+                "本机未设置门店编码（store_code），无法记录操作。",
+                "This counter has no store code set (setting store_code).",
+                field="store_code",
+            ) from None
+        raise contract_error(exc) from None
+    return outbox.append(
+        session,
+        type=op_type,
+        payload=envelope["payload"],
+        store_code=ctx.store_code,
+        operator_id=actor.operator_id,
+        now=now,
+        member_id=member_id,
+        op_id=op,
+    )
+
+
+def require_role(actor: Actor, roles: Iterable[str], what_zh: str, what_en: str) -> None:
+    allowed = tuple(roles)
+    if actor.role not in allowed:
+        raise PermissionDenied(
+            f"当前角色无权{what_zh}。", f"Your role may not {what_en}.", detail=actor.role
+        )
+
+
+def active_member(session: Session, member_id: str) -> Member:
+    """The member as cached, if active; merged or deleted members are not written to."""
+    member = session.get(Member, member_id)
+    if member is None or member.status != "active":
+        raise NotFoundError("未找到该会员。", "No such member.", detail=member_id)
+    return member

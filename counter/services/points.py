@@ -1,0 +1,251 @@
+"""Points at the counter (DESIGN §5): earn on a sale, redeem; a ledger, never an edited balance.
+
+Each earn or redemption is a ``PointsEntry`` keyed by its op_id, written with the
+operation in one durable transaction. The points a sale earns are computed here with
+``counter.rules`` over the cached HQ config; HQ recomputes them with the same code and
+refuses a mismatch, so the two can't silently disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from counter import contract, rules
+from counter.errors import ValidationError
+from counter.services import audit
+from counter.services.config import current_rules
+from counter.services.context import Actor, ServiceContext
+from counter.services.ops import active_member, contract_error, queue_op
+from counter.services.views import MemberView, fetch_view, raw_connection
+from counter.store.models import PointsEntry
+
+COUNTED_STATES = ("pending", "applied")
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    category: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class Tender:
+    """How part of a sale was paid: cash, bank_card, mobile_pay, insurance_personal/pooled."""
+
+    kind: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class PointsResult:
+    """What an earn or redemption did: ``points`` is signed (+earned, -redeemed)."""
+
+    op_id: str
+    member_id: str
+    points: int
+    receipt_no: str | None
+    member: MemberView
+
+
+def _as_dict(item: SaleLine | Tender | Mapping[str, Any], key: str) -> dict[str, Any]:
+    if isinstance(item, SaleLine):
+        return {"category": item.category, "amount_fen": item.amount_fen}
+    if isinstance(item, Tender):
+        return {"kind": item.kind, "amount_fen": item.amount_fen}
+    if isinstance(item, Mapping):
+        return dict(item)
+    raise ValidationError("销售明细格式不对。", f"Unreadable {key} entry.", field=key)
+
+
+def _view(s: Any, ctx: ServiceContext, actor: Actor, member_id: str) -> MemberView:
+    view = fetch_view(raw_connection(s), ctx, actor, "id", member_id)
+    assert view is not None, "the member was checked in this transaction"
+    return view
+
+
+def earn_points(
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    receipt_no: str,
+    sold_at: dt.datetime,
+    lines: Sequence[SaleLine | Mapping[str, Any]],
+    tenders: Sequence[Tender | Mapping[str, Any]],
+) -> PointsResult:
+    """Book the points of one receipt; a receipt earns once at this counter."""
+    if sold_at.tzinfo is None:
+        raise ValidationError(
+            "销售时间缺少时区。", "The sale time needs a time zone.", field="sold_at"
+        )
+    line_dicts = [_as_dict(line, "lines") for line in lines]
+    tender_dicts = [_as_dict(t, "tenders") for t in tenders]
+    receipt_no = receipt_no.strip()
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        earned_before = s.scalar(
+            select(PointsEntry.id).where(
+                PointsEntry.receipt_no == receipt_no,
+                PointsEntry.kind == "earn",
+                PointsEntry.store_code == ctx.store_code,
+                PointsEntry.state.in_(COUNTED_STATES),
+            )
+        )
+        if receipt_no and earned_before is not None:
+            raise ValidationError(
+                "该小票已积过分。",
+                "This receipt has already earned points.",
+                field="receipt_no",
+                detail=earned_before,
+            )
+        rule_set = current_rules(s, ctx).points
+        payload: dict[str, Any] = {
+            "member_id": member_id,
+            "receipt_no": receipt_no,
+            "sold_at": contract.format_time(sold_at),
+            "lines": line_dicts,
+            "tenders": tender_dicts,
+            "points": 0,
+        }
+        # Validate the sale's shape before computing with it (tenders add up, kinds known).
+        try:
+            clean = contract.validate_payload("points.earn", payload)
+        except contract.ContractError as exc:
+            raise contract_error(exc) from None
+        points = rules.earn_points(
+            rule_set,
+            lines=clean["lines"],
+            tenders=clean["tenders"],
+            tier=member.tier,
+            birthday=member.birthday,
+            sold_at=sold_at,
+        )
+        payload["points"] = points
+        op = queue_op(s, ctx, actor, "points.earn", payload, now, member_id=member_id)
+        s.add(
+            PointsEntry(
+                id=op.op_id,
+                member_id=member_id,
+                delta=points,
+                kind="earn",
+                receipt_no=receipt_no,
+                store_code=ctx.store_code,
+                created_at=now,
+                state="pending",
+                offline=False,
+            )
+        )
+        s.flush()
+        audit.record(s, actor, "points.earn", now, member_id=member_id, points=points, op=op.op_id)
+        return PointsResult(
+            op.op_id, member_id, points, receipt_no, _view(s, ctx, actor, member_id)
+        )
+
+
+def offline_redeemed_today(s: Any, store_code: str, member_id: str, now: dt.datetime) -> int:
+    """Points this member redeemed offline at this store today (store time)."""
+    local = now.astimezone(rules.STORE_TZ)
+    start = dt.datetime(local.year, local.month, local.day, tzinfo=rules.STORE_TZ)
+    total = s.scalar(
+        select(func.coalesce(func.sum(-PointsEntry.delta), 0)).where(
+            PointsEntry.member_id == member_id,
+            PointsEntry.kind == "redeem",
+            PointsEntry.offline.is_(True),
+            PointsEntry.store_code == store_code,
+            PointsEntry.state != "rejected",
+            PointsEntry.created_at >= start,
+        )
+    )
+    return int(total or 0)
+
+
+def redeem_points(
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    points: int,
+    reason: str,
+    online: bool,
+    receipt_no: str | None = None,
+) -> PointsResult:
+    """Spend whole points; never below zero as far as this counter knows.
+
+    ``online`` says HQ was reachable when the member asked (the UI knows from its last
+    probe). Offline, two stores could spend the same points, so each member may redeem
+    at most the configured cap per day at this store; HQ books such a redemption anyway
+    (the goods were handed over) and flags an overdraft for review.
+    """
+    if not isinstance(points, int) or isinstance(points, bool) or points < 1:
+        raise ValidationError(
+            "兑换积分须为正整数。", "Redeem a whole number of points (1 or more).", field="points"
+        )
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        active_member(s, member_id)
+        view = _view(s, ctx, actor, member_id)
+        if points > view.points_shown:
+            raise ValidationError(
+                f"积分不足：可用 {view.points_shown}。",
+                f"Not enough points: {view.points_shown} available.",
+                field="points",
+                detail="insufficient_points",
+            )
+        if not online:
+            cap = current_rules(s, ctx).points.offline_redeem_cap_per_day
+            used = offline_redeemed_today(s, ctx.store_code, member_id, now)
+            if used + points > cap:
+                left = max(0, cap - used)
+                raise ValidationError(
+                    f"离线时每位会员每天最多兑换 {cap} 积分，今天还可兑换 {left}。",
+                    f"Offline, a member may redeem at most {cap} points a day here; "
+                    f"{left} left today.",
+                    field="points",
+                    detail="offline_cap",
+                )
+        op = queue_op(
+            s,
+            ctx,
+            actor,
+            "points.redeem",
+            {
+                "member_id": member_id,
+                "points": points,
+                "reason": reason,
+                "receipt_no": receipt_no,
+                "offline": not online,
+            },
+            now,
+            member_id=member_id,
+        )
+        s.add(
+            PointsEntry(
+                id=op.op_id,
+                member_id=member_id,
+                delta=-points,
+                kind="redeem",
+                receipt_no=receipt_no,
+                store_code=ctx.store_code,
+                created_at=now,
+                state="pending",
+                offline=not online,
+            )
+        )
+        s.flush()
+        audit.record(
+            s,
+            actor,
+            "points.redeem",
+            now,
+            member_id=member_id,
+            points=points,
+            offline=not online,
+            op=op.op_id,
+        )
+        return PointsResult(
+            op.op_id, member_id, -points, receipt_no, _view(s, ctx, actor, member_id)
+        )

@@ -1,0 +1,175 @@
+"""The problems list: operations HQ rejected, kept until a manager resolves them.
+
+HQ's refusals are answers, not errors (DESIGN §3), and they are never silent: each one
+stays here with HQ's reason until a manager retries it (as a new operation with a new
+op_id: an op_id is never sent again with a different body) or dismisses it. Every
+look at the list and every decision is audited: the details can hold personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+
+from counter.errors import NotFoundError, ValidationError
+from counter.services import audit
+from counter.services.context import Actor, ServiceContext
+from counter.services.ops import MANAGER_ROLES, queue_op, require_role
+from counter.store.models import OutboxOp, PointsEntry, SyncProblem
+
+# Retrying these would only be refused again: the business fact is settled at HQ.
+NOT_RETRYABLE = frozenset(
+    {"phone_registered", "member_exists", "complaint_exists", "receipt_already_earned"}
+)
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    id: int
+    op_id: str
+    op_type: str
+    member_id: str | None
+    code: str
+    message: str
+    details: dict[str, Any]
+    created_at: dt.datetime
+    resolved_at: dt.datetime | None
+    resolution: str | None
+    resolved_by: str | None
+
+    @property
+    def retryable(self) -> bool:
+        return self.resolved_at is None and self.code not in NOT_RETRYABLE
+
+
+def _view(p: SyncProblem, op: OutboxOp | None) -> ProblemView:
+    try:
+        details = json.loads(p.details or "{}")
+    except ValueError:
+        details = {"raw": p.details}
+    return ProblemView(
+        id=p.id,
+        op_id=p.op_id,
+        op_type=op.type if op is not None else "",
+        member_id=op.member_id if op is not None else None,
+        code=p.code,
+        message=p.message,
+        details=details if isinstance(details, dict) else {"raw": details},
+        created_at=p.created_at,
+        resolved_at=p.resolved_at,
+        resolution=p.resolution,
+        resolved_by=p.resolved_by,
+    )
+
+
+def list_problems(
+    ctx: ServiceContext, actor: Actor, *, include_resolved: bool = False, limit: int = 500
+) -> tuple[ProblemView, ...]:
+    """Open problems (all, with ``include_resolved``), newest first. Managers only."""
+    require_role(actor, MANAGER_ROLES, "查看同步问题", "see the problems list")
+    with ctx.db.write() as s:
+        query = select(SyncProblem, OutboxOp).join(OutboxOp, OutboxOp.op_id == SyncProblem.op_id)
+        if not include_resolved:
+            query = query.where(SyncProblem.resolved_at.is_(None))
+        rows = s.execute(query.order_by(SyncProblem.id.desc()).limit(limit)).all()
+        audit.record(s, actor, "problems.view", ctx.clock(), count=len(rows))
+        return tuple(_view(p, op) for p, op in rows)
+
+
+def _open_problem(s: Any, problem_id: int) -> tuple[SyncProblem, OutboxOp]:
+    row = s.execute(
+        select(SyncProblem, OutboxOp)
+        .join(OutboxOp, OutboxOp.op_id == SyncProblem.op_id)
+        .where(SyncProblem.id == problem_id)
+    ).first()
+    if row is None:
+        raise NotFoundError("未找到该问题。", "No such problem.", detail=str(problem_id))
+    problem, op = row
+    if problem.resolved_at is not None:
+        raise ValidationError(
+            "该问题已处理。", "This problem has already been resolved.", detail=problem.resolution
+        )
+    return problem, op
+
+
+def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> ProblemView:
+    """Send the rejected operation again as a new operation (new op_id).
+
+    A ``points_mismatch`` is retried with the points HQ expects (its rules are the
+    reference); everything else is sent as it was.
+    """
+    require_role(actor, MANAGER_ROLES, "重试同步问题", "retry a rejected operation")
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        problem, old = _open_problem(s, problem_id)
+        if problem.code in NOT_RETRYABLE or old.state != "rejected":
+            raise ValidationError(
+                "此问题重试也会被总部拒绝，请核对后忽略。",
+                "Retrying would be refused again; check it and dismiss it.",
+                detail=problem.code,
+            )
+        payload = json.loads(old.payload)
+        details = json.loads(problem.details or "{}")
+        if problem.code == "points_mismatch" and isinstance(details.get("expected"), int):
+            payload["points"] = details["expected"]
+        new = queue_op(s, ctx, actor, old.type, payload, now, member_id=old.member_id)
+        old.state = "superseded"
+        old.superseded_by = new.op_id
+        entry = s.get(PointsEntry, old.op_id)
+        if entry is not None:
+            delta = payload["points"] if old.type == "points.earn" else -payload["points"]
+            s.execute(
+                update(PointsEntry)
+                .where(PointsEntry.id == old.op_id)
+                .values(id=new.op_id, state="pending", hq_seq=None, delta=delta)
+            )
+        problem.resolved_at = now
+        problem.resolved_by = actor.operator_id
+        problem.resolution = "retried"
+        details["retried_as"] = new.op_id
+        problem.details = json.dumps(details, ensure_ascii=False, sort_keys=True)
+        audit.record(
+            s,
+            actor,
+            "problem.retry",
+            now,
+            member_id=old.member_id,
+            problem=problem_id,
+            op=old.op_id,
+            new_op=new.op_id,
+        )
+        s.flush()
+        return _view(problem, old)
+
+
+def dismiss_problem(
+    ctx: ServiceContext, actor: Actor, problem_id: int, note: str = ""
+) -> ProblemView:
+    """Close a problem without sending anything; the rejected operation stays rejected."""
+    require_role(actor, MANAGER_ROLES, "忽略同步问题", "dismiss a problem")
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        problem, op = _open_problem(s, problem_id)
+        problem.resolved_at = now
+        problem.resolved_by = actor.operator_id
+        problem.resolution = "dismissed"
+        if note.strip():
+            details = json.loads(problem.details or "{}")
+            details["dismiss_note"] = note.strip()
+            problem.details = json.dumps(details, ensure_ascii=False, sort_keys=True)
+        audit.record(
+            s,
+            actor,
+            "problem.dismiss",
+            now,
+            member_id=op.member_id,
+            problem=problem_id,
+            op=op.op_id,
+            note=note.strip(),
+        )
+        s.flush()
+        return _view(problem, op)

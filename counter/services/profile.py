@@ -1,0 +1,360 @@
+"""Editing a member: profile fields, the health consent, health information, cards.
+
+Each function is one durable transaction: the cache row changes and the operation for
+HQ is queued together. Health information is sensitive personal information (PIPL,
+DESIGN §7): recorded only after a separate consent, shown only to service and manager
+roles, kept encrypted, and every write and every view is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from counter import contract
+from counter.codes import is_card_no
+from counter.errors import ValidationError
+from counter.ids import uuid7
+from counter.services import audit
+from counter.services.context import Actor, ServiceContext
+from counter.services.members import MemberForm, validate
+from counter.services.ops import HEALTH_ROLES, active_member, queue_op, require_role
+from counter.services.views import MemberView, fetch_view, raw_connection
+from counter.store import effects
+from counter.store.models import Card, Consent, Member
+
+HEALTH_PURPOSE = "health"
+_FORM_FIELDS = (
+    "name",
+    "phone",
+    "gender",
+    "birthday",
+    "email",
+    "address",
+    "education",
+    "income",
+    "marital_status",
+)
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    member_id: str
+    purpose: str
+    granted: bool
+    recorded_at: dt.datetime
+    operator_id: str
+    op_id: str
+
+
+@dataclass(frozen=True)
+class HealthRecord:
+    """A member's health information as a service or manager operator may see it."""
+
+    member_id: str
+    allergies: tuple[str, ...]
+    chronic: tuple[str, ...]
+    medicines: tuple[str, ...]
+    consent: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.allergies or self.chronic or self.medicines)
+
+
+def _view(s: Any, ctx: ServiceContext, actor: Actor, member_id: str) -> MemberView:
+    view = fetch_view(raw_connection(s), ctx, actor, "id", member_id)
+    assert view is not None, "the member was just written in this transaction"
+    return view
+
+
+def update_member(
+    ctx: ServiceContext, actor: Actor, member_id: str, changes: Mapping[str, Any]
+) -> MemberView:
+    """Change profile fields (not health: see :func:`record_health`); one ``member.update``.
+
+    ``changes`` maps field names to new values (birthday as a date or ``YYYY-MM-DD``).
+    Only fields that really change are sent to HQ; nothing changing is an error.
+    """
+    unknown = set(changes) - set(_FORM_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"无法修改：{', '.join(sorted(unknown))}",
+            f"These fields cannot be changed here: {', '.join(sorted(unknown))}",
+            field=sorted(unknown)[0],
+        )
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        current = MemberForm(
+            name=member.name,
+            phone=member.phone,
+            gender=member.gender,
+            birthday=member.birthday,
+            email=member.email,
+            address=member.address,
+            education=member.education,
+            income=member.income,
+            marital_status=member.marital_status,
+        )
+        wanted: dict[str, Any] = dict(changes)
+        if isinstance(wanted.get("birthday"), str):
+            try:
+                wanted["birthday"] = dt.date.fromisoformat(wanted["birthday"])
+            except ValueError:
+                raise ValidationError(
+                    "生日格式应为 YYYY-MM-DD。", "The birthday is YYYY-MM-DD.", field="birthday"
+                ) from None
+        for key in ("gender", "email", "address"):
+            if key in wanted and wanted[key] is None:
+                wanted[key] = ""
+        merged = {**{f: getattr(current, f) for f in _FORM_FIELDS}, **wanted}
+        form = validate(MemberForm(**merged), now.date())
+        diff: dict[str, Any] = {}
+        for key in wanted:
+            new, old = getattr(form, key), getattr(current, key)
+            if new != old:
+                diff[key] = new.isoformat() if isinstance(new, dt.date) else new
+        if not diff:
+            raise ValidationError("没有需要保存的修改。", "Nothing was changed.")
+        if "phone" in diff:
+            other = s.scalar(
+                select(Member.id).where(
+                    Member.phone == diff["phone"], Member.status == "active", Member.id != member_id
+                )
+            )
+            if other is not None:
+                raise ValidationError(
+                    "该手机号已登记为其他会员。",
+                    "This phone number already belongs to another member.",
+                    field="phone",
+                    detail=other,
+                )
+        op = queue_op(
+            s,
+            ctx,
+            actor,
+            "member.update",
+            {"member_id": member_id, "changes": diff},
+            now,
+            member_id=member_id,
+        )
+        effects.set_member_fields(s, ctx.cipher, member_id, diff, now)
+        audit.record(
+            s, actor, "member.update", now, member_id=member_id, fields=sorted(diff), op=op.op_id
+        )
+        return _view(s, ctx, actor, member_id)
+
+
+def _consent_on_file(s: Any, member: Member) -> bool:
+    """The latest consent recorded here; with none here, HQ's record (health sent) counts."""
+    latest = s.scalar(
+        select(Consent.granted)
+        .where(Consent.member_id == member.id, Consent.purpose == HEALTH_PURPOSE)
+        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        return bool(latest)
+    # HQ sends health only for members who consented (docs/hq-api.md).
+    return member.health_enc is not None
+
+
+def record_consent(
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    purpose: str = HEALTH_PURPOSE,
+    *,
+    granted: bool,
+) -> ConsentRecord:
+    """The member's separate consent (or its withdrawal), with time and operator.
+
+    Withdrawing erases the cached health information at once, in the same transaction;
+    HQ erases its copy when the ``member.consent`` operation arrives.
+    """
+    if purpose != HEALTH_PURPOSE:
+        raise ValidationError(
+            f"未知的同意用途：{purpose}", f"Unknown consent purpose: {purpose}", field="purpose"
+        )
+    if not isinstance(granted, bool):
+        raise ValidationError("请选择同意或撤回。", "Say granted or withdrawn.", field="granted")
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        active_member(s, member_id)
+        op = queue_op(
+            s,
+            ctx,
+            actor,
+            "member.consent",
+            {
+                "member_id": member_id,
+                "purpose": purpose,
+                "granted": granted,
+                "recorded_at": contract.format_time(now),
+            },
+            now,
+            member_id=member_id,
+        )
+        s.add(
+            Consent(
+                id=uuid7(),
+                member_id=member_id,
+                purpose=purpose,
+                granted=granted,
+                recorded_at=now,
+                operator_id=actor.operator_id,
+                op_id=op.op_id,
+            )
+        )
+        if not granted:
+            effects.set_health(s, ctx.cipher, member_id, None)
+        audit.record(
+            s,
+            actor,
+            "consent.grant" if granted else "consent.withdraw",
+            now,
+            member_id=member_id,
+            purpose=purpose,
+            op=op.op_id,
+        )
+        return ConsentRecord(member_id, purpose, granted, now, actor.operator_id, op.op_id)
+
+
+def _items(value: Sequence[str] | None, field: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        raise ValidationError("请逐项填写。", "Give a list of entries.", field=field)
+    items = [str(v).strip() for v in value if str(v).strip()]
+    if any(len(i) > 64 for i in items):
+        raise ValidationError(
+            "每项最多 64 字。", "Each entry is at most 64 characters.", field=field
+        )
+    if len(items) > 50:
+        raise ValidationError("最多 50 项。", "At most 50 entries.", field=field)
+    return list(dict.fromkeys(items))
+
+
+def record_health(
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    allergies: Sequence[str],
+    chronic: Sequence[str],
+    medicines: Sequence[str],
+) -> HealthRecord:
+    """Replace the member's health information (service and manager roles, with consent)."""
+    require_role(actor, HEALTH_ROLES, "记录健康信息", "record health information")
+    health = {
+        "allergies": _items(allergies, "allergies"),
+        "chronic": _items(chronic, "chronic"),
+        "medicines": _items(medicines, "medicines"),
+    }
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        if not _consent_on_file(s, member):
+            raise ValidationError(
+                "会员尚未单独同意收集健康信息，请先记录同意。",
+                "The member has not given separate consent to health information; "
+                "record the consent first.",
+                field="consent",
+                detail="consent_required",
+            )
+        op = queue_op(
+            s,
+            ctx,
+            actor,
+            "member.update",
+            {"member_id": member_id, "changes": {"health": health}},
+            now,
+            member_id=member_id,
+        )
+        effects.set_health(s, ctx.cipher, member_id, health)
+        audit.record(s, actor, "health.record", now, member_id=member_id, op=op.op_id)
+    return HealthRecord(
+        member_id,
+        tuple(health["allergies"]),
+        tuple(health["chronic"]),
+        tuple(health["medicines"]),
+        consent=True,
+    )
+
+
+def read_health(ctx: ServiceContext, actor: Actor, member_id: str) -> HealthRecord:
+    """The member's health information, decrypted for a service or manager operator.
+
+    The view is audited in the same transaction that reads it: no unrecorded views.
+    """
+    require_role(actor, HEALTH_ROLES, "查看健康信息", "see health information")
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        consent = _consent_on_file(s, member)
+        data: dict[str, Any] = {}
+        if member.health_enc is not None:
+            data = ctx.cipher.decrypt(member_id, member.health_enc)
+        audit.record(s, actor, "health.view", now, member_id=member_id, what="record")
+    return HealthRecord(
+        member_id,
+        tuple(data.get("allergies", [])),
+        tuple(data.get("chronic", [])),
+        tuple(data.get("medicines", [])),
+        consent=consent,
+    )
+
+
+def bind_card(
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    card_no: str,
+    replaces: str | None = None,
+) -> MemberView:
+    """Give the member a (new) card; ``replaces`` retires their old one (lost, worn)."""
+    card_no = card_no.strip()
+    if not is_card_no(card_no):
+        raise ValidationError(
+            "卡号无效（须 16 位且校验位正确）。",
+            "The card number is invalid (16 digits, check digit).",
+            field="card_no",
+        )
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        active_member(s, member_id)
+        holder = effects.card_holder(s, card_no)
+        if holder is not None:
+            raise ValidationError(
+                "该卡号已被使用。" if holder != member_id else "该卡已绑定此会员。",
+                "This card number is already in use."
+                if holder != member_id
+                else "This card is already this member's.",
+                field="card_no",
+            )
+        if replaces is not None:
+            old = s.get(Card, replaces)
+            if old is None or old.member_id != member_id:
+                raise ValidationError(
+                    "要替换的卡不属于该会员。",
+                    "The card to replace is not this member's.",
+                    field="replaces",
+                )
+        op = queue_op(
+            s,
+            ctx,
+            actor,
+            "card.bind",
+            {"member_id": member_id, "card_no": card_no, "replaces": replaces},
+            now,
+            member_id=member_id,
+        )
+        effects.bind_card(s, member_id, card_no, replaces, now)
+        audit.record(
+            s, actor, "card.bind", now, member_id=member_id, replaces=replaces, op=op.op_id
+        )
+        return _view(s, ctx, actor, member_id)

@@ -1,0 +1,527 @@
+"""The sync engine: health and epoch, config, push the outbox, pull the change feeds.
+
+One ``run_once`` is one sync; it runs off the UI thread (the UI's network worker, or
+``counter sync``). Every step leaves the cache consistent if the process dies at any
+instant: each pushed batch is recorded in one transaction (``counter.sync.push``), and
+each pulled page is applied together with its cursor in one transaction, so a restart
+resumes at the first page not applied. See docs/sync.md for the whole story.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import logging
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from counter.contract import ContractError
+from counter.errors import AuthenticationError, KnownError
+from counter.services.config import HQ_CONFIG_ETAG_KEY, kv_get, kv_set, store_config
+from counter.services.connection import MAX_CLOCK_SKEW, make_client
+from counter.services.context import ServiceContext
+from counter.services.status import CLOCK_SKEW_KEY, EPOCH_KEY, LAST_SYNC_KEY
+from counter.store.models import Complaint, Member, OutboxOp, PointsEntry, SyncCursor
+from counter.sync import fastload
+from counter.sync.apply import (
+    OVERLAID_TYPES,
+    apply_complaint_records,
+    apply_prepared,
+    overlay_pending,
+)
+from counter.sync.client import ChangesPage, EpochChanged, HQClient, HQProtocolError, HQUnavailable
+from counter.sync.pages import PreparedPage, prepare_records
+from counter.sync.pipeline import PagePipeline
+from counter.sync.push import PushStats, push_all
+from counter.sync.records import parse_complaint_record
+
+log = logging.getLogger(__name__)
+
+MEMBERS, COMPLAINTS = "members", "complaints"
+PAGE_LIMIT = 5000
+# Set in the transaction that resets the cursors after an epoch change; cleared by the
+# transaction that applies the last page of the fresh download.
+REFRESH_KEY = "members_refresh"
+MAX_EPOCH_RESTARTS = 2
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """What the engine is doing, for a progress line or bar (``done`` counts records/ops)."""
+
+    stage: str
+    done: int
+    total: int = 0
+
+
+Progress = Callable[[SyncProgress], None]
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    pushed: int = 0
+    applied: int = 0
+    rejected: int = 0
+    replayed: int = 0
+    repointed: int = 0
+    pulled_members: int = 0
+    pulled_complaints: int = 0
+    config_changed: bool = False
+    epoch_changed: bool = False
+    clock_skew_s: float | None = None
+    errors: tuple[str, ...] = ()
+    rejections: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def clock_off(self) -> bool:
+        return self.clock_skew_s is not None and abs(self.clock_skew_s) > MAX_CLOCK_SKEW.seconds
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+@dataclass
+class Tally:
+    push: PushStats = field(default_factory=PushStats)
+    members: int = 0
+    complaints: int = 0
+    config_changed: bool = False
+    epoch_changed: bool = False
+    skew: float | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class StopRequested(Exception):
+    """The caller asked the engine to stop between two steps."""
+
+
+class SyncEngine:
+    """Drives one counter's sync with HQ; each public step is usable on its own (tests)."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        client: HQClient | None = None,
+        *,
+        progress: Progress | None = None,
+        page_limit: int = PAGE_LIMIT,
+        push_batch: int = 500,
+        should_stop: Callable[[], bool] | None = None,
+        prefetch: bool = True,
+        fast_first_sync: bool = True,
+        workers: int | None = None,
+    ) -> None:
+        self.ctx = ctx
+        made = client or make_client(ctx)
+        if made is None:
+            raise KnownError(
+                "未配置总部地址（hq_url），无法同步。",
+                "No HQ address is configured (setting hq_url); nothing to sync with.",
+            )
+        self.client = made
+        self._owns_client = client is None
+        self.progress = progress
+        self.page_limit = page_limit
+        self.push_batch = push_batch
+        self.should_stop = should_stop
+        self.prefetch = prefetch
+        self.fast_first_sync = fast_first_sync
+        # Worker processes for a first full sync (0: all in this process).
+        self.workers = default_workers() if workers is None else workers
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+    def _report(self, stage: str, done: int, total: int = 0) -> None:
+        if self.progress is not None:
+            self.progress(SyncProgress(stage, done, total))
+
+    def _check_stop(self) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise StopRequested
+
+    # ------------------------------------------------------------------ health, epoch
+
+    def check_health(self, tally: Tally) -> str:
+        """HQ's epoch; records the clock skew and warns when the PC's clock is off."""
+        sent = self.ctx.clock()
+        health = self.client.health()
+        received = self.ctx.clock()
+        skew = (sent + (received - sent) / 2 - health.server_time).total_seconds()
+        tally.skew = skew
+        if abs(skew) > MAX_CLOCK_SKEW.seconds:
+            log.warning(
+                "this PC's clock is %.0f s %s HQ's: set it right (QR codes depend on it)",
+                abs(skew),
+                "ahead of" if skew > 0 else "behind",
+            )
+        with self.ctx.db.write() as s:
+            kv_set(s, CLOCK_SKEW_KEY, f"{skew:.3f}")
+        return health.epoch
+
+    def check_epoch(self, epoch: str, tally: Tally) -> None:
+        if not epoch:
+            return
+        with self.ctx.db.read() as s:
+            known = kv_get(s, EPOCH_KEY)
+        if known == epoch:
+            return
+        if not known:
+            with self.ctx.db.write() as s:
+                kv_set(s, EPOCH_KEY, epoch)
+            return
+        self.reset_for_epoch(epoch)
+        tally.epoch_changed = True
+
+    def reset_for_epoch(self, epoch: str) -> None:
+        """HQ was restored or re-created: download afresh, re-send what HQ may have lost.
+
+        One transaction: cursors forgotten, every cached row marked as not yet seen in
+        the new epoch (hq_seq 0: seqs restart with it), and every applied op back to
+        pending (HQ answers the ones it still has as replayed; the rest it applies).
+        The outbox is never thrown away.
+        """
+        log.warning("HQ's epoch changed to %s: downloading afresh and re-sending", epoch)
+        with self.ctx.db.write() as s:
+            s.execute(delete(SyncCursor))
+            s.execute(update(Member).where(Member.hq_seq != 0).values(hq_seq=0))
+            s.execute(update(Complaint).where(Complaint.hq_seq != 0).values(hq_seq=0))
+            s.execute(
+                update(OutboxOp)
+                .where(OutboxOp.state == "applied")
+                .values(state="pending", hq_seq=None, last_error="epoch_changed")
+            )
+            s.execute(
+                update(PointsEntry)
+                .where(PointsEntry.state == "applied")
+                .values(state="pending", hq_seq=None)
+            )
+            kv_set(s, EPOCH_KEY, epoch)
+            kv_set(s, REFRESH_KEY, "1")
+
+    # ------------------------------------------------------------------ config
+
+    def refresh_config(self, tally: Tally) -> None:
+        with self.ctx.db.read() as s:
+            etag = kv_get(s, HQ_CONFIG_ETAG_KEY)
+        answer = self.client.config(etag or None)
+        if answer.body is None:
+            return
+        with self.ctx.db.write() as s:
+            store_config(s, answer.body, answer.etag)
+        tally.config_changed = True
+        log.info("HQ config updated (version %s)", answer.body.get("version", "?"))
+
+    # ------------------------------------------------------------------ push
+
+    def push(self, tally: Tally) -> None:
+        push_all(
+            self.ctx,
+            self.client,
+            tally.push,
+            batch_size=self.push_batch,
+            progress=lambda _stage, done, _t: self._report("push", done),
+            should_stop=self.should_stop,
+        )
+
+    # ------------------------------------------------------------------ pull
+
+    def cursor(self, stream: str) -> str:
+        with self.ctx.db.read() as s:
+            row = s.get(SyncCursor, stream)
+            return row.cursor if row is not None else ""
+
+    def _set_cursor(self, s: Session, stream: str, cursor: str, epoch: str) -> None:
+        s.merge(SyncCursor(stream=stream, cursor=cursor, epoch=epoch, updated_at=self.ctx.clock()))
+
+    def _pages(
+        self, fetch: Callable[[str | None], ChangesPage], cursor: str, max_pages: int | None
+    ) -> Any:
+        """Pages in order; with ``prefetch`` the next page downloads while this one is applied."""
+        pool = ThreadPoolExecutor(1, thread_name_prefix="sync-fetch") if self.prefetch else None
+        try:
+            pending: Future[ChangesPage] | None = None
+            count = 0
+            while True:
+                page = pending.result() if pending is not None else fetch(cursor or None)
+                pending = None
+                count += 1
+                last = not page.has_more or (max_pages is not None and count >= max_pages)
+                if pool is not None and not last:
+                    pending = pool.submit(fetch, page.next_cursor)
+                yield page, last
+                if last:
+                    return
+                cursor = page.next_cursor
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _member_pages(
+        self, cursor: str, max_pages: int | None, fresh: bool
+    ) -> Iterator[tuple[PreparedPage, bool]]:
+        """Prepared pages in order, and whether each is the last this run applies.
+
+        A first full sync with more than one page goes through the multi-process
+        pipeline after its first page; everything else is prepared in this thread while
+        a helper thread downloads the next page.
+        """
+        now_text = self.ctx.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
+        if fresh and self.workers > 0 and max_pages != 1:
+            page = self.client.member_changes(cursor or None, self.page_limit)
+            prepared = self._prepare(page, now_text)
+            yield prepared, not page.has_more
+            if not page.has_more:
+                return
+            left = None if max_pages is None else max_pages - 1
+            cursor = page.next_cursor
+            try:
+                pipeline = PagePipeline(
+                    self.client,
+                    limit=self.page_limit,
+                    key=self.ctx.cipher.key,
+                    now_text=now_text,
+                    workers=self.workers,
+                )
+                for prepared, last in _peek_last(pipeline.pages(cursor, left)):
+                    yield prepared, last
+                    cursor = prepared.next_cursor
+                    left = None if left is None else left - 1
+                return
+            except (BrokenProcessPool, OSError) as exc:
+                # No worker processes here (a frozen build without freeze_support, a
+                # sandbox): carry on in this process from the last page applied.
+                log.warning("sync worker processes failed (%s); continuing without them", exc)
+                if left == 0:
+                    return
+                max_pages = left
+        for page, last in self._pages(
+            lambda c: self.client.member_changes(c, self.page_limit), cursor, max_pages
+        ):
+            yield self._prepare(page, now_text), last
+
+    def _prepare(self, page: ChangesPage, now_text: str) -> PreparedPage:
+        try:
+            records = prepare_records(page.items, self.ctx.cipher, now_text)
+        except ContractError as exc:
+            raise HQProtocolError(
+                "总部发来的会员记录格式不对，本页未采用。",
+                "HQ sent a malformed member record; the page was not applied.",
+                detail=str(exc),
+            ) from exc
+        return PreparedPage(records, page.next_cursor, page.has_more)
+
+    def pull_members(self, tally: Tally, max_pages: int | None = None) -> bool:
+        """Pull member changes page by page; True when the feed was read to its end."""
+        cursor = self.cursor(MEMBERS)
+        with self.ctx.db.read() as s:
+            epoch = kv_get(s, EPOCH_KEY)
+            refreshing = kv_get(s, REFRESH_KEY) == "1"
+        fresh = not cursor and fastload.cache_is_empty(self.ctx)
+        # A first sync killed half-way left the fast path on: keep it and finish it.
+        fast = fastload.active(self.ctx) or (
+            fresh and self.fast_first_sync and fastload.begin(self.ctx)
+        )
+        finished = False
+        for page, last in self._member_pages(cursor, max_pages, fresh):
+            end = not page.has_more
+            with _gc_paused(), self.ctx.db.bulk() as s:
+                if fast:
+                    fastload.tune(s, on=not end)
+                apply_prepared(s, page.records, fresh=fresh, staged=fast)
+                if not fresh and _has_pending_overlays(s):
+                    overlay_pending(s, self.ctx.cipher, page.records.ids(), self.ctx.clock())
+                self._set_cursor(s, MEMBERS, page.next_cursor, epoch)
+                if end and refreshing:
+                    _retire_unseen(s)
+                    kv_set(s, REFRESH_KEY, "")
+            tally.members += page.records.count
+            self._report("pull members", tally.members)
+            if end:
+                finished = True
+            if last:
+                break
+            self._check_stop()
+        if fast and finished:
+            self._report("indexes", tally.members)
+            fastload.finish(self.ctx)
+        return finished
+
+    def pull_complaints(self, tally: Tally, max_pages: int | None = None) -> bool:
+        cursor = self.cursor(COMPLAINTS)
+        with self.ctx.db.read() as s:
+            epoch = kv_get(s, EPOCH_KEY)
+        for page, last in self._pages(
+            lambda c: self.client.complaint_changes(c, min(self.page_limit, 1000)),
+            cursor,
+            max_pages,
+        ):
+            try:
+                records = [parse_complaint_record(item) for item in page.items]
+            except ContractError as exc:
+                raise HQProtocolError(
+                    "总部发来的投诉记录格式不对，本页未采用。",
+                    "HQ sent a malformed complaint record; the page was not applied.",
+                    detail=str(exc),
+                ) from exc
+            with self.ctx.db.bulk() as s:
+                apply_complaint_records(s, records, self.ctx.clock())
+                self._set_cursor(s, COMPLAINTS, page.next_cursor, epoch)
+            tally.complaints += len(records)
+            self._report("pull complaints", tally.complaints)
+            if last:
+                return not page.has_more
+        return True
+
+    # ------------------------------------------------------------------ one sync
+
+    def run_once(self, *, max_pages: int | None = None) -> SyncReport:
+        """Health and epoch, config, push, pull; errors are reported, not raised.
+
+        Only bugs escape. ``max_pages`` bounds each pull (tests of resumable paging).
+        """
+        started = self.ctx.clock()
+        tally = Tally()
+        restarts = 0
+        while True:
+            try:
+                self._run_steps(tally, max_pages)
+                break
+            except EpochChanged as exc:
+                restarts += 1
+                if restarts > MAX_EPOCH_RESTARTS:
+                    tally.errors.append(f"{exc.code}: HQ's epoch keeps changing")
+                    break
+                self.reset_for_epoch(exc.epoch or self.check_health(tally))
+                tally.epoch_changed = True
+            except StopRequested:
+                tally.errors.append("stopped: the sync was interrupted before it finished")
+                break
+            except (AuthenticationError, HQUnavailable, HQProtocolError) as exc:
+                tally.errors.append(_describe(exc))
+                log.warning("sync failed: %s", _describe(exc))
+                break
+            except KnownError as exc:  # storage errors: disk full, database locked …
+                tally.errors.append(_describe(exc))
+                log.error("sync failed: %s", _describe(exc))
+                break
+        finished = self.ctx.clock()
+        if not tally.errors:
+            with self.ctx.db.write() as s:
+                kv_set(s, LAST_SYNC_KEY, finished.isoformat())
+        p = tally.push
+        return SyncReport(
+            started_at=started,
+            finished_at=finished,
+            pushed=p.sent,
+            applied=p.applied,
+            rejected=p.rejected,
+            replayed=p.replayed,
+            repointed=p.repointed,
+            pulled_members=tally.members,
+            pulled_complaints=tally.complaints,
+            config_changed=tally.config_changed,
+            epoch_changed=tally.epoch_changed,
+            clock_skew_s=tally.skew,
+            errors=tuple(tally.errors),
+            rejections=tuple(p.rejections),
+        )
+
+    def _run_steps(self, tally: Tally, max_pages: int | None) -> None:
+        self._report("health", 0)
+        self.check_epoch(self.check_health(tally), tally)
+        self._check_stop()
+        self._report("config", 0)
+        self.refresh_config(tally)
+        self._check_stop()
+        self.push(tally)
+        self._check_stop()
+        self.pull_members(tally, max_pages)
+        self._check_stop()
+        self.pull_complaints(tally, max_pages)
+
+
+def default_workers() -> int:
+    """One worker process per core beyond the one this process and HQ's answers need."""
+    return max(1, min(2, (os.cpu_count() or 1) - 1))
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic-GC passes while a page is applied: its rows hold no cycles, and passes
+    over a heap full of fresh tuples cost a third of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _peek_last(pages: Iterator[PreparedPage]) -> Iterator[tuple[PreparedPage, bool]]:
+    """Pair each page with whether it is the last one of the iterator."""
+    previous: PreparedPage | None = None
+    for page in pages:
+        if previous is not None:
+            yield previous, False
+        previous = page
+    if previous is not None:
+        yield previous, True
+
+
+def _describe(exc: KnownError) -> str:
+    text = f"{exc.code}: {exc.en}"
+    return f"{text} ({exc.detail})" if exc.detail else text
+
+
+def _has_pending_overlays(s: Session) -> bool:
+    return (
+        s.scalar(
+            select(OutboxOp.seq)
+            .where(OutboxOp.state == "pending", OutboxOp.type.in_(OVERLAID_TYPES))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _retire_unseen(s: Session) -> None:
+    """After a fresh download, HQ members it did not send again are gone from HQ."""
+    gone = s.execute(
+        update(Member)
+        .where(Member.origin == "hq", Member.hq_seq == 0, Member.status == "active")
+        .values(status="deleted", health_enc=None, allergy_alert=False)
+    )
+    log.info("fresh download complete; %s cached members no longer at HQ", gone.rowcount)  # type: ignore[attr-defined]
+
+
+def sync_once(
+    ctx: ServiceContext,
+    *,
+    client: HQClient | None = None,
+    progress: Progress | None = None,
+    max_pages: int | None = None,
+) -> SyncReport:
+    """One full sync with a client made from the context's settings (or the one given)."""
+    engine = SyncEngine(ctx, client, progress=progress)
+    try:
+        return engine.run_once(max_pages=max_pages)
+    finally:
+        engine.close()

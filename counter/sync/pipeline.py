@@ -1,0 +1,196 @@
+"""A first full sync on every core: fetch, check and build rows in parallel, apply in order.
+
+Checking a member record and building its rows costs about as much CPU as writing them,
+and a first sync has a million of them. So, for that download only, pages flow through:
+
+- a fetch thread in this process, which downloads page after page (socket waits release
+  the GIL) and reads each page's ``next_cursor`` from the end of its bytes, so the next
+  request can go out before the page is decoded;
+- worker processes, which decode a page, check every record against the contract and
+  build the member, search-key and card rows (``counter.sync.pages``);
+- the engine's thread, which writes each page's rows and its cursor in one transaction,
+  strictly in page order, and checks that the cursor the fetch thread followed is the
+  one the worker read from the whole page (otherwise nothing more is applied).
+
+Any failure (HQ unreachable, a malformed page, a worker that dies) surfaces in the
+engine's thread at the page where it happened, after every earlier page was applied,
+so a first sync stopped half-way resumes from its cursor like any other.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import marshal
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from counter.contract import ContractError
+from counter.store.crypto import HealthCipher
+from counter.sync.client import HQClient, HQProtocolError
+from counter.sync.pages import PreparedPage, PreparedRecords, prepare_page_body
+
+_END = object()
+
+
+def _tail_cursor(raw: bytes) -> tuple[str, bool] | None:
+    """``next_cursor`` and ``has_more`` from the end of a page, without decoding it all."""
+    at = raw.rfind(b'"next_cursor"')
+    if at < 0:
+        return None
+    try:
+        tail = json.loads(b"{" + raw[at:])
+    except ValueError:
+        return None
+    cursor, more = tail.get("next_cursor"), tail.get("has_more")
+    if not isinstance(cursor, str) or not isinstance(more, bool):
+        return None
+    return cursor, more
+
+
+_cipher: HealthCipher | None = None
+
+
+def _init_worker(key: bytes) -> None:
+    global _cipher
+    _cipher = HealthCipher(key)
+    gc.disable()  # page data has no reference cycles; a worker lives for one download
+
+
+def prepare_raw_page(raw: bytes, now_text: str) -> bytes:
+    """In a worker: decode and check a page; its rows, marshalled (or the refusal)."""
+    assert _cipher is not None
+    try:
+        page = prepare_page_body(json.loads(raw), _cipher, now_text)
+    except ContractError as exc:
+        return marshal.dumps(("refused", exc.code, str(exc)))
+    except ValueError as exc:  # not JSON
+        return marshal.dumps(("refused", "invalid_json", str(exc)[:200]))
+    r = page.records
+    return marshal.dumps(
+        ("page", page.next_cursor, page.has_more, r.members, r.keys, r.cards, r.gone)
+    )
+
+
+def _unpack(blob: bytes) -> PreparedPage:
+    value = marshal.loads(blob)
+    if value[0] == "refused":
+        raise HQProtocolError(
+            "总部发来的会员记录格式不对，本页未采用。",
+            "HQ sent a malformed member page; it was not applied.",
+            detail=f"{value[1]}: {value[2]}",
+        )
+    _, cursor, more, members, keys, cards, gone = value
+    return PreparedPage(PreparedRecords(members, keys, cards, gone), cursor, more)
+
+
+class PagePipeline:
+    """Pages after ``cursor`` as prepared rows, in order, computed by ``workers`` processes."""
+
+    def __init__(
+        self,
+        client: HQClient,
+        *,
+        limit: int,
+        key: bytes,
+        now_text: str,
+        workers: int = 1,
+        depth: int = 4,
+    ) -> None:
+        self.client = client
+        self.limit = limit
+        self.now_text = now_text
+        self.depth = max(depth, workers + 1)
+        self.pool = ProcessPoolExecutor(
+            max_workers=max(1, workers),
+            mp_context=multiprocessing.get_context("spawn"),  # never fork a GUI process
+            initializer=_init_worker,
+            initargs=(key,),
+        )
+        self._fetched: queue.Queue[Any] = queue.Queue(self.depth)
+        self._stop = threading.Event()
+
+    def _fetch(self, cursor: str) -> None:
+        try:
+            while not self._stop.is_set():
+                resp = self.client._request(
+                    "GET", "/v1/members/changes", params={"cursor": cursor, "limit": self.limit}
+                )
+                if resp.status_code >= 400:
+                    raise self.client._error(resp)
+                raw = resp.content
+                found = _tail_cursor(raw)
+                if found is None:  # not the usual layout: decode it all here, once
+                    found = _tail_of(self.client._json(resp))
+                self._fetched.put((raw, found))
+                cursor, more = found
+                if not more:
+                    break
+        except BaseException as exc:  # handed to the engine's thread, in page order
+            self._fetched.put(exc)
+        self._fetched.put(_END)
+
+    def pages(self, cursor: str, max_pages: int | None = None) -> Iterator[PreparedPage]:
+        thread = threading.Thread(target=self._fetch, args=(cursor,), daemon=True)
+        thread.start()
+        in_flight: list[tuple[Future[bytes], tuple[str, bool]]] = []
+        done = False
+        count = 0
+        try:
+            while True:
+                while not done and len(in_flight) < self.depth:
+                    item = self._fetched.get()
+                    if item is _END:
+                        done = True
+                    elif isinstance(item, BaseException):
+                        in_flight.append((_failed(item), ("", False)))
+                        done = True
+                    else:
+                        raw, found = item
+                        in_flight.append(
+                            (self.pool.submit(prepare_raw_page, raw, self.now_text), found)
+                        )
+                if not in_flight:
+                    return
+                future, (followed, more) = in_flight.pop(0)
+                page = _unpack(future.result())
+                if (page.next_cursor, page.has_more) != (followed, more):
+                    raise HQProtocolError(
+                        "总部的分页游标前后不一致。",
+                        "HQ's page cursor does not match its page.",
+                        detail=f"followed {followed!r}, page says {page.next_cursor!r}",
+                    )
+                yield page
+                count += 1
+                if max_pages is not None and count >= max_pages:
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        while True:  # unblock the fetch thread if it waits on a full queue
+            try:
+                self._fetched.get_nowait()
+            except queue.Empty:
+                break
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _tail_of(body: Any) -> tuple[str, bool]:
+    if not isinstance(body, dict):
+        raise HQProtocolError("总部的回复格式不对。", "HQ's answer is malformed.")
+    cursor, more = body.get("next_cursor"), body.get("has_more")
+    if not isinstance(cursor, str) or not isinstance(more, bool):
+        raise HQProtocolError("总部的回复格式不对。", "HQ's answer is malformed.")
+    return cursor, more
+
+
+def _failed(exc: BaseException) -> Future[bytes]:
+    future: Future[bytes] = Future()
+    future.set_exception(exc)
+    return future

@@ -1,0 +1,503 @@
+"""Pushing the outbox to HQ: mark, send, record, re-point.
+
+The order of events for each batch (≤ 500 operations, oldest first):
+
+1. one durable transaction marks every op of the batch as attempted (``attempts``,
+   ``last_attempt_at``) *before* anything is sent, so after a crash we know an op may
+   already be at HQ (harmless: HQ answers a re-send by op_id with the first outcome);
+2. the batch is sent (the client retries; every op carries its op_id);
+3. one durable transaction records the whole answer: applied ops with HQ's ``seq``,
+   rejected ops into the problems list, their points entries, the ``entity`` records
+   HQ sent back, and any re-pointing (below). A malformed answer records nothing.
+
+Re-pointing (``phone_registered``): two stores registered the same person offline and
+HQ kept the first. This store's operations for its local member — those still pending
+and those HQ rejected as ``member_not_found`` because that member never came to exist
+there — are rewritten for HQ's member and queued again under NEW op_ids (an op_id is
+never re-sent with another body; HQ would answer ``idempotency_conflict``); the old ones
+become ``superseded``. Points earned are recomputed for HQ's member (its tier and
+birthday decide them at HQ). Cached rows (points entries, complaints, cards, consents,
+health) move to HQ's member, the local member is marked merged into it, and the
+problem of the refused registration records exactly what was done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from counter import contract, rules
+from counter.contract import ContractError, format_time, parse_member_record
+from counter.errors import KnownError
+from counter.services import audit
+from counter.services.config import current_rules
+from counter.services.context import Actor, ServiceContext
+from counter.services.ops import queue_op
+from counter.store import effects
+from counter.store.models import (
+    Card,
+    Complaint,
+    Consent,
+    Member,
+    MemberKey,
+    OutboxOp,
+    PointsEntry,
+    SyncProblem,
+)
+from counter.sync.apply import (
+    apply_complaint_records,
+    apply_member_records,
+    overlay_pending,
+    raw_of,
+)
+from counter.sync.client import HQClient
+from counter.sync.records import parse_complaint_record
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = contract.MAX_BATCH
+SYNC_ACTOR = Actor("sync", "sync", "system")
+POINTS_TYPES = ("points.earn", "points.redeem")
+# Refused ops whose local effect sits in the cached member row until HQ's row replaces it.
+REVERTED_TYPES = ("member.update", "member.consent", "card.bind")
+COMPLAINT_TYPES = ("complaint.create", "complaint.update")
+
+
+@dataclass
+class PushStats:
+    batches: int = 0
+    sent: int = 0
+    applied: int = 0
+    rejected: int = 0
+    replayed: int = 0
+    repointed: int = 0
+    rejections: list[tuple[str, str]] = field(default_factory=list)
+    # Members whose cached row carries a local change HQ refused: fetched again after.
+    stale_members: set[str] = field(default_factory=set)
+
+
+def wire_op(op: OutboxOp) -> dict[str, Any]:
+    """The op as sent: the same bytes of meaning on every attempt."""
+    return {
+        "op_id": op.op_id,
+        "type": op.type,
+        "created_at": format_time(op.created_at),
+        "store_code": op.store_code,
+        "operator_id": op.operator_id,
+        "payload": json.loads(op.payload),
+    }
+
+
+def next_batch(ctx: ServiceContext, limit: int = MAX_BATCH) -> list[dict[str, Any]]:
+    """The oldest pending ops, marked as attempted (durably) before they go out."""
+    return take_batch(ctx, limit)[0]
+
+
+def take_batch(
+    ctx: ServiceContext, limit: int = MAX_BATCH, after_seq: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """Pending ops after outbox seq ``after_seq``, oldest first, marked as attempted in
+    one durable transaction before anything is sent; and the last seq taken."""
+    limit = max(1, min(limit, MAX_BATCH))
+    now = ctx.clock()
+    with ctx.db.write() as s:
+        ops = list(
+            s.scalars(
+                select(OutboxOp)
+                .where(OutboxOp.state == "pending", OutboxOp.seq > after_seq)
+                .order_by(OutboxOp.seq)
+                .limit(limit)
+            )
+        )
+        if not ops:
+            return [], after_seq
+        s.execute(
+            update(OutboxOp)
+            .where(OutboxOp.seq.in_([o.seq for o in ops]))
+            .values(attempts=OutboxOp.attempts + 1, last_attempt_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return [wire_op(o) for o in ops], ops[-1].seq
+
+
+def note_failure(ctx: ServiceContext, batch: Sequence[dict[str, Any]], error: str) -> None:
+    """Remember why the last attempt got no answer (shown by ``counter status``)."""
+    with ctx.db.write() as s:
+        s.execute(
+            update(OutboxOp)
+            .where(OutboxOp.op_id.in_([o["op_id"] for o in batch]), OutboxOp.state == "pending")
+            .values(last_error=error[:500])
+        )
+
+
+def _compact(result: dict[str, Any]) -> str:
+    kept = {k: v for k, v in result.items() if k != "entity"}
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+
+
+def record_answer(
+    ctx: ServiceContext,
+    batch: Sequence[dict[str, Any]],
+    results: Sequence[dict[str, Any]],
+    stats: PushStats,
+) -> None:
+    """Store HQ's answer to one batch in one durable transaction.
+
+    Outbox rows and points entries are updated with plain ``executemany`` (a batch holds
+    up to 500 answers; the ORM would re-check its identity map for every one).
+    """
+    now = ctx.clock()
+    now_text = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    with ctx.db.write() as s:
+        raw = raw_of(s)
+        ids = [op["op_id"] for op in batch]
+        marks = ",".join("?" * len(ids))
+        rows = {
+            op_id: (op_type, state)
+            for op_id, op_type, state in raw.execute(
+                f"SELECT op_id, type, state FROM outbox WHERE op_id IN ({marks})", ids
+            )
+        }
+        applied: list[tuple[Any, ...]] = []
+        rejected: list[tuple[Any, ...]] = []
+        points_applied: list[tuple[Any, ...]] = []
+        points_rejected: list[tuple[Any, ...]] = []
+        problems: list[tuple[Any, ...]] = []
+        members: dict[str, dict[str, Any]] = {}
+        complaints: dict[str, dict[str, Any]] = {}
+        refused_registrations: list[tuple[str, Any]] = []
+        for result in results:
+            op_id = result["op_id"]
+            op_type, state = rows.get(op_id, ("", ""))
+            if state != "pending":
+                continue  # answered before (a concurrent sync) or superseded meanwhile
+            stats.replayed += bool(result.get("replayed"))
+            if result["status"] == "applied":
+                stats.applied += 1
+                seq = int(result["seq"])
+                applied.append((seq, _compact(result), op_id))
+                if op_type in POINTS_TYPES:
+                    points_applied.append((seq, op_id))
+                if not result.get("replayed"):
+                    # A replay's entity is a snapshot from the first answer: the pull
+                    # brings the current row; until then the write checkpoint counts it.
+                    _collect_entity(op_id, op_type, result.get("entity"), members, complaints)
+                continue
+            stats.rejected += 1
+            error = result["error"]
+            code = str(error["code"])[:48]
+            stats.rejections.append((op_id, code))
+            rejected.append((code, _compact(result), op_id))
+            if op_type in POINTS_TYPES:
+                points_rejected.append((op_id,))
+            elif op_type in REVERTED_TYPES:
+                stats.stale_members.add(op_id)
+            details = error.get("details")
+            problems.append(
+                (
+                    op_id,
+                    code,
+                    str(error.get("message") or code),
+                    json.dumps(details if isinstance(details, dict) else {}, ensure_ascii=False),
+                    now_text,
+                    op_id,
+                )
+            )
+            log.warning("HQ rejected %s %s: %s", op_type, op_id, code)
+            if code == "phone_registered" and op_type == "member.register":
+                refused_registrations.append((op_id, details if isinstance(details, dict) else {}))
+        raw.executemany(_APPLIED_SQL, applied)
+        raw.executemany(_REJECTED_SQL, rejected)
+        raw.executemany(_POINTS_APPLIED_SQL, points_applied)
+        raw.executemany(_POINTS_REJECTED_SQL, points_rejected)
+        raw.executemany(_PROBLEM_SQL, problems)
+        if members:
+            apply_member_records(s, list(members.values()), ctx.cipher, now)
+            overlay_pending(s, ctx.cipher, set(members), now)
+        if complaints:
+            apply_complaint_records(s, list(complaints.values()), now)
+        for op_id, details in refused_registrations:
+            register = s.scalar(select(OutboxOp).where(OutboxOp.op_id == op_id))
+            problem = s.scalar(
+                select(SyncProblem).where(
+                    SyncProblem.op_id == op_id, SyncProblem.resolved_at.is_(None)
+                )
+            )
+            assert register is not None, op_id
+            assert problem is not None, op_id
+            stats.repointed += repoint(s, ctx, register, problem, details.get("member"), now)
+
+
+_APPLIED_SQL = (
+    "UPDATE outbox SET state = 'applied', hq_seq = ?, result = ?, last_error = NULL "
+    "WHERE op_id = ? AND state = 'pending'"
+)
+_REJECTED_SQL = (
+    "UPDATE outbox SET state = 'rejected', last_error = ?, result = ? "
+    "WHERE op_id = ? AND state = 'pending'"
+)
+_POINTS_APPLIED_SQL = "UPDATE points_entries SET state = 'applied', hq_seq = ? WHERE id = ?"
+_POINTS_REJECTED_SQL = "UPDATE points_entries SET state = 'rejected' WHERE id = ?"
+# One open problem per operation, even if an answer is recorded twice.
+_PROBLEM_SQL = (
+    "INSERT INTO sync_problems (op_id, code, message, details, created_at) "
+    "SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS "
+    "(SELECT 1 FROM sync_problems WHERE op_id = ? AND resolved_at IS NULL)"
+)
+
+
+def _collect_entity(
+    op_id: str,
+    op_type: str,
+    entity: Any,
+    members: dict[str, dict[str, Any]],
+    complaints: dict[str, dict[str, Any]],
+) -> None:
+    """Keep HQ's record of what the op changed, newest per id; a bad one is only logged."""
+    if entity is None:
+        return
+    try:
+        if op_type in COMPLAINT_TYPES:
+            rec = parse_complaint_record(entity)
+            target = complaints
+        else:
+            rec = parse_member_record(entity)
+            target = members
+    except ContractError as exc:
+        log.warning("HQ's entity for op %s is malformed (%s); the pull will bring it", op_id, exc)
+        return
+    if rec["id"] not in target or target[rec["id"]]["seq"] <= rec["seq"]:
+        target[rec["id"]] = rec
+
+
+def repoint(
+    s: Session,
+    ctx: ServiceContext,
+    register: OutboxOp,
+    problem: SyncProblem,
+    existing: Any,
+    now: dt.datetime,
+) -> int:
+    """Move this store's operations and rows from the refused local member to HQ's one.
+
+    Returns how many operations were re-queued under new op_ids.
+    """
+    local_id = register.member_id
+    try:
+        record = parse_member_record(existing)
+    except ContractError as exc:
+        _note(problem, {"repoint_failed": f"HQ's member record is malformed: {exc}"})
+        return 0
+    target = record["id"]
+    if local_id is None or record["status"] != "active" or target == local_id:
+        _note(problem, {"repoint_failed": "no active member to re-point to"})
+        return 0
+    apply_member_records(s, [record], ctx.cipher, now)
+    rule_set = current_rules(s, ctx).points
+    birthday = dt.date.fromisoformat(record["birthday"]) if record.get("birthday") else None
+
+    moved: list[tuple[str, str]] = []
+    candidates = s.scalars(
+        select(OutboxOp)
+        .where(
+            OutboxOp.member_id == local_id,
+            OutboxOp.op_id != register.op_id,
+            OutboxOp.state.in_(("pending", "rejected")),
+        )
+        .order_by(OutboxOp.seq)
+    )
+    for old in list(candidates):
+        if old.state == "rejected" and old.last_error != "member_not_found":
+            continue  # refused for its own reason: stays in the problems list as it is
+        payload = json.loads(old.payload)
+        if "member_id" in payload:
+            payload["member_id"] = target
+        if old.type == "points.earn":
+            payload["points"] = rules.earn_points(
+                rule_set,
+                lines=payload["lines"],
+                tenders=payload["tenders"],
+                tier=record["tier"],
+                birthday=birthday,
+                sold_at=contract.parse_time(payload["sold_at"]),
+            )
+        new = queue_op(
+            s,
+            ctx,
+            Actor(old.operator_id, "", ""),
+            old.type,
+            payload,
+            old.created_at,
+            member_id=target,
+        )
+        old.state = "superseded"
+        old.superseded_by = new.op_id
+        if old.type in POINTS_TYPES:
+            delta = payload["points"] if old.type == "points.earn" else -payload["points"]
+            s.execute(
+                update(PointsEntry)
+                .where(PointsEntry.id == old.op_id)
+                .values(id=new.op_id, member_id=target, state="pending", hq_seq=None, delta=delta)
+            )
+        s.execute(
+            update(SyncProblem)
+            .where(SyncProblem.op_id == old.op_id, SyncProblem.resolved_at.is_(None))
+            .values(resolved_at=now, resolved_by=SYNC_ACTOR.operator_id, resolution="repointed")
+        )
+        moved.append((old.op_id, new.op_id))
+
+    card_op = None
+    register_payload = json.loads(register.payload)
+    card_no = register_payload.get("card_no")
+    if card_no and card_no not in {c["card_no"] for c in record["cards"]}:
+        card_op = queue_op(
+            s,
+            ctx,
+            Actor(register.operator_id, "", ""),
+            "card.bind",
+            {"member_id": target, "card_no": card_no},
+            register.created_at,
+            member_id=target,
+        ).op_id
+
+    _move_rows(s, ctx, local_id, target)
+    s.flush()
+    overlay_pending(s, ctx.cipher, {target}, now)
+    _note(
+        problem,
+        {
+            "repointed": {
+                "from": local_id,
+                "to": target,
+                "member_no": record["member_no"],
+                "ops": [{"old": o, "new": n} for o, n in moved],
+                "card_bind": card_op,
+            }
+        },
+    )
+    audit.record(
+        s,
+        SYNC_ACTOR,
+        "sync.repoint",
+        now,
+        member_id=target,
+        local_member=local_id,
+        ops=len(moved),
+        register_op=register.op_id,
+    )
+    log.warning(
+        "phone already registered at HQ: %d operation(s) of local member %s re-pointed to %s",
+        len(moved),
+        local_id,
+        target,
+    )
+    return len(moved)
+
+
+def _move_rows(s: Session, ctx: ServiceContext, local_id: str, target: str) -> None:
+    """Cached rows of the local member now belong to HQ's member; the local one is merged."""
+    s.execute(update(PointsEntry).where(PointsEntry.member_id == local_id).values(member_id=target))
+    s.execute(update(Complaint).where(Complaint.member_id == local_id).values(member_id=target))
+    s.execute(update(Consent).where(Consent.member_id == local_id).values(member_id=target))
+    s.execute(update(Card).where(Card.member_id == local_id).values(member_id=target))
+    local = s.get(Member, local_id)
+    hq = s.get(Member, target)
+    if (
+        local is not None
+        and hq is not None
+        and local.health_enc is not None
+        and hq.health_enc is None
+    ):
+        effects.set_health(s, ctx.cipher, target, ctx.cipher.decrypt(local_id, local.health_enc))
+    s.execute(
+        update(Member)
+        .where(Member.id == local_id)
+        .values(status="merged", merged_into=target, health_enc=None, allergy_alert=False)
+    )
+    s.execute(delete(MemberKey).where(MemberKey.member_id == local_id))
+
+
+def _note(problem: SyncProblem, extra: dict[str, Any]) -> None:
+    details = json.loads(problem.details or "{}")
+    details.update(extra)
+    problem.details = json.dumps(details, ensure_ascii=False, sort_keys=True)
+
+
+def refresh_refused(ctx: ServiceContext, client: HQClient, op_ids: set[str]) -> None:
+    """Put HQ's row back under a local change HQ refused (a phone HQ gave another member…).
+
+    The feed will not send those members again until they change at HQ, so they are
+    fetched by one of their cards; one without a card keeps the local change until then.
+    """
+    with ctx.db.read() as s:
+        rows = s.execute(
+            select(OutboxOp.member_id, Card.card_no)
+            .join(Card, Card.member_id == OutboxOp.member_id)
+            .where(OutboxOp.op_id.in_(list(op_ids)), Card.status == "active")
+        ).all()
+    cards = {member_id: card_no for member_id, card_no in rows if member_id}
+    for member_id, card_no in cards.items():
+        try:
+            item = client.lookup_member(card_no=card_no)
+            record = parse_member_record(item) if item is not None else None
+        except (KnownError, ContractError) as exc:
+            log.warning("could not fetch member %s again after a refusal: %s", member_id, exc)
+            continue
+        if record is None or record["id"] != member_id:
+            continue
+        now = ctx.clock()
+        with ctx.db.bulk() as s:
+            apply_member_records(s, [record], ctx.cipher, now)
+            overlay_pending(s, ctx.cipher, {member_id}, now)
+
+
+def push_all(
+    ctx: ServiceContext,
+    client: HQClient,
+    stats: PushStats,
+    *,
+    batch_size: int = MAX_BATCH,
+    progress: Callable[[str, int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> None:
+    """Send batches until nothing is pending (re-pointed ops go out in the same run).
+
+    Batch k+1 goes out as soon as HQ has answered batch k, and batch k's answer is
+    recorded while HQ works on k+1: HQ still sees the batches in order, one at a time.
+    Should recording k supersede ops that are in flight in k+1 (re-pointing), their
+    answers are ignored when they come: only pending ops take an answer.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
+        batch, last_seq = take_batch(ctx, batch_size)
+        in_flight = pool.submit(client.push_ops, batch) if batch else None
+        while in_flight is not None:
+            try:
+                results = in_flight.result()
+            except Exception as exc:
+                note_failure(ctx, batch, f"{type(exc).__name__}: {exc}")
+                raise
+            stats.batches += 1
+            stats.sent += len(batch)
+            answered = batch
+            in_flight = None
+            if should_stop is None or not should_stop():
+                batch, last_seq = take_batch(ctx, batch_size, last_seq)
+                in_flight = pool.submit(client.push_ops, batch) if batch else None
+            record_answer(ctx, answered, results, stats)
+            if progress is not None:
+                progress("push", stats.sent, 0)
+            if stats.stale_members:
+                refresh_refused(ctx, client, stats.stale_members)
+                stats.stale_members.clear()
+            if in_flight is None and (should_stop is None or not should_stop()):
+                # Recording may have queued new ops (re-pointing): they go out now.
+                batch, last_seq = take_batch(ctx, batch_size, last_seq)
+                in_flight = pool.submit(client.push_ops, batch) if batch else None

@@ -1,0 +1,797 @@
+"""``POST /v1/ops``: applying a batch of operations, idempotently, op by op.
+
+Order of work for a batch:
+
+1. Every op is checked with ``counter.contract.validate_op`` (the counter ran the same code
+   before it queued the op) and its body hashed: SHA-256 of the canonical JSON of its type
+   and payload.
+2. Outcomes already stored for its op_ids are read without any lock: a retry of a batch
+   HQ already decided is answered from the ``ops`` table and writes nothing.
+3. The rest is applied in ONE write transaction that first takes the change sequence's
+   row lock (:func:`hq.db.write_transaction`), then looks the op_ids up again (another HQ
+   process may have decided one meanwhile), and applies each op in its own savepoint: a
+   rejected op rolls back only its own savepoint, and its rejection is stored like an
+   applied op's outcome. The op's row in ``ops`` (primary key ``op_id``) is written in the
+   same savepoint as its effects, so an op can never be applied twice: a concurrent
+   duplicate fails on the key, rolls back, and is answered from the stored outcome.
+4. The transaction commits, and only then is the batch answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from counter.contract import ContractError, parse_time, validate_op
+from counter.names import full_pinyin, initials
+from counter.rules import STORE_TZ, Rules, complaint_due, earn_points
+from hq.complaints import (
+    CP,
+    TransitionRefused,
+    add_note,
+    check_transition,
+    load_complaint,
+    record_of,
+)
+from hq.config import rules_of
+from hq.db import Writer, write_transaction
+from hq.fastsql import FastSQL
+from hq.models import (
+    MEMBER_NO_BASE,
+    Card,
+    Consent,
+    Member,
+    PointsEntry,
+    Receipt,
+    Store,
+    StoredOp,
+)
+from hq.records import dumps, load_member, refresh_member
+
+log = logging.getLogger(__name__)
+
+M = cast(Table, Member.__table__)
+C = cast(Table, Card.__table__)
+L = cast(Table, PointsEntry.__table__)
+R = cast(Table, Receipt.__table__)
+O = cast(Table, StoredOp.__table__)  # noqa: E741 - the ops table
+CARD_YEARS = 10  # a new card is valid until 31 December, ten years on
+MAX_MERGE_HOPS = 16
+
+
+class Rejection(Exception):
+    """A business refusal of one op: a 200 answer with ``status: rejected``."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+    def error(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One op of the batch, checked: ``op`` when valid, else ``error``."""
+
+    index: int
+    op_id: str | None
+    type: str
+    body_hash: str
+    op: dict[str, Any] | None
+    error: Rejection | None
+    operator_id: str | None
+    created_at: dt.datetime | None
+
+
+@dataclass
+class Stored:
+    """An op's first outcome as kept: ``rest`` is ``{"seq", "entity"}`` or ``{"error"}``."""
+
+    store_code: str
+    body_hash: str
+    status: str
+    rest: str
+
+
+@dataclass(frozen=True)
+class Applied:
+    seq: int
+    entity: str  # the member or complaint record, JSON text
+
+
+@dataclass
+class Batch:
+    """What the handlers need besides the op: the writer, the rules, the store."""
+
+    w: Writer
+    rules: Rules
+    store_code: str
+    fx: FastSQL = field(init=False)
+    _release_pending: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self.fx = FastSQL(self.w.conn)
+
+    # Each op runs in the savepoint ``hq_op``. Releasing one op's savepoint is put off until
+    # the next op begins, so that on PostgreSQL release and begin share one round trip.
+
+    def op_begin(self) -> None:
+        if self._release_pending:
+            self.fx.script("RELEASE SAVEPOINT hq_op", "SAVEPOINT hq_op")
+        else:
+            self.fx.script("SAVEPOINT hq_op")
+        self._release_pending = False
+
+    def op_done(self) -> None:
+        self._release_pending = True
+
+    def op_undo(self) -> None:
+        self.fx.script("ROLLBACK TO SAVEPOINT hq_op", "RELEASE SAVEPOINT hq_op")
+        self._release_pending = False
+
+    def finish(self) -> None:
+        if self._release_pending:
+            self.fx.script("RELEASE SAVEPOINT hq_op")
+            self._release_pending = False
+
+
+def body_hash(op_type: Any, payload: Any) -> str:
+    text = json.dumps(
+        {"type": op_type, "payload": payload},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def prepare(index: int, raw: Any, store_code: str) -> Prepared:
+    raw_id = _op_id_of(raw)
+    op_id: str | None = None
+    if isinstance(raw_id, str):
+        try:
+            op_id = str(uuid.UUID(raw_id))  # as counter.contract canonicalises it
+        except ValueError:
+            op_id = None
+    try:
+        op = validate_op(raw)
+    except ContractError as exc:
+        op_type = raw.get("type") if isinstance(raw, dict) else None
+        payload = raw.get("payload") if isinstance(raw, dict) else None
+        return Prepared(
+            index,
+            op_id,
+            str(op_type) if op_type is not None else "",
+            body_hash(op_type, payload),
+            None,
+            Rejection(exc.code, exc.message, exc.details),
+            None,
+            None,
+        )
+    error = None
+    if op["store_code"] != store_code:
+        error = Rejection(
+            "store_mismatch",
+            f"this token belongs to store {store_code}, the op names {op['store_code']}",
+            {"store_code": store_code},
+        )
+    return Prepared(
+        index,
+        op["op_id"],
+        op["type"],
+        body_hash(op["type"], op["payload"]),
+        op if error is None else None,
+        error,
+        op["operator_id"],
+        parse_time(op["created_at"]),
+    )
+
+
+def _op_id_of(raw: Any) -> Any:
+    return raw.get("op_id") if isinstance(raw, dict) else None
+
+
+# ------------------------------------------------------------------ stored outcomes
+
+
+def read_stored(conn: Connection, op_ids: Sequence[str]) -> dict[str, Stored]:
+    found: dict[str, Stored] = {}
+    ids = sorted(set(op_ids))
+    for start in range(0, len(ids), 500):
+        for row in conn.execute(
+            select(O.c.op_id, O.c.store_code, O.c.body_hash, O.c.status, O.c.result).where(
+                O.c.op_id.in_(ids[start : start + 500])
+            )
+        ):
+            found[row.op_id] = Stored(row.store_code, row.body_hash, row.status, row.result)
+    return found
+
+
+def answer_text(op_id: str | None, status: str, replayed: bool, rest: str) -> str:
+    """One result of the batch as JSON text: the envelope, then the stored ``rest``.
+
+    Records go into answers as the stored text they are, never decoded and re-encoded.
+    """
+    assert rest.startswith("{") and rest != "{}"
+    return (
+        f'{{"op_id":{json.dumps(op_id)},"status":"{status}",'
+        f'"replayed":{"true" if replayed else "false"},{rest[1:]}'
+    )
+
+
+def _error_rest(error: Rejection) -> str:
+    return dumps({"error": error.error()})
+
+
+def answer_stored(
+    p: Prepared, stored: Stored, store_code: str, sent: str | None
+) -> tuple[str, bool]:
+    """The stored first outcome as a replay, or an idempotency conflict; (answer, replayed)."""
+    if stored.store_code != store_code or stored.body_hash != p.body_hash:
+        conflict = Rejection(
+            "idempotency_conflict",
+            "this op_id was already used for a different operation; nothing was changed",
+            {"op_id": p.op_id},
+        )
+        return answer_text(sent, "rejected", False, _error_rest(conflict)), False
+    return answer_text(sent, stored.status, True, stored.rest), True
+
+
+def _store_outcome(
+    batch: Batch, p: Prepared, status: str, rest: str, seq: int | None, error_code: str | None
+) -> None:
+    fx = batch.fx
+    fx.execute(
+        "INSERT INTO ops (op_id, store_code, type, body_hash, status, error_code, seq, result,"
+        " operator_id, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            p.op_id,
+            batch.store_code,
+            p.type[:32],
+            p.body_hash,
+            status,
+            error_code[:64] if error_code else None,
+            seq,
+            rest,
+            (p.operator_id or "")[:64] or None,
+            fx.time(p.created_at),
+            fx.time(batch.w.now),
+        ),
+    )
+
+
+# ------------------------------------------------------------------ the batch
+
+
+def apply_batch(engine: Engine, store_code: str, raw_ops: Sequence[Any]) -> list[str]:
+    """Answer every op of the batch, in order, as JSON texts; commits before returning.
+
+    Each answer carries the op_id as the counter sent it (HQ keys by its canonical form).
+    """
+    answers: list[str | None] = [None] * len(raw_ops)
+    sent_ids: list[str | None] = []
+    prepared: list[Prepared] = []
+    for index, raw in enumerate(raw_ops):
+        sent = _op_id_of(raw)
+        sent_ids.append(sent if isinstance(sent, str) else None)
+        p = prepare(index, raw, store_code)
+        if p.op_id is None:
+            # Without a usable op_id there is nothing to key an outcome by: answered, not kept.
+            error = p.error or Rejection("invalid_field", "op_id must be a UUID", {})
+            answers[index] = answer_text(sent_ids[index], "rejected", False, _error_rest(error))
+        else:
+            prepared.append(p)
+    replays = 0
+    with engine.connect() as conn:
+        stored = read_stored(conn, [p.op_id for p in prepared if p.op_id])
+    pending: list[Prepared] = []
+    for p in prepared:
+        assert p.op_id is not None
+        if p.op_id in stored:
+            answers[p.index], replayed = answer_stored(
+                p, stored[p.op_id], store_code, sent_ids[p.index]
+            )
+            replays += replayed
+        else:
+            pending.append(p)
+    if pending:
+        with write_transaction(engine) as w:
+            batch = Batch(w, rules_of(w.conn), store_code)
+            known = read_stored(w.conn, [p.op_id for p in pending if p.op_id])
+            for p in pending:
+                assert p.op_id is not None
+                sent = sent_ids[p.index]
+                if p.op_id in known:
+                    answers[p.index], replayed = answer_stored(p, known[p.op_id], store_code, sent)
+                    replays += replayed
+                    continue
+                decided = _decide(batch, p)
+                if isinstance(decided, Stored):
+                    known[p.op_id] = decided
+                    answers[p.index] = answer_text(sent, decided.status, False, decided.rest)
+                else:  # decided concurrently elsewhere: answered from the stored outcome
+                    answers[p.index], replayed = answer_stored(p, decided[0], store_code, sent)
+                    replays += replayed
+            batch.finish()
+    if replays:
+        _count_replays(engine, store_code, replays)
+    assert all(a is not None for a in answers)
+    return [a for a in answers if a is not None]
+
+
+def _decide(batch: Batch, p: Prepared) -> Stored | tuple[Stored]:
+    """Apply or reject one op in its own savepoint and store its outcome.
+
+    Returns what was stored, or ``(stored,)`` when the op_id turned out to be decided
+    already (a unique key refused our row): then that outcome answers.
+    """
+    assert p.op_id is not None
+    if p.error is None:
+        assert p.op is not None
+        batch.op_begin()
+        try:
+            applied = HANDLERS[p.type](batch, p.op)
+            rest = f'{{"seq":{applied.seq},"entity":{applied.entity}}}'
+            _store_outcome(batch, p, "applied", rest, applied.seq, None)
+            batch.op_done()
+            return Stored(batch.store_code, p.body_hash, "applied", rest)
+        except Rejection as rejection:
+            batch.op_undo()
+            error = rejection
+        except Exception as exc:
+            batch.op_undo()
+            if _is_integrity_error(exc):
+                return _decided_elsewhere(batch, p, exc)
+            raise
+    else:
+        error = p.error
+    rest = _error_rest(error)
+    batch.op_begin()
+    try:
+        _store_outcome(batch, p, "rejected", rest, None, error.code)
+        batch.op_done()
+    except Exception as exc:
+        batch.op_undo()
+        if _is_integrity_error(exc):
+            return _decided_elsewhere(batch, p, exc)
+        raise
+    return Stored(batch.store_code, p.body_hash, "rejected", rest)
+
+
+def _is_integrity_error(exc: BaseException) -> bool:
+    """A unique key refused a row: the DBAPI's IntegrityError (raw cursor) or SQLAlchemy's."""
+    if isinstance(exc, IntegrityError):
+        return True
+    name = type(exc).__name__
+    mro = {k.__name__ for k in type(exc).__mro__}
+    return "IntegrityError" in mro or name == "UniqueViolation"
+
+
+def _decided_elsewhere(batch: Batch, p: Prepared, exc: Exception) -> tuple[Stored]:
+    """A unique key refused the op: if its op_id is stored now, that outcome stands."""
+    assert p.op_id is not None
+    stored = read_stored(batch.w.conn, [p.op_id]).get(p.op_id)
+    if stored is None:
+        raise exc  # a real integrity problem: a bug, answered 500 ("nothing decided")
+    return (stored,)
+
+
+def _count_replays(engine: Engine, store_code: str, count: int) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                conn.execute(
+                    update(Store)
+                    .where(Store.code == store_code)
+                    .values(replays=Store.replays + count)
+                )
+    except SQLAlchemyError:  # only a statistic; the answer stands
+        log.warning("could not count %d replays of store %s", count, store_code, exc_info=True)
+
+
+# ------------------------------------------------------------------ members
+
+
+def _member(batch: Batch, member_id: str) -> dict[str, Any]:
+    """The active member (following merges), or ``member_not_found``."""
+    current = member_id
+    for _ in range(MAX_MERGE_HOPS):
+        row = load_member(batch.fx, current)
+        if row is None or row["status"] == "deleted":
+            break
+        if row["status"] == "active":
+            return row
+        current = row["merged_into"]
+    raise Rejection("member_not_found", "HQ has no such member", {"member_id": member_id})
+
+
+def _record(conn: Connection, member_id: str) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(
+        conn.scalar(select(M.c.record).where(M.c.id == member_id)) or "{}"
+    )
+    return record
+
+
+def _phone_holder(conn: Connection, phone: str) -> Row[Any] | None:
+    return conn.execute(select(M.c.id).where(M.c.phone == phone, M.c.status == "active")).first()
+
+
+def _phone_registered(conn: Connection, holder_id: str) -> Rejection:
+    return Rejection(
+        "phone_registered",
+        "this phone is already registered to a member",
+        {"member": _record(conn, holder_id)},
+    )
+
+
+def _card_free(conn: Connection, card_no: str, member_id: str | None = None) -> None:
+    """``card_in_use`` unless the card is new (or already this member's active card)."""
+    row = conn.execute(select(C.c.member_id, C.c.status).where(C.c.card_no == card_no)).first()
+    if row is None:
+        return
+    if member_id is not None and row.member_id == member_id and row.status == "active":
+        return
+    raise Rejection("card_in_use", "this card number is already in use", {"card_no": card_no})
+
+
+def _refresh(batch: Batch, member_id: str, row: dict[str, Any] | None = None) -> Applied:
+    """A new seq for the member and its record re-rendered; ``row`` if its columns are as read."""
+    seq = batch.w.changes.take()
+    return Applied(seq, refresh_member(batch.fx, member_id, seq, batch.w.now, row))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _profile_values(fields: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "name":
+            values.update(name=value, name_pinyin=full_pinyin(value), name_initials=initials(value))
+        elif key == "birthday":
+            values["birthday"] = _date(value)
+        elif key in ("email", "address", "gender"):
+            values[key] = value or ""
+        elif key == "health":
+            values["health"] = (
+                json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                if value is not None
+                else None
+            )
+        else:
+            values[key] = value
+    return values
+
+
+def _register(batch: Batch, op: dict[str, Any]) -> Applied:
+    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
+    member_id = p["member_id"]
+    if conn.execute(select(M.c.id).where(M.c.id == member_id)).first() is not None:
+        raise Rejection("member_exists", "a member with this id exists", {"member_id": member_id})
+    holder = _phone_holder(conn, p["phone"])
+    if holder is not None:
+        raise _phone_registered(conn, holder.id)
+    card_no = p.get("card_no")
+    if card_no is not None:
+        _card_free(conn, card_no)
+    number = batch.w.member_nos.take()
+    values = {
+        "gender": "",
+        "email": "",
+        "address": "",
+        **_profile_values({k: v for k, v in p.items() if k not in ("member_id", "card_no")}),
+    }
+    conn.execute(
+        insert(M).values(
+            id=member_id,
+            member_no=str(MEMBER_NO_BASE + number),
+            tier="basic",
+            points=0,
+            health=None,
+            health_consent=False,
+            status="active",
+            merged_into=None,
+            seq=0,
+            created_at=now,
+            updated_at=now,
+            record="",
+            **values,
+        )
+    )
+    if card_no is not None:
+        conn.execute(
+            insert(C).values(
+                card_no=card_no,
+                member_id=member_id,
+                status="active",
+                valid_until=dt.date(now.year + CARD_YEARS, 12, 31),
+                bound_at=now,
+            )
+        )
+    return _refresh(batch, member_id)
+
+
+def _update(batch: Batch, op: dict[str, Any]) -> Applied:
+    conn, p = batch.w.conn, op["payload"]
+    member = _member(batch, p["member_id"])
+    changes: dict[str, Any] = p["changes"]
+    phone = changes.get("phone")
+    if phone is not None and phone != member["phone"]:
+        holder = _phone_holder(conn, phone)
+        if holder is not None:
+            raise _phone_registered(conn, holder.id)
+    if changes.get("health") is not None and not member["health_consent"]:
+        raise Rejection(
+            "consent_required",
+            "health information needs the member's consent first (member.consent)",
+            {"member_id": member["id"]},
+        )
+    conn.execute(update(M).where(M.c.id == member["id"]).values(**_profile_values(changes)))
+    return _refresh(batch, member["id"])
+
+
+def _consent(batch: Batch, op: dict[str, Any]) -> Applied:
+    conn, p = batch.w.conn, op["payload"]
+    member = _member(batch, p["member_id"])
+    conn.execute(
+        insert(Consent).values(
+            id=op["op_id"],
+            member_id=member["id"],
+            purpose=p["purpose"],
+            granted=p["granted"],
+            recorded_at=parse_time(p["recorded_at"]),
+            store_code=batch.store_code,
+            operator_id=op["operator_id"],
+        )
+    )
+    values: dict[str, Any] = {"health_consent": p["granted"]}
+    if not p["granted"]:
+        values["health"] = None  # withdrawing consent erases the health record
+    conn.execute(update(M).where(M.c.id == member["id"]).values(**values))
+    return _refresh(batch, member["id"])
+
+
+def _bind(batch: Batch, op: dict[str, Any]) -> Applied:
+    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
+    member = _member(batch, p["member_id"])
+    replaces = p.get("replaces")
+    if replaces is not None:
+        old = conn.execute(
+            select(C.c.member_id).where(C.c.card_no == replaces, C.c.member_id == member["id"])
+        ).first()
+        if old is None:
+            raise Rejection(
+                "card_not_found",
+                "the card to replace is not this member's",
+                {"card_no": replaces},
+            )
+    card_no = p["card_no"]
+    exists = conn.execute(select(C.c.card_no).where(C.c.card_no == card_no)).first()
+    _card_free(conn, card_no, member["id"])
+    if replaces is not None and replaces != card_no:
+        conn.execute(update(C).where(C.c.card_no == replaces).values(status="replaced"))
+    if exists is None:
+        conn.execute(
+            insert(C).values(
+                card_no=card_no,
+                member_id=member["id"],
+                status="active",
+                valid_until=dt.date(now.year + CARD_YEARS, 12, 31),
+                bound_at=now,
+            )
+        )
+    return _refresh(batch, member["id"])
+
+
+def _earn(batch: Batch, op: dict[str, Any]) -> Applied:
+    fx, p = batch.fx, op["payload"]
+    member = _member(batch, p["member_id"])
+    first = fx.one(
+        "SELECT op_id FROM receipts WHERE store_code = ? AND receipt_no = ?",
+        (batch.store_code, p["receipt_no"]),
+    )
+    if first is not None:
+        raise Rejection(
+            "receipt_already_earned",
+            "this receipt has already earned points",
+            {"op_id": first[0], "receipt_no": p["receipt_no"]},
+        )
+    sold_at = parse_time(p["sold_at"])
+    expected = earn_points(
+        batch.rules.points,
+        lines=p["lines"],
+        tenders=p["tenders"],
+        tier=member["tier"],
+        birthday=member["birthday"],
+        sold_at=sold_at,
+    )
+    if expected != p["points"]:
+        raise Rejection(
+            "points_mismatch",
+            f"HQ computes {expected} points for this sale, the op says {p['points']}",
+            {"expected": expected},
+        )
+    fx.execute(
+        "INSERT INTO receipts (store_code, receipt_no, op_id, member_id, sold_at, amount_fen,"
+        " points) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            batch.store_code,
+            p["receipt_no"],
+            op["op_id"],
+            member["id"],
+            fx.time(sold_at),
+            sum(line["amount_fen"] for line in p["lines"]),
+            expected,
+        ),
+    )
+    _book(
+        batch,
+        op["op_id"],
+        member["id"],
+        expected,
+        "earn",
+        earned_on=sold_at.astimezone(STORE_TZ).date(),
+        receipt_no=p["receipt_no"],
+    )
+    return _refresh(batch, member["id"], member)
+
+
+def _book(
+    batch: Batch,
+    op_id: str,
+    member_id: str,
+    delta: int,
+    kind: str,
+    *,
+    earned_on: dt.date | None = None,
+    receipt_no: str | None = None,
+    overdraft: bool = False,
+) -> None:
+    """One entry in the points ledger, keyed by the op that made it."""
+    fx = batch.fx
+    fx.execute(
+        "INSERT INTO points_ledger (op_id, member_id, delta, kind, earned_on, store_code,"
+        " receipt_no, overdraft, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            op_id,
+            member_id,
+            delta,
+            kind,
+            fx.date(earned_on),
+            batch.store_code,
+            receipt_no,
+            fx.bool(overdraft),
+            fx.time(batch.w.now),
+        ),
+    )
+
+
+def _redeem(batch: Batch, op: dict[str, Any]) -> Applied:
+    fx, p = batch.fx, op["payload"]
+    member = _member(batch, p["member_id"])
+    total = fx.one(
+        "SELECT COALESCE(SUM(delta), 0) FROM points_ledger WHERE member_id = ?", (member["id"],)
+    )
+    balance = int(total[0]) if total is not None else 0
+    points = p["points"]
+    if points > balance and not p["offline"]:
+        raise Rejection(
+            "insufficient_points",
+            f"the member has {balance} points, not {points}",
+            {"balance": balance},
+        )
+    _book(
+        batch,
+        op["op_id"],
+        member["id"],
+        -points,
+        "redeem",
+        receipt_no=p.get("receipt_no"),
+        overdraft=points > balance,
+    )
+    return _refresh(batch, member["id"], member)
+
+
+# ------------------------------------------------------------------ complaints
+
+
+def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
+    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
+    if load_complaint(conn, p["complaint_id"]) is not None:
+        raise Rejection(
+            "complaint_exists",
+            "a complaint with this id exists",
+            {"complaint_id": p["complaint_id"]},
+        )
+    created_at = parse_time(p["created_at"])
+    seq = batch.w.changes.take()
+    conn.execute(
+        insert(CP).values(
+            id=p["complaint_id"],
+            store_code=batch.store_code,
+            member_id=p["member_id"],
+            customer_name=p["customer_name"],
+            customer_phone=p["customer_phone"],
+            category=p["category"],
+            severity=p["severity"],
+            channel=p["channel"],
+            description=p["description"],
+            wants=p["wants"],
+            status="received",
+            due_at=complaint_due(batch.rules, p["severity"], created_at),
+            created_at=created_at,
+            updated_at=now,
+            seq=seq,
+        )
+    )
+    return Applied(seq, dumps(record_of(conn, p["complaint_id"])))
+
+
+def _complaint_update(batch: Batch, op: dict[str, Any]) -> Applied:
+    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
+    row = load_complaint(conn, p["complaint_id"])
+    if row is None or row.store_code != batch.store_code:
+        # Another store's complaint is not found either: stores never see each other's.
+        raise Rejection(
+            "complaint_not_found",
+            "this store has no such complaint",
+            {"complaint_id": p["complaint_id"]},
+        )
+    status = p.get("status")
+    try:
+        changed = status is not None and check_transition(row.status, status)
+    except TransitionRefused as exc:
+        raise Rejection(
+            "invalid_transition", str(exc), {"from": exc.current, "to": exc.wanted}
+        ) from None
+    values: dict[str, Any] = {"updated_at": now}
+    if changed:
+        values["status"] = status
+    if p.get("note") is not None or changed:
+        add_note(
+            conn,
+            op["op_id"],
+            row.id,
+            parse_time(op["created_at"]),
+            op["operator_id"],
+            p.get("note") or "",
+            status if changed else None,
+        )
+    followup = p.get("followup")
+    if followup is not None:
+        values.update(
+            followup_at=parse_time(followup["at"]),
+            followup_note=followup["note"],
+            followup_satisfaction=followup["satisfaction"],
+        )
+    values["seq"] = seq = batch.w.changes.take()
+    conn.execute(update(CP).where(CP.c.id == row.id).values(**values))
+    return Applied(seq, dumps(record_of(conn, row.id)))
+
+
+HANDLERS: dict[str, Callable[[Batch, dict[str, Any]], Applied]] = {
+    "member.register": _register,
+    "member.update": _update,
+    "member.consent": _consent,
+    "card.bind": _bind,
+    "points.earn": _earn,
+    "points.redeem": _redeem,
+    "complaint.create": _complaint_create,
+    "complaint.update": _complaint_update,
+}

@@ -1,0 +1,92 @@
+"""``hq stats``: what each store has sent HQ, from the ops table HQ keeps for ever."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from hq.models import Store, StoredOp
+from hq.times import rfc3339
+
+
+@dataclass
+class StoreStats:
+    code: str
+    name: str
+    last_contact_at: dt.datetime | None
+    applied: dict[str, int] = field(default_factory=dict)  # by op type
+    rejected: dict[str, int] = field(default_factory=dict)  # by error code
+    replays: int = 0
+    members_registered: int = 0
+
+    @property
+    def applied_total(self) -> int:
+        return sum(self.applied.values())
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["last_contact_at"] = rfc3339(self.last_contact_at) if self.last_contact_at else None
+        data["applied_total"] = self.applied_total
+        data["rejected_total"] = self.rejected_total
+        return data
+
+
+def store_stats(conn: Connection) -> list[StoreStats]:
+    """Per store: ops applied by type, rejections by code, replays, registrations, contact."""
+    stats = {
+        row.code: StoreStats(row.code, row.name, row.last_contact_at, replays=row.replays or 0)
+        for row in conn.execute(
+            select(Store.code, Store.name, Store.last_contact_at, Store.replays).order_by(
+                Store.code
+            )
+        )
+    }
+    applied = conn.execute(
+        select(StoredOp.store_code, StoredOp.type, func.count())
+        .where(StoredOp.status == "applied")
+        .group_by(StoredOp.store_code, StoredOp.type)
+    )
+    for code, op_type, count in applied:
+        if code in stats:
+            stats[code].applied[op_type] = int(count)
+            if op_type == "member.register":
+                stats[code].members_registered = int(count)
+    rejected = conn.execute(
+        select(StoredOp.store_code, StoredOp.error_code, func.count())
+        .where(StoredOp.status == "rejected")
+        .group_by(StoredOp.store_code, StoredOp.error_code)
+    )
+    for code, error_code, count in rejected:
+        if code in stats:
+            stats[code].rejected[error_code or "unknown"] = int(count)
+    for s in stats.values():
+        s.applied = dict(sorted(s.applied.items()))
+        s.rejected = dict(sorted(s.rejected.items()))
+    return list(stats.values())
+
+
+def format_table(stats: list[StoreStats]) -> str:
+    """The stats as text for a person: one block per store."""
+    if not stats:
+        return "no stores yet (add one with `hq store add CODE NAME`)"
+    lines: list[str] = []
+    for s in stats:
+        contact = rfc3339(s.last_contact_at) if s.last_contact_at else "never"
+        lines.append(f"{s.code}  {s.name}  (last contact {contact})")
+        lines.append(
+            f"  applied {s.applied_total}, rejected {s.rejected_total}, "
+            f"replays answered {s.replays}, members registered {s.members_registered}"
+        )
+        if s.applied:
+            lines.append("  applied:  " + ", ".join(f"{k} {v}" for k, v in s.applied.items()))
+        if s.rejected:
+            lines.append("  rejected: " + ", ".join(f"{k} {v}" for k, v in s.rejected.items()))
+    return "\n".join(lines)
