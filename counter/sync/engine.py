@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -252,7 +251,7 @@ class SyncEngine:
 
     def _pages(
         self, fetch: Callable[[str | None], ChangesPage], cursor: str, max_pages: int | None
-    ) -> Any:
+    ) -> Iterator[tuple[ChangesPage, bool]]:
         """Pages in order; with ``prefetch`` the next page downloads while this one is applied."""
         pool = ThreadPoolExecutor(1, thread_name_prefix="sync-fetch") if self.prefetch else None
         try:
