@@ -59,6 +59,8 @@ MEMBER_UPDATABLE = (
     "marital_status",
     "health",
 )
+# The member's own profile: everything updatable except health (which needs consent).
+PROFILE_FIELDS = tuple(k for k in MEMBER_UPDATABLE if k != "health")
 HEALTH_KEYS = ("allergies", "chronic", "medicines")
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -215,7 +217,7 @@ def _register(p: Mapping[str, Any]) -> dict[str, Any]:
     out = {"member_id": _uuid(p, "member_id")}
     _require(p, "name")
     _require(p, "phone")
-    out.update(_member_fields(p, tuple(k for k in MEMBER_UPDATABLE if k != "health")))
+    out.update(_member_fields(p, PROFILE_FIELDS))
     if p.get("card_no") is not None:
         out["card_no"] = _card(p["card_no"])
     return out
@@ -424,7 +426,7 @@ def parse_member_record(item: Any) -> dict[str, Any]:
     out["member_no"] = member_no
     _require(item, "name")
     _require(item, "phone")
-    out.update(_member_fields(item, tuple(k for k in MEMBER_UPDATABLE if k != "health")))
+    out.update(_member_fields(item, PROFILE_FIELDS))
     out["health"] = _health(item.get("health"))
     out["tier"] = _choice(item, "tier", TIERS)
     out["points"] = _int(item, "points", lo=-(10**9), hi=10**9)

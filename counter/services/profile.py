@@ -28,17 +28,6 @@ from counter.store import effects
 from counter.store.models import Card, Consent, Member
 
 HEALTH_PURPOSE = "health"
-_FORM_FIELDS = (
-    "name",
-    "phone",
-    "gender",
-    "birthday",
-    "email",
-    "address",
-    "education",
-    "income",
-    "marital_status",
-)
 
 
 @dataclass(frozen=True)
@@ -80,7 +69,7 @@ def update_member(
     ``changes`` maps field names to new values (birthday as a date or ``YYYY-MM-DD``).
     Only fields that really change are sent to HQ; nothing changing is an error.
     """
-    unknown = set(changes) - set(_FORM_FIELDS)
+    unknown = set(changes) - set(contract.PROFILE_FIELDS)
     if unknown:
         raise ValidationError(
             f"无法修改：{', '.join(sorted(unknown))}",
@@ -112,7 +101,7 @@ def update_member(
         for key in ("gender", "email", "address"):
             if key in wanted and wanted[key] is None:
                 wanted[key] = ""
-        merged = {**{f: getattr(current, f) for f in _FORM_FIELDS}, **wanted}
+        merged = {**{f: getattr(current, f) for f in contract.PROFILE_FIELDS}, **wanted}
         form = validate(MemberForm(**merged), now.date())
         diff: dict[str, Any] = {}
         for key in wanted:
