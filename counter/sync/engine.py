@@ -37,6 +37,7 @@ from counter.sync.apply import (
     overlay_pending,
 )
 from counter.sync.client import ChangesPage, EpochChanged, HQClient, HQProtocolError, HQUnavailable
+from counter.sync.lock import lock_for
 from counter.sync.pages import PreparedPage, prepare_records
 from counter.sync.pipeline import PagePipeline
 from counter.sync.push import PushStats, push_all
@@ -50,6 +51,7 @@ PAGE_LIMIT = 5000
 # transaction that applies the last page of the fresh download.
 REFRESH_KEY = "members_refresh"
 MAX_EPOCH_RESTARTS = 2
+SYNC_BUSY = "sync_busy: another sync of this cache is running; this one was skipped"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class SyncEngine:
         prefetch: bool = True,
         fast_first_sync: bool = True,
         workers: int | None = None,
+        lock_wait_s: float = 5.0,
     ) -> None:
         self.ctx = ctx
         made = client or make_client(ctx)
@@ -142,6 +145,7 @@ class SyncEngine:
         self.fast_first_sync = fast_first_sync
         # Worker processes for a first full sync (0: all in this process).
         self.workers = default_workers() if workers is None else workers
+        self.lock_wait_s = lock_wait_s
 
     def close(self) -> None:
         if self._owns_client:
@@ -394,7 +398,19 @@ class SyncEngine:
         """Health and epoch, config, push, pull; errors are reported, not raised.
 
         Only bugs escape. ``max_pages`` bounds each pull (tests of resumable paging).
+        Another sync of the same cache (the app's, or ``counter sync``) is waited for
+        ``lock_wait_s``, then this one reports ``sync_busy`` and does nothing.
         """
+        lock = lock_for(self.ctx.db.path)
+        if not lock.acquire(self.lock_wait_s):
+            now = self.ctx.clock()
+            return SyncReport(started_at=now, finished_at=now, errors=(SYNC_BUSY,))
+        try:
+            return self._run_locked(max_pages)
+        finally:
+            lock.release()
+
+    def _run_locked(self, max_pages: int | None) -> SyncReport:
         started = self.ctx.clock()
         tally = Tally()
         restarts = 0
