@@ -155,6 +155,7 @@ def run_app(
         )
         window.showMaximized()
         code = app.exec()
+        window.sync.stop()  # done already if the window was closed; not if the app was quit
         runner.shutdown()
         window.deleteLater()
         log.info("Member Counter closed (exit code %s)", code)

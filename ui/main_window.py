@@ -36,8 +36,10 @@ from ui.lookup_bar import LookupBar
 from ui.member_panel import MemberPanel
 from ui.member_phone import MemberPhone
 from ui.pick_list import PickList
+from ui.problems_dialog import ProblemsDialog
 from ui.scanner import ScannerConfig, ScannerFilter
-from ui.status_bar import CounterStatusBar, HQMonitor
+from ui.status_bar import CounterStatusBar
+from ui.sync_controller import SyncController, SyncOutcome
 from ui.tasks import AfterPaint, BaseRunner
 
 log = logging.getLogger(__name__)
@@ -59,9 +61,11 @@ class MainWindow(QMainWindow):
         idle_timeout_ms: int | None = None,
         demo: bool = False,
         scanner: ScannerFilter | None = None,
+        sync_runner: BaseRunner | None = None,
     ) -> None:
         """``demo``: offer the member's-phone window. ``scanner``: a filter of one's own
-        (tests give one with a clock they control); by default one from the settings."""
+        (tests give one with a clock they control); by default one from the settings.
+        ``sync_runner``: where syncs run (default: a worker thread of the sync's own)."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(app_title())
@@ -102,9 +106,12 @@ class MainWindow(QMainWindow):
 
         self.statusBarWidget = CounterStatusBar(ctx, actor, language=language)
         self.setStatusBar(self.statusBarWidget)
-        self.monitor = HQMonitor(ctx, runner, settings.sync_interval_s, self)
-        self.monitor.checking.connect(self.statusBarWidget.show_checking)
-        self.monitor.probed.connect(self.statusBarWidget.show_probe)
+        self.sync = SyncController(ctx, settings.sync_interval_s, runner=sync_runner, parent=self)
+        self.sync.started.connect(self.statusBarWidget.show_syncing)
+        self.sync.progressed.connect(self.statusBarWidget.show_progress)
+        self.sync.finished.connect(self._synced)
+        self.statusBarWidget.problemsRequested.connect(self.open_problems)
+        self.problemsDialog: ProblemsDialog | None = None
         runner.knownError.connect(self._known_error)
 
         if idle_timeout_ms is None:
@@ -121,7 +128,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.scanner.install()
-        self.monitor.start()
+        self.sync.start()
         self.idle.start()
         self.lookupBar.focus_input()
 
@@ -169,10 +176,17 @@ class MainWindow(QMainWindow):
             [], self.open_camera,
         )  # fmt: skip
         self.cameraAction.setVisible(camera.camera_available())
-        self.probeAction = self._action(
-            self.tr("&Check HQ connection"), "probeAction",
-            self.tr("Ask HQ now whether it can be reached"),
-            [key("F5")], self.monitor.check_now,
+        self.syncAction = self._action(
+            self.tr("&Sync now"), "syncAction",
+            self.tr("Send this counter's work to HQ and fetch HQ's changes now"),
+            [key("F5")], self.sync.sync_now,
+        )  # fmt: skip
+        self.syncAction.setIconText(self.tr("Sync"))
+        self.syncAction.setEnabled(self.sync.configured)
+        self.problemsAction = self._action(
+            self.tr("&Problems…"), "problemsAction",
+            self.tr("Operations HQ rejected, for a store manager to retry or dismiss"),
+            [], self.open_problems,
         )  # fmt: skip
         self.logsAction = self._action(
             self.tr("Open &log folder"), "logsAction",
@@ -193,7 +207,7 @@ class MainWindow(QMainWindow):
                 "memberMenu",
                 [self.findAction, self.clearAction, None, self.cameraAction, self.phoneAction],
             ),
-            (self.tr("&Sync"), "syncMenu", [self.probeAction]),
+            (self.tr("&Sync"), "syncMenu", [self.syncAction, None, self.problemsAction]),
             (self.tr("&Help"), "helpMenu", [self.logsAction, None, self.aboutAction]),
         )
         for title, name, actions in menus:
@@ -205,6 +219,7 @@ class MainWindow(QMainWindow):
                 else:
                     menu.addAction(action)
         self._work_actions = (self.lockAction, self.findAction, self.clearAction)
+        self.statusBarWidget.set_sync_action(self.syncAction)
 
     # -- locking --------------------------------------------------------------------------
 
@@ -224,6 +239,8 @@ class MainWindow(QMainWindow):
         self.lookupBar.input.clear()
         self.actor = None
         self.statusBarWidget.set_actor(None)
+        if self.problemsDialog is not None:  # it shows a manager's view
+            self.problemsDialog.close()
         for action in self._work_actions:
             action.setEnabled(False)
         self.lockScreen.prepare(self.last_actor)
@@ -321,6 +338,51 @@ class MainWindow(QMainWindow):
             )
         )
 
+    # -- sync ------------------------------------------------------------------------------
+
+    @Slot(object)
+    def _synced(self, outcome: SyncOutcome) -> None:
+        self.statusBarWidget.show_outcome(outcome)
+        report = outcome.report
+        if self.problemsDialog is not None and report is not None and report.rejected:
+            self.problemsDialog.reload()
+
+    @Slot()
+    def open_problems(self) -> None:
+        """The problems list is a store manager's (the service checks and audits it too)."""
+        actor = self.actor
+        if actor is None or actor.role != "manager":
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                self.tr("Sync problems"),
+                self.tr(
+                    "Only a store manager may see and resolve the problems list.\n"
+                    "Lock the counter (Ctrl+L) and let a store manager sign in."
+                ),
+                parent=self,
+            )
+            box.setObjectName("problemsDeniedBox")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return
+        if self.problemsDialog is None or self.problemsDialog.actor != actor:
+            if self.problemsDialog is not None:
+                self.problemsDialog.deleteLater()
+            dialog = ProblemsDialog(
+                self.ctx, actor, self.runner, language=self.language, parent=self
+            )
+            dialog.changed.connect(self._problem_resolved)
+            self.problemsDialog = dialog
+        self.problemsDialog.show()
+        self.problemsDialog.raise_()
+        self.problemsDialog.activateWindow()
+        self.problemsDialog.reload()
+
+    @Slot()
+    def _problem_resolved(self) -> None:
+        self.statusBarWidget.refresh_counts()
+        self.sync.request()
+
     @Slot(object)
     def _known_error(self, exc: KnownError) -> None:
         self.statusBarWidget.show_error(exc)
@@ -357,10 +419,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.scanner.remove()
         self.afterPaint.flush()  # audits of what was shown are written before the runner stops
-        for window in (self.memberPhone, self.cameraScanner):
+        for window in (self.memberPhone, self.cameraScanner, self.problemsDialog):
             if window is not None:
                 window.close()
-        self.monitor.stop()
+        self.sync.stop()
         self.idle.stop()
         self.runner.shutdown()
         super().closeEvent(event)

@@ -1,92 +1,42 @@
-"""The truthful status line (DESIGN §1, store manager): store, who is signed in, HQ reachable
-or not, what is waiting to be sent, and when the cache last synced.
+"""The truthful status line (DESIGN §1, store manager): store, who is signed in, HQ online,
+offline or syncing, what is waiting to be sent, when the cache last synced, and how many
+operations HQ rejected (a button: the problems list).
 
-``HQMonitor`` probes HQ on a timer in the task runner (the UI thread never waits on the
-network); the status bar only displays what it is given, plus quick reads of the outbox.
+It only displays what the ``SyncController`` reports, plus quick reads of the outbox; it
+never waits on the network.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
 
 from counter import services
-from counter.errors import KnownError
+from counter.errors import (
+    AuthenticationError,
+    DatabaseCorruptError,
+    DatabaseLockedError,
+    DiskFullError,
+    KnownError,
+    StorageError,
+)
+from counter.services.connection import MAX_CLOCK_SKEW
+from counter.sync.client import EpochChanged, HQProtocolError, HQRefused, HQUnavailable
+from counter.sync.engine import SYNC_BUSY, SyncProgress
 from ui.labels import actor_label
 from ui.style import set_state
-from ui.tasks import BaseRunner
+from ui.sync_controller import SyncOutcome
 
-log = logging.getLogger(__name__)
+STOPPED = "stopped"
+BUSY = SYNC_BUSY.split(":", 1)[0]
 
 
-class HQMonitor(QObject):
-    """Runs ``services.probe_hq`` every ``interval_s`` and on demand, one probe at a time."""
-
-    checking = Signal()
-    probed = Signal(object, bool)  # services.HQProbe, asked for by a person (F5)
-
-    def __init__(
-        self,
-        ctx: services.ServiceContext,
-        runner: BaseRunner,
-        interval_s: int,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.runner = runner
-        self.timer = QTimer(self)
-        self.timer.setInterval(max(interval_s, 1) * 1000)
-        self.timer.timeout.connect(self.check)
-        self.in_flight = False
-        self._announce = False
-        self.last: services.HQProbe | None = None
-
-    def start(self) -> None:
-        self.timer.start()
-        self.check()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    @Slot()
-    def check(self) -> None:
-        self._probe(announce=False)
-
-    @Slot()
-    def check_now(self) -> None:
-        """A person asked (F5): the result is announced, even if a timed probe is running."""
-        self._probe(announce=True)
-
-    def _probe(self, *, announce: bool) -> None:
-        self._announce = self._announce or announce
-        if self.in_flight:
-            return
-        self.in_flight = True
-        self.checking.emit()
-        ctx = self.ctx
-        self.runner.submit(lambda: services.probe_hq(ctx), self._done, self._failed)
-
-    def _done(self, probe: services.HQProbe) -> None:
-        self.in_flight = False
-        announce, self._announce = self._announce, False
-        self.last = probe
-        if not probe.online and probe.configured:
-            log.info("HQ not reachable: %s", probe.error_en)
-        self.probed.emit(probe, announce)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.in_flight = False
-        if isinstance(exc, KnownError):
-            self._done(
-                services.HQProbe(online=False, configured=True, error_zh=exc.zh, error_en=exc.en)
-            )
-        else:
-            self._announce = False
-            self.runner.handle_error(exc, None)
+def error_code(error: str) -> str:
+    """The code a ``SyncReport`` error starts with (``"<code>: <English message>"``)."""
+    return error.split(":", 1)[0].strip()
 
 
 def _label(object_name: str) -> QLabel:
@@ -96,6 +46,8 @@ def _label(object_name: str) -> QLabel:
 
 
 class CounterStatusBar(QStatusBar):
+    problemsRequested = Signal()
+
     def __init__(
         self,
         ctx: services.ServiceContext,
@@ -113,52 +65,163 @@ class CounterStatusBar(QStatusBar):
         self.onlineLabel = _label("onlineLabel")
         self.pendingLabel = _label("pendingLabel")
         self.lastSyncLabel = _label("lastSyncLabel")
-        for label in (
+        self.problemsButton = QToolButton()
+        self.problemsButton.setObjectName("problemsButton")
+        self.problemsButton.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.problemsButton.setAutoRaise(True)
+        self.problemsButton.clicked.connect(self.problemsRequested)
+        self.syncButton = QToolButton()
+        self.syncButton.setObjectName("syncButton")
+        self.syncButton.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.syncButton.setAutoRaise(True)
+        self.syncButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for widget in (
             self.storeLabel,
             self.operatorLabel,
             self.onlineLabel,
             self.pendingLabel,
+            self.problemsButton,
             self.lastSyncLabel,
+            self.syncButton,
         ):
-            self.addPermanentWidget(label)
+            self.addPermanentWidget(widget)
+        self.syncButton.hide()  # until the window gives it the sync action
+        self.syncing = False
+        self.open_problems = 0
         self.storeLabel.setText(self.tr("Store {0}").format(ctx.store_code or "—"))
         self.set_actor(actor)
-        self.show_checking()
+        if ctx.hq_url:
+            self.show_checking()
+        else:
+            self.show_unconfigured()
         self.refresh_counts()
 
     def set_actor(self, actor: services.Actor | None) -> None:
         self.operatorLabel.setText(actor_label(actor) if actor else self.tr("Locked"))
 
-    @Slot()
-    def show_checking(self) -> None:
-        if self.onlineLabel.property("state") in (None, "checking"):
-            self.onlineLabel.setText(self.tr("Checking HQ…"))
-            set_state(self.onlineLabel, "state", "checking")
+    def set_sync_action(self, action: QAction) -> None:
+        """The window's 同步 action, as a button at the end of the line."""
+        self.syncButton.setDefaultAction(action)
+        self.syncButton.setVisible(action.isVisible())
 
-    @Slot(object, bool)
-    def show_probe(self, probe: services.HQProbe, announce: bool = False) -> None:
-        error = probe.error_zh if self.language.startswith("zh") else probe.error_en
-        if not probe.configured:
-            text, state = self.tr("HQ not configured"), "unconfigured"
-            tip = self.tr("No HQ address is set; this counter works on its own cache.")
-        elif not probe.online:
-            text, state = self.tr("Offline"), "offline"
-            tip = self.tr("HQ cannot be reached; work continues and is sent later. {0}").format(
-                error
+    # -- HQ -------------------------------------------------------------------------------
+
+    def _online(self, text: str, state: str, tip: str) -> None:
+        self.onlineLabel.setText(text)
+        self.onlineLabel.setToolTip(tip)
+        set_state(self.onlineLabel, "state", state)
+
+    def show_checking(self) -> None:
+        self._online(self.tr("Checking HQ…"), "checking", self.tr("Asking HQ whether it is there."))
+
+    def show_unconfigured(self) -> None:
+        self._online(
+            self.tr("HQ not configured"),
+            "unconfigured",
+            self.tr("No HQ address is set; this counter works on its own cache."),
+        )
+
+    @Slot()
+    def show_syncing(self) -> None:
+        self.syncing = True
+        self._online(
+            self.tr("Syncing…"),
+            "syncing",
+            self.tr("Sending this counter's work and fetching HQ's."),
+        )
+
+    @Slot(object)
+    def show_progress(self, progress: SyncProgress) -> None:
+        if not self.syncing:  # a late report from a sync that has finished
+            return
+        stage = self.stage_label(progress.stage)
+        if progress.total:
+            text = self.tr("Syncing · {0} {1}/{2}").format(
+                stage, f"{progress.done:,}", f"{progress.total:,}"
             )
-        elif probe.clock_off:
-            minutes = round(abs(probe.clock_skew_s or 0) / 60)
+        elif progress.done:
+            text = self.tr("Syncing · {0} {1}").format(stage, f"{progress.done:,}")
+        else:
+            text = self.tr("Syncing · {0}").format(stage)
+        self.onlineLabel.setText(text)
+
+    def stage_label(self, stage: str) -> str:
+        labels = {
+            "health": self.tr("checking HQ"),
+            "config": self.tr("settings"),
+            "push": self.tr("sending"),
+            "pull members": self.tr("members"),
+            "pull complaints": self.tr("complaints"),
+            "indexes": self.tr("building indexes"),
+        }
+        return labels.get(stage, stage)
+
+    @Slot(object)
+    def show_outcome(self, outcome: SyncOutcome) -> None:
+        """Online, offline (and why), clock off or sync incomplete; then the counts."""
+        self.syncing = False
+        probe, report = outcome.probe, outcome.report
+        codes = [error_code(e) for e in report.errors] if report is not None else []
+        serious = [c for c in codes if c not in (STOPPED, BUSY)]
+        if outcome.error is not None:
+            text, state = self.tr("Sync failed"), "error"
+            tip = outcome.error.message(self.language)
+        elif not probe.configured:
+            self.show_unconfigured()
+            text, state, tip = "", "", ""
+        elif not probe.online or HQUnavailable.code in serious:
+            reason = probe.error_message(self.language) or self.reason(HQUnavailable.code)
+            text, state = self.tr("Offline"), "offline"
+            tip = self.tr("{0} Work goes on here and is sent when HQ is back.").format(reason)
+        elif serious:
+            text, state = self.tr("Sync incomplete"), "error"
+            tip = "\n".join(dict.fromkeys(self.reason(code) for code in serious))
+        elif outcome.clock_skew_s is not None and _clock_off(outcome.clock_skew_s):
+            minutes = round(abs(outcome.clock_skew_s) / 60)
             text, state = self.tr("Online · clock off by {0} min").format(minutes), "warning"
             tip = self.tr("This PC's clock differs from HQ's; ask store IT to set it right.")
         else:
             text, state = self.tr("Online"), "online"
             tip = self.tr("HQ is reachable.")
-        self.onlineLabel.setText(text)
-        self.onlineLabel.setToolTip(tip)
-        set_state(self.onlineLabel, "state", state)
+            if BUSY in codes:
+                tip = self.reason(BUSY)
+        if state:
+            self._online(text, state, tip)
         self.refresh_counts()
-        if announce:
-            self.showMessage(tip if state != "online" else self.tr("HQ is reachable."), 10_000)
+        if outcome.announce:
+            self.showMessage(self.summary(outcome) if state == "online" else tip, 10_000)
+
+    def summary(self, outcome: SyncOutcome) -> str:
+        report = outcome.report
+        if report is None:
+            return self.tr("HQ is reachable.")
+        text = self.tr("Synced: {0} sent, {1} members and {2} complaints received.").format(
+            report.pushed, report.pulled_members, report.pulled_complaints
+        )
+        if report.rejected:
+            text += " " + self.tr("HQ rejected {0}: see the problems list.").format(report.rejected)
+        return text
+
+    def reason(self, code: str) -> str:
+        """Why a sync did not finish, from the error's code (the engine logs the details)."""
+        reasons = {
+            HQUnavailable.code: self.tr("HQ did not answer (network or HQ down)."),
+            HQProtocolError.code: self.tr("HQ's answer could not be used; nothing of it was kept."),
+            HQRefused.code: self.tr("HQ refused a request from this counter; see the log."),
+            AuthenticationError.code: self.tr(
+                "HQ did not accept this counter's store token; ask store IT."
+            ),
+            EpochChanged.code: self.tr("HQ's data was being restored; the next sync goes on."),
+            STOPPED: self.tr("The sync was interrupted; the next one goes on from there."),
+            BUSY: self.tr("Another sync of this counter was running; this one was skipped."),
+            DiskFullError.code: self.tr("The disk is full; free some space."),
+            DatabaseLockedError.code: self.tr("The local database was busy."),
+            DatabaseCorruptError.code: self.tr("The local database is damaged; call store IT."),
+            StorageError.code: self.tr("The local database cannot be read or written."),
+        }
+        return reasons.get(code) or self.tr("The sync did not finish ({0}).").format(code)
+
+    # -- the cache ------------------------------------------------------------------------
 
     def refresh_counts(self) -> None:
         """Pending operations, open problems and the last sync: a quick read of the cache."""
@@ -169,15 +232,19 @@ class CounterStatusBar(QStatusBar):
             self.pendingLabel.setToolTip(exc.message(self.language))
             set_state(self.pendingLabel, "state", "problem")
             return
-        text = self.tr("Pending {0}").format(status.pending)
-        if status.open_problems:
-            text += self.tr(" · problems {0}").format(status.open_problems)
-        self.pendingLabel.setText(text)
-        self.pendingLabel.setToolTip(
-            self.tr("Operations waiting to be sent to HQ, and rejected ones to look at.")
+        self.pendingLabel.setText(self.tr("Pending {0}").format(status.pending))
+        self.pendingLabel.setToolTip(self.tr("Operations waiting to be sent to HQ."))
+        set_state(self.pendingLabel, "state", "ok")
+        self.problemsButton.setText(self.tr("Problems {0}").format(status.open_problems))
+        self.problemsButton.setToolTip(
+            self.tr(
+                "Operations HQ rejected, for a store manager to retry or dismiss. Click to see."
+            )
         )
-        set_state(self.pendingLabel, "state", "problem" if status.open_problems else "ok")
+        set_state(self.problemsButton, "state", "problem" if status.open_problems else "ok")
+        self.open_problems = status.open_problems
         self.lastSyncLabel.setText(self.last_sync_text(status.last_sync))
+        self.lastSyncLabel.setToolTip(self.tr("The last sync that finished without errors."))
 
     def last_sync_text(self, last: dt.datetime | None) -> str:
         if last is None:
@@ -192,3 +259,7 @@ class CounterStatusBar(QStatusBar):
     def show_error(self, exc: KnownError) -> None:
         """A known error from background work: its message, plainly, for a while."""
         self.showMessage(exc.message(self.language), 15_000)
+
+
+def _clock_off(skew_s: float) -> bool:
+    return abs(skew_s) > MAX_CLOCK_SKEW.total_seconds()

@@ -49,6 +49,9 @@ class ServiceContext:
     migration: migrate.MigrationResult | None = None
     # Parsed forms of cached facts (e.g. HQ config), each kept with the raw value it came from.
     memo: dict[str, Any] = field(default_factory=dict)
+    # Called once after each transaction that queued an operation has committed, from the
+    # thread that ran it (the desktop app schedules a sync with it; must not block or raise).
+    on_write: Callable[[], None] | None = None
 
     def close(self) -> None:
         self.db.dispose()

@@ -9,9 +9,11 @@ is refused here, at the counter, where a person can still correct it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from counter import contract, outbox
@@ -19,8 +21,11 @@ from counter.errors import NotFoundError, PermissionDenied, ValidationError
 from counter.services.context import Actor, ServiceContext
 from counter.store.models import Member, OutboxOp
 
+log = logging.getLogger(__name__)
+
 HEALTH_ROLES = ("service", "manager")
 MANAGER_ROLES = ("manager",)
+_ANNOUNCED = "on_write_announced"
 
 
 def contract_error(exc: contract.ContractError) -> ValidationError:
@@ -66,6 +71,7 @@ def queue_op(
                 field="store_code",
             ) from None
         raise contract_error(exc) from None
+    _announce_after_commit(session, ctx)
     return outbox.append(
         session,
         type=op_type,
@@ -76,6 +82,23 @@ def queue_op(
         member_id=member_id,
         op_id=op,
     )
+
+
+def _announce_after_commit(session: Session, ctx: ServiceContext) -> None:
+    """Call ``ctx.on_write`` once this transaction is durable (never for a rollback)."""
+    hook = ctx.on_write
+    if hook is None or session.info.get(_ANNOUNCED):
+        return
+    session.info[_ANNOUNCED] = True
+
+    def committed(done: Session) -> None:
+        done.info.pop(_ANNOUNCED, None)
+        try:
+            hook()
+        except Exception:  # the write is committed: a failing listener must not undo the answer
+            log.exception("on_write listener failed")
+
+    event.listen(session, "after_commit", committed, once=True)
 
 
 def require_role(actor: Actor, roles: Iterable[str], what_zh: str, what_en: str) -> None:

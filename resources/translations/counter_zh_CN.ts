@@ -32,42 +32,112 @@
 <context>
     <name>CounterStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="+124"/>
+        <location filename="../../ui/status_bar.py" line="+91"/>
         <source>Store {0}</source>
         <translation>门店 {0}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+15"/>
         <source>Checking HQ…</source>
         <translation>正在检查总部连接…</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+0"/>
+        <source>Asking HQ whether it is there.</source>
+        <translation>正在询问总部是否可以连接。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>HQ not configured</source>
         <translation>未配置总部</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>No HQ address is set; this counter works on its own cache.</source>
         <translation>尚未设置总部地址，本机仅使用本地数据。</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>Sending this counter&apos;s work and fetching HQ&apos;s.</source>
+        <translation>正在把本机的操作发送到总部，并取回总部的更新。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Syncing · {0} {1}/{2}</source>
+        <translation>正在同步 · {0} {1}/{2}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Syncing · {0} {1}</source>
+        <translation>正在同步 · {0} {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Syncing · {0}</source>
+        <translation>正在同步 · {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>checking HQ</source>
+        <translation>检查总部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>settings</source>
+        <translation>读取配置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>sending</source>
+        <translation>上传</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>members</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>building indexes</source>
+        <translation>建立索引</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Sync failed</source>
+        <translation>同步失败</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>HQ cannot be reached; work continues and is sent later. {0}</source>
-        <translation>无法连接总部；可继续营业，操作将在恢复连接后上传。{0}</translation>
+        <source>{0} Work goes on here and is sent when HQ is back.</source>
+        <translation>{0}柜台可照常使用，操作将在总部恢复后上传。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
+        <source>Sync incomplete</source>
+        <translation>同步未完成</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Online · clock off by {0} min</source>
         <translation>在线 · 时钟偏差 {0} 分钟</translation>
     </message>
@@ -83,12 +153,82 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>HQ is reachable.</source>
         <translation>总部连接正常。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
+        <source>Synced: {0} sent, {1} members and {2} complaints received.</source>
+        <translation>同步完成：上传 {0} 条操作，收到会员 {1} 条、投诉 {2} 条。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>HQ rejected {0}: see the problems list.</source>
+        <translation>总部拒绝了 {0} 条，请查看问题列表。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>HQ did not answer (network or HQ down).</source>
+        <translation>总部没有应答（网络或总部故障）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ&apos;s answer could not be used; nothing of it was kept.</source>
+        <translation>总部的回复无法使用，未保存其中任何内容。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ refused a request from this counter; see the log.</source>
+        <translation>总部拒绝了本机的请求，详情见日志。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>HQ did not accept this counter&apos;s store token; ask store IT.</source>
+        <translation>总部不接受本机的门店令牌，请联系门店 IT。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>HQ&apos;s data was being restored; the next sync goes on.</source>
+        <translation>总部数据正在恢复，下次同步会继续。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The sync was interrupted; the next one goes on from there.</source>
+        <translation>同步被中断，下次同步会从中断处继续。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Another sync of this counter was running; this one was skipped.</source>
+        <translation>本机已有另一个同步在进行，本次跳过。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The disk is full; free some space.</source>
+        <translation>磁盘已满，请清理磁盘空间。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The local database was busy.</source>
+        <translation>本地数据库正忙。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The local database is damaged; call store IT.</source>
+        <translation>本地数据库已损坏，请联系门店 IT。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The local database cannot be read or written.</source>
+        <translation>无法读写本地数据库。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sync did not finish ({0}).</source>
+        <translation>同步未完成（{0}）。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Cache unreadable</source>
         <translation>本地数据无法读取</translation>
     </message>
@@ -98,17 +238,27 @@
         <translation>待同步 {0}</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Operations waiting to be sent to HQ.</source>
+        <translation>等待上传总部的操作。</translation>
+    </message>
+    <message>
         <location line="+2"/>
-        <source> · problems {0}</source>
-        <translation> · 问题 {0}</translation>
+        <source>Problems {0}</source>
+        <translation>问题 {0}</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Operations waiting to be sent to HQ, and rejected ones to look at.</source>
-        <translation>等待上传总部的操作，以及需要处理的被拒操作。</translation>
+        <source>Operations HQ rejected, for a store manager to retry or dismiss. Click to see.</source>
+        <translation>被总部拒绝的操作，由店长重试或忽略。点击查看。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>The last sync that finished without errors.</source>
+        <translation>最近一次无错误完成的同步。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
@@ -337,7 +487,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+143"/>
+        <location filename="../../ui/main_window.py" line="+150"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -398,13 +548,28 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>&amp;Check HQ connection</source>
-        <translation>检查总部连接(&amp;C)</translation>
+        <source>&amp;Sync now</source>
+        <translation>立即同步(&amp;S)</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Ask HQ now whether it can be reached</source>
-        <translation>立即检查能否连接总部</translation>
+        <source>Send this counter&apos;s work to HQ and fetch HQ&apos;s changes now</source>
+        <translation>立即把本机的操作发送到总部，并取回总部的更新</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Problems…</source>
+        <translation>问题列表(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operations HQ rejected, for a store manager to retry or dismiss</source>
+        <translation>被总部拒绝的操作，由店长重试或忽略</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -447,12 +612,24 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+89"/>
+        <source>Sync problems</source>
+        <translation>同步问题</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only a store manager may see and resolve the problems list.
+Lock the counter (Ctrl+L) and let a store manager sign in.</source>
+        <translation>只有店长可以查看和处理问题列表。
+请锁定柜台（Ctrl+L），由店长登录。</translation>
+    </message>
+    <message>
+        <location line="+39"/>
         <source>{0} {1}
 Store: {2}
 Data folder: {3}
@@ -685,6 +862,233 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+2"/>
         <source>Which member is it? Ask the customer.</source>
         <translation>是哪一位会员？请向顾客确认。</translation>
+    </message>
+</context>
+<context>
+    <name>Problems</name>
+    <message>
+        <location filename="../../ui/problems_dialog.py" line="+51"/>
+        <source>Member registration</source>
+        <translation>会员登记</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Member details changed</source>
+        <translation>修改会员资料</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent</source>
+        <translation>会员授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card bound</source>
+        <translation>绑定会员卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points earned</source>
+        <translation>积分累计</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points redeemed</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New complaint</source>
+        <translation>新建投诉</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Complaint updated</source>
+        <translation>更新投诉</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This phone number is already a member at HQ</source>
+        <translation>该手机号已是总部会员</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ already has this member</source>
+        <translation>总部已有该会员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ does not know this member</source>
+        <translation>总部没有该会员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This card number is already in use</source>
+        <translation>该卡号已被使用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ does not know this card</source>
+        <translation>总部没有该会员卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The member&apos;s consent is missing</source>
+        <translation>缺少会员授权</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This receipt has already earned points</source>
+        <translation>该小票已积过分</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ computes different points for this sale</source>
+        <translation>总部计算的积分与本单不同</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not enough points at HQ</source>
+        <translation>总部账户积分不足</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ already has this complaint</source>
+        <translation>总部已有该投诉</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>HQ does not know this complaint</source>
+        <translation>总部没有该投诉</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The complaint cannot move to that state</source>
+        <translation>投诉不能改为该状态</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The operation names another store</source>
+        <translation>操作中的门店与本店不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ has another operation with this number</source>
+        <translation>总部已有同一编号的其他操作</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not accept the contents</source>
+        <translation>总部不接受该内容</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operation</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsDialog</name>
+    <message>
+        <location line="+44"/>
+        <source>Sync problems</source>
+        <translation>同步问题</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Operations HQ rejected. Retry sends one again as a new operation; Dismiss closes it and nothing is sent. Both are recorded in the audit log.</source>
+        <translation>以下是被总部拒绝的操作。“重试”会作为新操作再次发送；“忽略”则关闭该问题，不再发送。两者都记入审计日志。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Note for dismissing (optional)</source>
+        <translation>忽略原因（可选）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Retry</source>
+        <translation>重试(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+102"/>
+        <source>Send the operation again as a new one (Enter)</source>
+        <translation>作为新操作再次发送（Enter）</translation>
+    </message>
+    <message>
+        <location line="-100"/>
+        <source>&amp;Dismiss</source>
+        <translation>忽略(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close the problem; nothing is sent (Delete)</source>
+        <translation>关闭该问题，不发送任何内容（Delete）</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>No open problems.</source>
+        <translation>没有待处理的问题。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The customer is already HQ member {0}; this counter&apos;s operations for them were moved to that member. Check and dismiss.</source>
+        <translation>该顾客已是总部会员 {0}；本机为其记录的操作已转到该会员名下。核对后请忽略此问题。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>HQ&apos;s rules give {0} points for this sale. Retry sends it with HQ&apos;s points.</source>
+        <translation>按总部现行规则，本单应积 {0} 分。重试将按总部的积分发送。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>HQ says: {0}</source>
+        <translation>总部说明：{0}</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>HQ would refuse this again; check it with the member and dismiss it.</source>
+        <translation>重试仍会被总部拒绝；请与会员核实后忽略。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Retry once the cause is fixed, or dismiss it.</source>
+        <translation>原因排除后可重试，否则请忽略。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Retried: it is sent to HQ as a new operation.</source>
+        <translation>已重试：将作为新操作发送到总部。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Dismissed.</source>
+        <translation>已忽略。</translation>
     </message>
 </context>
 </TS>

@@ -18,7 +18,8 @@ def test_chinese_is_the_default(make_window, staff, settings, zh):
     assert "文件(&F)" in menu_titles(window)
     assert window.lockAction.text() == "锁定(&L)"
     assert window.lockAction.shortcut().toString() == "Ctrl+L"
-    assert window.probeAction.statusTip() == "立即检查能否连接总部"
+    assert window.syncAction.text() == "立即同步(&S)"
+    assert window.syncAction.shortcut().toString() == "F5"
 
 
 def test_english_gives_the_source_strings(make_window, staff, qapp):

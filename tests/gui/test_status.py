@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from uidata import CARD_NO, make_settings
 
 from counter import services
+from counter.sync.engine import SYNC_BUSY, SyncProgress, SyncReport
 from ui.main_window import MainWindow
+from ui.sync_controller import SyncOutcome
 from ui.tasks import TaskRunner
 
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens there
@@ -47,17 +49,17 @@ def test_unreachable_hq_shows_offline_and_the_counter_keeps_working(qtbot, offli
     assert "无法连接总部" in online.toolTip()
 
 
-def test_f5_probes_again_and_says_so(qtbot, offline_window):
+def test_f5_syncs_again_and_says_so(qtbot, offline_window):
     window = offline_window
-    monitor = window.monitor
-    qtbot.waitUntil(lambda: not monitor.in_flight, timeout=10_000)
+    sync = window.sync
+    qtbot.waitUntil(lambda: sync.runs == 1, timeout=10_000)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    with qtbot.waitSignal(monitor.probed, timeout=10_000) as blocker:
+    with qtbot.waitSignal(sync.finished, timeout=10_000) as blocker:
         qtbot.keyClick(window.findChild(QLineEdit, "lookupInput"), Qt.Key.Key_F5)
-    probe, announced = blocker.args
-    assert announced is True
-    assert not probe.online and probe.configured
+    outcome = blocker.args[0]
+    assert outcome.announce is True
+    assert not outcome.probe.online and outcome.probe.configured and outcome.report is None
     assert "无法连接总部" in window.statusBar().currentMessage()
 
 
@@ -89,11 +91,47 @@ def test_not_configured_and_last_sync(make_window, staff, zh):
     assert bar.last_sync_text(earlier).startswith("上次同步 2024-03-0")
 
 
-def test_online_and_clock_skew_are_told_apart(make_window, staff, zh):
+def report(**fields: object) -> SyncReport:
+    now = dt.datetime.now(dt.UTC)
+    return SyncReport(started_at=now, finished_at=now, **fields)  # type: ignore[arg-type]
+
+
+def test_online_clock_skew_and_failures_are_told_apart(make_window, staff, zh):
     window = make_window(staff.manager)
     bar = window.statusBarWidget
     online = window.findChild(QLabel, "onlineLabel")
-    bar.show_probe(services.HQProbe(online=True, configured=True, clock_skew_s=1.5))
+    reachable = services.HQProbe(online=True, configured=True, clock_skew_s=1.5)
+    bar.show_outcome(SyncOutcome(reachable, report(clock_skew_s=1.5)))
     assert (online.text(), online.property("state")) == ("在线", "online")
-    bar.show_probe(services.HQProbe(online=True, configured=True, clock_skew_s=-300.0))
+    bar.show_outcome(SyncOutcome(reachable, report(clock_skew_s=-300.0)))
     assert (online.text(), online.property("state")) == ("在线 · 时钟偏差 5 分钟", "warning")
+    # HQ went away half-way through, or answered junk: said by the error's code, in Chinese.
+    gone = report(errors=("hq_unavailable: HQ cannot be reached. (POST /v1/ops)",))
+    bar.show_outcome(SyncOutcome(reachable, gone))
+    assert (online.text(), online.property("state")) == ("离线", "offline")
+    assert "总部没有应答" in online.toolTip()
+    junk = report(errors=("hq_protocol_error: HQ's answer is malformed. (…)",))
+    bar.show_outcome(SyncOutcome(reachable, junk, announce=True))
+    assert (online.text(), online.property("state")) == ("同步未完成", "error")
+    assert online.toolTip() == "总部的回复无法使用，未保存其中任何内容。"
+    assert window.statusBar().currentMessage() == online.toolTip()
+    # Another sync of the cache (``counter sync``) held the lock: HQ is fine.
+    busy = report(errors=(SYNC_BUSY,))
+    bar.show_outcome(SyncOutcome(reachable, busy))
+    assert (online.text(), online.property("state")) == ("在线", "online")
+    assert online.toolTip() == "本机已有另一个同步在进行，本次跳过。"
+
+
+def test_sync_progress_is_shown_while_syncing(make_window, staff, zh):
+    window = make_window(staff.manager)
+    bar = window.statusBarWidget
+    online = window.findChild(QLabel, "onlineLabel")
+    bar.show_syncing()
+    assert (online.text(), online.property("state")) == ("正在同步…", "syncing")
+    bar.show_progress(SyncProgress("pull members", 12_000))
+    assert online.text() == "正在同步 · 会员 12,000"
+    bar.show_progress(SyncProgress("push", 500, 10_000))
+    assert online.text() == "正在同步 · 上传 500/10,000"
+    bar.show_outcome(SyncOutcome(services.HQProbe(online=True, configured=True), report()))
+    bar.show_progress(SyncProgress("pull complaints", 3))  # late, from the finished sync
+    assert online.text() == "在线"

@@ -1,0 +1,261 @@
+"""Sync in the desktop app against the real reference HQ on 127.0.0.1: the background
+worker, the status bar, and the problems list a store manager works through."""
+
+import json
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton, QToolButton
+from sync_helpers import HQ, Counter, cache_members, outbox_states, sql
+from uidata import type_with_ime
+
+from counter import services
+from counter.services import audit
+from counter.sync.engine import sync_once
+from ui.main_window import MainWindow
+from ui.problems_dialog import ProblemsDialog
+from ui.tasks import TaskRunner
+
+SALE = [services.SaleLine("otc", 12_345)]
+CASH = [services.Tender("cash", 12_345)]
+
+
+@pytest.fixture
+def open_window(qtbot, hq, zh):  # type: ignore[no-untyped-def]
+    """The counter window of ``counter`` for ``actor``, syncing with the real HQ."""
+    made: list[tuple[MainWindow, TaskRunner]] = []
+
+    def build(counter: Counter, actor: services.Actor, *, first_sync: bool = True) -> MainWindow:
+        runner = TaskRunner()
+        window = MainWindow(counter.ctx, counter.settings, actor, runner, language="zh_CN")
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        made.append((window, runner))
+        if first_sync:
+            qtbot.waitUntil(lambda: window.sync.runs >= 1, timeout=20_000)
+        return window
+
+    yield build
+    for window, runner in made:
+        window.close()
+        runner.shutdown()
+
+
+def label(window: MainWindow, name: str) -> QLabel:
+    found = window.findChild(QLabel, name)
+    assert found is not None, name
+    return found
+
+
+def problems_button(window: MainWindow) -> QToolButton:
+    found = window.findChild(QToolButton, "problemsButton")
+    assert found is not None
+    return found
+
+
+def audit_actions(ctx: services.ServiceContext) -> list[str]:
+    return [entry.action for entry in audit.recent(ctx)]
+
+
+def test_f5_syncs_what_another_program_wrote_and_says_when(qtbot, hq: HQ, open_window) -> None:
+    hq.seed(20)
+    c = hq.counter()
+    window = open_window(c, c.actor)
+    assert window.sync.last is not None and window.sync.last.ok
+    assert label(window, "onlineLabel").text() == "在线"
+    assert label(window, "lastSyncLabel").text().startswith("上次同步 ")
+    assert len(cache_members(c.ctx)) == 20
+    # `counter` on the command line (another context on the same cache) queues an op:
+    # no local-write signal reaches the window, so only the timer or F5 sends it.
+    other = services.open_context(c.settings)
+    member_id = sorted(cache_members(c.ctx))[0]
+    services.earn_points(other, c.actor, member_id, "R-1", other.clock(), SALE, CASH)
+    other.close()
+    window.statusBarWidget.refresh_counts()
+    assert label(window, "pendingLabel").text() == "待同步 1"
+    assert not window.sync.debounce.isActive() and window.sync.timer.isActive()
+
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000) as blocker:
+        qtbot.keyClick(window.findChild(QLineEdit, "lookupInput"), Qt.Key.Key_F5)
+    outcome = blocker.args[0]
+    assert outcome.announce and outcome.ok and outcome.report.pushed == 1
+    assert label(window, "pendingLabel").text() == "待同步 0"
+    assert outbox_states(c.ctx) == [("points.earn", "applied")]
+    assert window.statusBar().currentMessage().startswith("同步完成")
+    # The "同步" button in the status bar is the same action.
+    button = window.findChild(QToolButton, "syncButton")
+    assert button.isVisible() and button.text() == "同步"
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_a_burst_of_local_writes_gives_one_debounced_sync(qtbot, hq: HQ, open_window) -> None:
+    hq.seed(10)
+    c = hq.counter()
+    window = open_window(c, c.actor)
+    sync = window.sync
+    assert sync.runs == 1
+    ids = sorted(cache_members(c.ctx))[:3]
+    writers = [
+        threading.Thread(
+            target=services.earn_points,
+            args=(c.ctx, c.actor, member_id, f"R-{i}", c.ctx.clock(), SALE, CASH),
+        )
+        for i, member_id in enumerate(ids)
+    ]
+    for writer in writers:  # written off the UI thread, as the panels' services are
+        writer.start()
+    for writer in writers:
+        writer.join()
+    qtbot.waitUntil(sync.debounce.isActive)
+    assert not sync.running and sync.runs == 1  # debounced: not yet
+    qtbot.waitUntil(lambda: sync.runs == 2, timeout=20_000)
+    assert [state for _, state in outbox_states(c.ctx)] == ["applied"] * 3
+    assert label(window, "pendingLabel").text() == "待同步 0"
+    # One sync for the burst: nothing else is scheduled but the 30-second timer.
+    assert not sync.running and not sync.debounce.isActive() and sync.timer.isActive()
+    assert sync.runs == 2
+
+
+def test_progress_shows_in_the_status_bar(qtbot, hq: HQ, open_window) -> None:
+    hq.seed(50)
+    c = hq.counter()
+    window = open_window(c, c.actor, first_sync=False)
+    online = label(window, "onlineLabel")
+    shown: list[str] = []
+    window.sync.progressed.connect(lambda _p: shown.append(online.text()))
+    qtbot.waitUntil(lambda: window.sync.runs >= 1, timeout=20_000)
+    assert "正在同步 · 会员 50" in shown, shown
+    assert online.text() == "在线" and online.property("state") == "online"
+
+
+def test_hq_stopped_shows_offline_with_the_reason(qtbot, hq: HQ, open_window) -> None:
+    c = hq.counter()
+    window = open_window(c, c.actor)
+    online = label(window, "onlineLabel")
+    assert online.property("state") == "online"
+    hq.stop()
+    window.activateWindow()
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000) as blocker:
+        window.syncAction.trigger()
+    assert not blocker.args[0].probe.online
+    assert (online.text(), online.property("state")) == ("离线", "offline")
+    assert "无法连接总部" in online.toolTip()
+    assert "无法连接总部" in window.statusBar().currentMessage()
+
+
+def test_a_manager_works_through_the_problems_list(qtbot, hq: HQ, open_window) -> None:
+    from hq.config import set_rules
+    from hq.db import make_engine
+
+    hq.seed(10)
+    a, b = hq.counter("S001"), hq.counter("S002")
+    manager = services.create_operator(a.ctx, "赵店长", "manager", "3456")
+    window = open_window(a, manager)
+    # Store B registers a phone first; store A registers the same person offline.
+    form = services.MemberForm(name="周晓梅", phone="13700001111")
+    services.register_member(b.ctx, b.actor, form)
+    assert sync_once(b.ctx).ok
+    # HQ changes its points rules; store A still computes with the ones it cached.
+    engine = make_engine(hq.url_db)
+    with engine.begin() as conn:
+        set_rules(conn, {"points": {"yuan_per_point": 2}})
+    engine.dispose()
+    member_id = sorted(cache_members(a.ctx))[0]
+    services.register_member(a.ctx, a.actor, form)
+    services.earn_points(a.ctx, a.actor, member_id, "R-7", a.ctx.clock(), SALE, CASH)
+    button = problems_button(window)
+    # The writes are sent by the debounced sync after them; HQ refuses both.
+    qtbot.waitUntil(lambda: button.text() == "问题 2", timeout=20_000)
+    assert button.property("state") == "problem"
+
+    button.setFocus()  # reachable by keyboard: Space opens it (once the scanner filter
+    qtbot.keyClick(button, Qt.Key.Key_Space)  # has seen it is no scan)
+    qtbot.waitUntil(lambda: window.findChild(ProblemsDialog) is not None)
+    dialog = window.findChild(ProblemsDialog, "problemsDialog")
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.loads == 1, timeout=10_000)
+    assert audit_actions(a.ctx)[0] == "problems.view"
+    model = dialog.model
+    rows = {
+        model.index(r, 3).data(): [model.index(r, col).data() for col in range(5)]
+        for r in range(model.rowCount())
+    }
+    assert set(rows) == {"phone_registered", "points_mismatch"}
+    assert rows["phone_registered"][1:3] == ["会员登记", "该手机号已是总部会员"]
+    assert rows["points_mismatch"][1:3] == ["积分累计", "总部计算的积分与本单不同"]
+    assert "*" in rows["points_mismatch"][4]  # the member, masked
+    retry = dialog.findChild(QPushButton, "retryButton")
+    dismiss = dialog.findChild(QPushButton, "dismissButton")
+
+    def select(code: str) -> None:
+        row = next(r for r in range(model.rowCount()) if model.index(r, 3).data() == code)
+        dialog.table.selectRow(row)
+
+    # Registered twice: HQ would refuse a retry; the manager dismisses it with a note.
+    select("phone_registered")
+    assert (retry.isEnabled(), dismiss.isEnabled()) == (False, True)
+    assert dialog.detailLabel.text().startswith("该顾客已是总部会员 ")
+    type_with_ime(dialog.noteEdit, "同一顾客，已合并")
+    with qtbot.waitSignal(dialog.changed, timeout=10_000):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: dialog.loads == 2 and model.rowCount() == 1, timeout=10_000)
+    entry = next(e for e in audit.recent(a.ctx) if e.action == "problem.dismiss")
+    assert (entry.operator_id, json.loads(entry.details)["note"]) == (
+        manager.operator_id,
+        "同一顾客，已合并",
+    )
+    assert button.text() == "问题 1"
+
+    # The points: retried with HQ's figure (Enter on the list), then sent by the sync.
+    select("points_mismatch")
+    assert retry.isEnabled()
+    assert "本单应积" in dialog.detailLabel.text()
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000) as blocker:
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert blocker.args[0].ok
+    assert "problem.retry" in audit_actions(a.ctx)
+    qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=10_000)
+    assert (retry.isEnabled(), dismiss.isEnabled()) == (False, False)
+    assert button.text() == "问题 0" and button.property("state") == "ok"
+    assert label(window, "pendingLabel").text() == "待同步 0"
+    assert sql(a.ctx, "SELECT state FROM outbox WHERE type = 'points.earn' ORDER BY seq") == [
+        ("superseded",),
+        ("applied",),
+    ]
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_a_cashier_is_told_a_manager_must_sign_in(qtbot, hq: HQ, open_window) -> None:
+    c = hq.counter()
+    cashier = services.create_operator(c.ctx, "王收银", "cashier", "1234")
+    window = open_window(c, cashier)
+    qtbot.mouseClick(problems_button(window), Qt.MouseButton.LeftButton)
+    box = window.findChild(QMessageBox, "problemsDeniedBox")
+    qtbot.waitUntil(box.isVisible)
+    assert "店长" in box.text()
+    assert window.findChild(ProblemsDialog) is None
+    assert "problems.view" not in audit_actions(c.ctx)
+    box.close()
+
+
+def test_closing_the_window_stops_the_sync_and_loses_nothing(qtbot, hq: HQ, open_window) -> None:
+    hq.seed(200)
+    c = hq.counter()
+    services.register_member(
+        c.ctx, c.actor, services.MemberForm(name="周晓梅", phone="13700002222")
+    )
+    window = open_window(c, c.actor, first_sync=False)
+    qtbot.waitUntil(lambda: window.sync.running)
+    window.close()  # asks the engine to stop and waits for it
+    assert window.sync.runner.pool.activeThreadCount() == 0
+    assert c.ctx.on_write is None
+    report = sync_once(c.ctx)
+    assert report.ok, report.errors
+    assert outbox_states(c.ctx) == [("member.register", "applied")]
+    assert len(cache_members(c.ctx)) == 201
