@@ -190,7 +190,11 @@ class HQClient:
                     method, url, params=params, data=data, headers=send_headers,
                     timeout=self.timeouts,
                 )  # fmt: skip
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,  # connection lost mid-answer
+            ) as exc:
                 last = HQUnavailable(
                     "无法连接总部。", "HQ cannot be reached.", detail=f"{url}: {exc}"
                 )
