@@ -32,7 +32,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
     """
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     family = infos[0][0] if infos else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto IPPROTO_TCP, not 0: asyncio turns Nagle off only for sockets that say so, and
+    # uvicorn writes head and body apart; with Nagle on, every kept-alive answer waits ~40 ms
+    # for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
