@@ -77,6 +77,18 @@ def _parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", help="sync with HQ: push the outbox, pull the changes")
     sync.add_argument("--once", action="store_true", help="one sync, exit 0 on success")
     sync.add_argument("--quiet", action="store_true", help="no progress lines")
+    sync.add_argument(
+        "--page-limit",
+        type=int,
+        metavar="N",
+        help="records per feed page (for diagnosis and tests; default 5000)",
+    )
+    sync.add_argument(
+        "--push-batch",
+        type=int,
+        metavar="N",
+        help="operations per push (for diagnosis and tests; default 500)",
+    )
 
     status = sub.add_parser("status", help="operations by state, problems, cursors, HQ")
     status.add_argument("--json", action="store_true", help="machine-readable")
@@ -246,12 +258,26 @@ def _print_report(report: SyncReport) -> None:
 def _sync(args: argparse.Namespace) -> int:
     """``--once``: exit 0 when the sync succeeded, 1 when it did not (details on stderr)."""
     from counter import logs, services
-    from counter.sync.engine import SyncEngine
+    from counter.sync.engine import PAGE_LIMIT, SyncEngine
+    from counter.sync.push import MAX_BATCH
 
+    page_limit = PAGE_LIMIT if args.page_limit is None else args.page_limit
+    push_batch = MAX_BATCH if args.push_batch is None else args.push_batch
+    if not 0 < page_limit <= PAGE_LIMIT or not 0 < push_batch <= MAX_BATCH:
+        print(
+            f"counter: --page-limit must be 1..{PAGE_LIMIT}, --push-batch 1..{MAX_BATCH}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     current = settings_mod.load()
     logs.setup(current.log_dir)
     ctx = services.open_context(current)
-    engine = SyncEngine(ctx, progress=_progress_printer(args.quiet))
+    engine = SyncEngine(
+        ctx,
+        progress=_progress_printer(args.quiet),
+        page_limit=page_limit,
+        push_batch=push_batch,
+    )
     try:
         while True:
             report = engine.run_once()
