@@ -350,6 +350,7 @@ def _progress_printer(stream: TextIO) -> Callable[[int, int], None]:
 
 
 def _serve(args: argparse.Namespace, url: str) -> int:
+    from counter.names import full_pinyin
     from hq.app import create_app
     from hq.server import bind_socket, http_url, make_server
 
@@ -358,6 +359,8 @@ def _serve(args: argparse.Namespace, url: str) -> int:
     )
     with engine_scope(url) as engine:
         app = create_app(engine)
+        # The pinyin dictionaries (registrations, renames) load now, not in the first push.
+        full_pinyin("王")
         try:
             sock = bind_socket(args.host, args.port)
         except OSError as exc:

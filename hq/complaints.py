@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from counter.ids import uuid7
 from hq.db import write_transaction
 from hq.errors import HQError
+from hq.fastsql import FastSQL
 from hq.models import Complaint, ComplaintNote
 from hq.times import rfc3339
 
@@ -119,6 +120,75 @@ def record_of(conn: Connection, complaint_id: str) -> dict[str, Any]:
     row = load_complaint(conn, complaint_id)
     assert row is not None
     return complaint_records(conn, [row])[0]
+
+
+class ComplaintRow(NamedTuple):
+    """A complaint's columns as :func:`load_complaint_fast` reads them (times aware UTC)."""
+
+    id: str
+    store_code: str
+    member_id: str | None
+    customer_name: str
+    customer_phone: str
+    category: str
+    severity: str
+    channel: str
+    description: str
+    wants: str
+    status: str
+    due_at: dt.datetime
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    followup_at: dt.datetime | None
+    followup_note: str | None
+    followup_satisfaction: int | None
+    seq: int
+
+
+class NoteRow(NamedTuple):
+    id: str
+    at: dt.datetime
+    operator_id: str
+    text: str
+    new_status: str | None
+
+
+_SELECT_COMPLAINT = f"SELECT {', '.join(ComplaintRow._fields)} FROM complaints WHERE id = ?"
+_SELECT_NOTES = (
+    f"SELECT {', '.join(NoteRow._fields)} FROM complaint_notes WHERE complaint_id = ?"
+    " ORDER BY at, id"
+)
+_TIME_INDEXES = tuple(
+    ComplaintRow._fields.index(t) for t in ("due_at", "created_at", "updated_at", "followup_at")
+)
+
+
+def load_complaint_fast(fx: FastSQL, complaint_id: str) -> ComplaintRow | None:
+    """:func:`load_complaint` on the raw cursor, for the op-applying hot path."""
+    row = fx.one(_SELECT_COMPLAINT, (complaint_id,))
+    if row is None:
+        return None
+    values = list(row)
+    for index in _TIME_INDEXES:
+        values[index] = fx.read_time(values[index])
+    return ComplaintRow(*values)
+
+
+def record_of_fast(fx: FastSQL, complaint_id: str) -> dict[str, Any]:
+    """:func:`record_of` on the raw cursor: the same record."""
+    row = load_complaint_fast(fx, complaint_id)
+    assert row is not None
+    notes = [
+        NoteRow(n[0], _aware(fx, n[1]), n[2], n[3], n[4])
+        for n in fx.all(_SELECT_NOTES, (complaint_id,))
+    ]
+    return complaint_record(cast(Any, row), cast(Any, notes))
+
+
+def _aware(fx: FastSQL, value: Any) -> dt.datetime:
+    moment = fx.read_time(value)
+    assert moment is not None
+    return moment
 
 
 def add_note(

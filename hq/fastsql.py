@@ -29,6 +29,8 @@ class FastSQL:
         assert dbapi is not None
         self._cursor = dbapi.cursor()  # one cursor, reused: each result is read at once
         self._texts: dict[str, str] = {}
+        self._inserts: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._updates: dict[tuple[str, str, tuple[str, ...]], str] = {}
 
     def _text(self, sql: str) -> str:
         text = self._texts.get(sql)
@@ -59,6 +61,26 @@ class FastSQL:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return int(self.run(sql, params).rowcount)
 
+    def insert(self, table: str, values: dict[str, Any]) -> None:
+        """``INSERT INTO table`` of ``values`` (column: Python value, converted as stored)."""
+        columns = tuple(values)
+        sql = self._inserts.get((table, columns))
+        if sql is None:
+            marks = ", ".join("?" * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            self._inserts[(table, columns)] = sql
+        self.run(sql, [self.value(v) for v in values.values()])
+
+    def update(self, table: str, key: str, key_value: Any, values: dict[str, Any]) -> int:
+        """``UPDATE table SET …`` of ``values`` for the row whose ``key`` is ``key_value``."""
+        columns = tuple(values)
+        sql = self._updates.get((table, key, columns))
+        if sql is None:
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            sql = f"UPDATE {table} SET {sets} WHERE {key} = ?"
+            self._updates[(table, key, columns)] = sql
+        return self.execute(sql, [*(self.value(v) for v in values.values()), key_value])
+
     # ---- values in and out
 
     def time(self, value: dt.datetime | None) -> Any:
@@ -78,6 +100,16 @@ class FastSQL:
 
     def bool(self, value: bool) -> Any:
         return int(value) if self.sqlite else value
+
+    def value(self, value: Any) -> Any:
+        """Any value as its column stores it: times, dates and booleans converted."""
+        if isinstance(value, dt.datetime):
+            return self.time(value)
+        if isinstance(value, dt.date):
+            return self.date(value)
+        if isinstance(value, bool):
+            return self.bool(value)
+        return value
 
     @staticmethod
     def read_time(value: Any) -> dt.datetime | None:

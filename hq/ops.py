@@ -28,20 +28,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy import Table, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from counter.contract import ContractError, parse_time, validate_op
 from counter.names import full_pinyin, initials
 from counter.rules import STORE_TZ, Rules, complaint_due, earn_points
 from hq.complaints import (
-    CP,
     TransitionRefused,
-    add_note,
     check_transition,
-    load_complaint,
-    record_of,
+    load_complaint_fast,
+    record_of_fast,
 )
 from hq.config import rules_of
 from hq.db import Writer, write_transaction
@@ -49,7 +47,6 @@ from hq.fastsql import FastSQL
 from hq.models import (
     MEMBER_NO_BASE,
     Card,
-    Consent,
     Member,
     PointsEntry,
     Receipt,
@@ -420,31 +417,32 @@ def _member(batch: Batch, member_id: str) -> dict[str, Any]:
     raise Rejection("member_not_found", "HQ has no such member", {"member_id": member_id})
 
 
-def _record(conn: Connection, member_id: str) -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(
-        conn.scalar(select(M.c.record).where(M.c.id == member_id)) or "{}"
-    )
+def _record(fx: FastSQL, member_id: str) -> dict[str, Any]:
+    row = fx.one("SELECT record FROM members WHERE id = ?", (member_id,))
+    record: dict[str, Any] = json.loads(row[0] if row is not None and row[0] else "{}")
     return record
 
 
-def _phone_holder(conn: Connection, phone: str) -> Row[Any] | None:
-    return conn.execute(select(M.c.id).where(M.c.phone == phone, M.c.status == "active")).first()
+def _phone_holder(fx: FastSQL, phone: str) -> str | None:
+    """The id of the active member with this phone, if any."""
+    row = fx.one("SELECT id FROM members WHERE phone = ? AND status = 'active'", (phone,))
+    return row[0] if row is not None else None
 
 
-def _phone_registered(conn: Connection, holder_id: str) -> Rejection:
+def _phone_registered(fx: FastSQL, holder_id: str) -> Rejection:
     return Rejection(
         "phone_registered",
         "this phone is already registered to a member",
-        {"member": _record(conn, holder_id)},
+        {"member": _record(fx, holder_id)},
     )
 
 
-def _card_free(conn: Connection, card_no: str, member_id: str | None = None) -> None:
+def _card_free(fx: FastSQL, card_no: str, member_id: str | None = None) -> None:
     """``card_in_use`` unless the card is new (or already this member's active card)."""
-    row = conn.execute(select(C.c.member_id, C.c.status).where(C.c.card_no == card_no)).first()
+    row = fx.one("SELECT member_id, status FROM cards WHERE card_no = ?", (card_no,))
     if row is None:
         return
-    if member_id is not None and row.member_id == member_id and row.status == "active":
+    if member_id is not None and row[0] == member_id and row[1] == "active":
         return
     raise Rejection("card_in_use", "this card number is already in use", {"card_no": card_no})
 
@@ -480,16 +478,16 @@ def _profile_values(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _register(batch: Batch, op: dict[str, Any]) -> Applied:
-    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
+    fx, now, p = batch.fx, batch.w.now, op["payload"]
     member_id = p["member_id"]
-    if conn.execute(select(M.c.id).where(M.c.id == member_id)).first() is not None:
+    if fx.one("SELECT id FROM members WHERE id = ?", (member_id,)) is not None:
         raise Rejection("member_exists", "a member with this id exists", {"member_id": member_id})
-    holder = _phone_holder(conn, p["phone"])
+    holder = _phone_holder(fx, p["phone"])
     if holder is not None:
-        raise _phone_registered(conn, holder.id)
+        raise _phone_registered(fx, holder)
     card_no = p.get("card_no")
     if card_no is not None:
-        _card_free(conn, card_no)
+        _card_free(fx, card_no)
     number = batch.w.member_nos.take()
     values = {
         "gender": "",
@@ -497,84 +495,96 @@ def _register(batch: Batch, op: dict[str, Any]) -> Applied:
         "address": "",
         **_profile_values({k: v for k, v in p.items() if k not in ("member_id", "card_no")}),
     }
-    conn.execute(
-        insert(M).values(
-            id=member_id,
-            member_no=str(MEMBER_NO_BASE + number),
-            tier="basic",
-            points=0,
-            health=None,
-            health_consent=False,
-            status="active",
-            merged_into=None,
-            seq=0,
-            created_at=now,
-            updated_at=now,
-            record="",
+    fx.insert(
+        "members",
+        {
+            "id": member_id,
+            "member_no": str(MEMBER_NO_BASE + number),
+            "tier": "basic",
+            "points": 0,
+            "health": None,
+            "health_consent": False,
+            "status": "active",
+            "merged_into": None,
+            "seq": 0,
+            "created_at": now,
+            "updated_at": now,
+            "record": "",
+            "education": None,
+            "income": None,
+            "marital_status": None,
             **values,
-        )
+        },
     )
     if card_no is not None:
-        conn.execute(
-            insert(C).values(
-                card_no=card_no,
-                member_id=member_id,
-                status="active",
-                valid_until=dt.date(now.year + CARD_YEARS, 12, 31),
-                bound_at=now,
-            )
-        )
+        _new_card(batch, card_no, member_id)
     return _refresh(batch, member_id)
 
 
+def _new_card(batch: Batch, card_no: str, member_id: str) -> None:
+    now = batch.w.now
+    batch.fx.insert(
+        "cards",
+        {
+            "card_no": card_no,
+            "member_id": member_id,
+            "status": "active",
+            "valid_until": dt.date(now.year + CARD_YEARS, 12, 31),
+            "bound_at": now,
+        },
+    )
+
+
 def _update(batch: Batch, op: dict[str, Any]) -> Applied:
-    conn, p = batch.w.conn, op["payload"]
+    fx, p = batch.fx, op["payload"]
     member = _member(batch, p["member_id"])
     changes: dict[str, Any] = p["changes"]
     phone = changes.get("phone")
     if phone is not None and phone != member["phone"]:
-        holder = _phone_holder(conn, phone)
+        holder = _phone_holder(fx, phone)
         if holder is not None:
-            raise _phone_registered(conn, holder.id)
+            raise _phone_registered(fx, holder)
     if changes.get("health") is not None and not member["health_consent"]:
         raise Rejection(
             "consent_required",
             "health information needs the member's consent first (member.consent)",
             {"member_id": member["id"]},
         )
-    conn.execute(update(M).where(M.c.id == member["id"]).values(**_profile_values(changes)))
+    fx.update("members", "id", member["id"], _profile_values(changes))
     return _refresh(batch, member["id"])
 
 
 def _consent(batch: Batch, op: dict[str, Any]) -> Applied:
-    conn, p = batch.w.conn, op["payload"]
+    fx, p = batch.fx, op["payload"]
     member = _member(batch, p["member_id"])
-    conn.execute(
-        insert(Consent).values(
-            id=op["op_id"],
-            member_id=member["id"],
-            purpose=p["purpose"],
-            granted=p["granted"],
-            recorded_at=parse_time(p["recorded_at"]),
-            store_code=batch.store_code,
-            operator_id=op["operator_id"],
-        )
+    fx.insert(
+        "consents",
+        {
+            "id": op["op_id"],
+            "member_id": member["id"],
+            "purpose": p["purpose"],
+            "granted": p["granted"],
+            "recorded_at": parse_time(p["recorded_at"]),
+            "store_code": batch.store_code,
+            "operator_id": op["operator_id"],
+        },
     )
     values: dict[str, Any] = {"health_consent": p["granted"]}
     if not p["granted"]:
         values["health"] = None  # withdrawing consent erases the health record
-    conn.execute(update(M).where(M.c.id == member["id"]).values(**values))
+    fx.update("members", "id", member["id"], values)
     return _refresh(batch, member["id"])
 
 
 def _bind(batch: Batch, op: dict[str, Any]) -> Applied:
-    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
+    fx, p = batch.fx, op["payload"]
     member = _member(batch, p["member_id"])
     replaces = p.get("replaces")
     if replaces is not None:
-        old = conn.execute(
-            select(C.c.member_id).where(C.c.card_no == replaces, C.c.member_id == member["id"])
-        ).first()
+        old = fx.one(
+            "SELECT member_id FROM cards WHERE card_no = ? AND member_id = ?",
+            (replaces, member["id"]),
+        )
         if old is None:
             raise Rejection(
                 "card_not_found",
@@ -582,20 +592,12 @@ def _bind(batch: Batch, op: dict[str, Any]) -> Applied:
                 {"card_no": replaces},
             )
     card_no = p["card_no"]
-    exists = conn.execute(select(C.c.card_no).where(C.c.card_no == card_no)).first()
-    _card_free(conn, card_no, member["id"])
+    exists = fx.one("SELECT card_no FROM cards WHERE card_no = ?", (card_no,))
+    _card_free(fx, card_no, member["id"])
     if replaces is not None and replaces != card_no:
-        conn.execute(update(C).where(C.c.card_no == replaces).values(status="replaced"))
+        fx.update("cards", "card_no", replaces, {"status": "replaced"})
     if exists is None:
-        conn.execute(
-            insert(C).values(
-                card_no=card_no,
-                member_id=member["id"],
-                status="active",
-                valid_until=dt.date(now.year + CARD_YEARS, 12, 31),
-                bound_at=now,
-            )
-        )
+        _new_card(batch, card_no, member["id"])
     return _refresh(batch, member["id"])
 
 
@@ -712,8 +714,8 @@ def _redeem(batch: Batch, op: dict[str, Any]) -> Applied:
 
 
 def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
-    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
-    if load_complaint(conn, p["complaint_id"]) is not None:
+    fx, now, p = batch.fx, batch.w.now, op["payload"]
+    if fx.one("SELECT id FROM complaints WHERE id = ?", (p["complaint_id"],)) is not None:
         raise Rejection(
             "complaint_exists",
             "a complaint with this id exists",
@@ -721,31 +723,35 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
         )
     created_at = parse_time(p["created_at"])
     seq = batch.w.changes.take()
-    conn.execute(
-        insert(CP).values(
-            id=p["complaint_id"],
-            store_code=batch.store_code,
-            member_id=p["member_id"],
-            customer_name=p["customer_name"],
-            customer_phone=p["customer_phone"],
-            category=p["category"],
-            severity=p["severity"],
-            channel=p["channel"],
-            description=p["description"],
-            wants=p["wants"],
-            status="received",
-            due_at=complaint_due(batch.rules, p["severity"], created_at),
-            created_at=created_at,
-            updated_at=now,
-            seq=seq,
-        )
+    fx.insert(
+        "complaints",
+        {
+            "id": p["complaint_id"],
+            "store_code": batch.store_code,
+            "member_id": p["member_id"],
+            "customer_name": p["customer_name"],
+            "customer_phone": p["customer_phone"],
+            "category": p["category"],
+            "severity": p["severity"],
+            "channel": p["channel"],
+            "description": p["description"],
+            "wants": p["wants"],
+            "status": "received",
+            "due_at": complaint_due(batch.rules, p["severity"], created_at),
+            "created_at": created_at,
+            "updated_at": now,
+            "followup_at": None,
+            "followup_note": None,
+            "followup_satisfaction": None,
+            "seq": seq,
+        },
     )
-    return Applied(seq, dumps(record_of(conn, p["complaint_id"])))
+    return Applied(seq, dumps(record_of_fast(fx, p["complaint_id"])))
 
 
 def _complaint_update(batch: Batch, op: dict[str, Any]) -> Applied:
-    conn, now, p = batch.w.conn, batch.w.now, op["payload"]
-    row = load_complaint(conn, p["complaint_id"])
+    fx, now, p = batch.fx, batch.w.now, op["payload"]
+    row = load_complaint_fast(fx, p["complaint_id"])
     if row is None or row.store_code != batch.store_code:
         # Another store's complaint is not found either: stores never see each other's.
         raise Rejection(
@@ -764,14 +770,16 @@ def _complaint_update(batch: Batch, op: dict[str, Any]) -> Applied:
     if changed:
         values["status"] = status
     if p.get("note") is not None or changed:
-        add_note(
-            conn,
-            op["op_id"],
-            row.id,
-            parse_time(op["created_at"]),
-            op["operator_id"],
-            p.get("note") or "",
-            status if changed else None,
+        fx.insert(
+            "complaint_notes",
+            {
+                "id": op["op_id"],
+                "complaint_id": row.id,
+                "at": parse_time(op["created_at"]),
+                "operator_id": op["operator_id"],
+                "text": p.get("note") or "",
+                "new_status": status if changed else None,
+            },
         )
     followup = p.get("followup")
     if followup is not None:
@@ -781,8 +789,8 @@ def _complaint_update(batch: Batch, op: dict[str, Any]) -> Applied:
             followup_satisfaction=followup["satisfaction"],
         )
     values["seq"] = seq = batch.w.changes.take()
-    conn.execute(update(CP).where(CP.c.id == row.id).values(**values))
-    return Applied(seq, dumps(record_of(conn, row.id)))
+    fx.update("complaints", "id", row.id, values)
+    return Applied(seq, dumps(record_of_fast(fx, row.id)))
 
 
 HANDLERS: dict[str, Callable[[Batch, dict[str, Any]], Applied]] = {

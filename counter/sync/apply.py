@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from counter.store import effects
@@ -154,15 +154,26 @@ def _older_than_cached(
     return skip
 
 
-def pending_overlays(session: Session, types: Iterable[str]) -> list[OutboxOp]:
-    """This store's unanswered operations of ``types``, oldest first."""
-    return list(
-        session.scalars(
-            select(OutboxOp)
-            .where(OutboxOp.state == "pending", OutboxOp.type.in_(tuple(types)))
-            .order_by(OutboxOp.seq)
-        )
-    )
+def pending_overlays(
+    session: Session,
+    types: Iterable[str],
+    member_ids: Collection[str] | None = None,
+    complaint_ids: Collection[str] | None = None,
+) -> list[OutboxOp]:
+    """This store's unanswered operations of ``types``, oldest first; only those of
+    ``member_ids`` or ``complaint_ids`` when given (a push of 10,000 ops would otherwise
+    load every pending one again for each batch answered)."""
+    query = select(OutboxOp).where(OutboxOp.state == "pending", OutboxOp.type.in_(tuple(types)))
+    if member_ids is None and complaint_ids is None:
+        return list(session.scalars(query.order_by(OutboxOp.seq)))
+    column: Any = OutboxOp.member_id
+    ids = list(member_ids or ())
+    if complaint_ids is not None:
+        column, ids = func.json_extract(OutboxOp.payload, "$.complaint_id"), list(complaint_ids)
+    found: list[OutboxOp] = []
+    for start in range(0, len(ids), 500):
+        found.extend(session.scalars(query.where(column.in_(ids[start : start + 500]))))
+    return sorted(found, key=lambda op: op.seq)
 
 
 def overlay_pending(
@@ -177,7 +188,7 @@ def overlay_pending(
     operations were laid over.
     """
     done = 0
-    for op in pending_overlays(session, OVERLAID_TYPES):
+    for op in pending_overlays(session, OVERLAID_TYPES, member_ids):
         if op.member_id is None or (member_ids is not None and op.member_id not in member_ids):
             continue
         payload = json.loads(op.payload)
@@ -280,7 +291,7 @@ def apply_complaint_records(
     )
     touched = {r["id"] for r in fresh}
     session.expire_all()  # the ORM must not hold older copies of these rows
-    for op in pending_overlays(session, ("complaint.update",)):
+    for op in pending_overlays(session, ("complaint.update",), complaint_ids=touched):
         payload = json.loads(op.payload)
         if payload["complaint_id"] in touched:
             complaint = session.get(Complaint, payload["complaint_id"])

@@ -126,6 +126,7 @@ class SyncEngine:
         prefetch: bool = True,
         fast_first_sync: bool = True,
         workers: int | None = None,
+        local_every: int | None = None,
         lock_wait_s: float = 5.0,
     ) -> None:
         self.ctx = ctx
@@ -145,6 +146,10 @@ class SyncEngine:
         self.fast_first_sync = fast_first_sync
         # Worker processes for a first full sync (0: all in this process).
         self.workers = default_workers() if workers is None else workers
+        # Every n-th page of a first sync prepared by the writer itself (0: none).
+        self.local_every = (
+            (LOCAL_EVERY if self.workers == 1 else 0) if local_every is None else local_every
+        )
         self.lock_wait_s = lock_wait_s
 
     def close(self) -> None:
@@ -301,6 +306,8 @@ class SyncEngine:
                     key=self.ctx.cipher.key,
                     now_text=now_text,
                     workers=self.workers,
+                    local_every=self.local_every,
+                    cipher=self.ctx.cipher,
                 )
                 for prepared, last in _peek_last(pipeline.pages(cursor, left)):
                     yield prepared, last
@@ -470,6 +477,11 @@ class SyncEngine:
         self.pull_members(tally, max_pages)
         self._check_stop()
         self.pull_complaints(tally, max_pages)
+
+
+# A first sync with one worker process: every 5th page is prepared by the writer, which
+# otherwise waits for the worker (preparing a page costs more than writing it).
+LOCAL_EVERY = 5
 
 
 def default_workers() -> int:

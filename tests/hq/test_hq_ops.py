@@ -308,6 +308,21 @@ def test_complaint_lifecycle(hq_env: HQEnv) -> None:
     s1.rejected(s1.complaint_update(cid), "missing_field")
 
 
+def test_an_ops_answer_renders_a_complaint_as_the_feed_does(hq_env: HQEnv) -> None:
+    """Ops read complaints on the raw cursor, the feed through SQLAlchemy: same record."""
+    s1 = hq_env.store("S1")
+    member = s1.new_member()
+    cid = s1.applied(s1.complaint(member_id=member["id"]))["entity"]["id"]
+    s1.applied(s1.complaint_update(cid, status="handling", note="第一次"))
+    s1.applied(s1.complaint_update(cid, note="第二次"))
+    s1.applied(s1.complaint_update(cid, status="resolved"))
+    followup = {"at": "2026-11-21T02:00:00.5Z", "note": "满意", "satisfaction": 4}
+    last = s1.applied(s1.complaint_update(cid, status="closed", followup=followup))["entity"]
+    items, _ = s1.pull("/v1/complaints/changes")
+    assert [i for i in items if i["id"] == cid][-1] == last
+    assert len(last["notes"]) == 4 and last["followup"]["at"] == "2026-11-21T02:00:00.500Z"
+
+
 def test_escalated_complaints_are_hqs_to_move(hq_env: HQEnv) -> None:
     from hq.complaints import hq_update_complaint
 
