@@ -721,6 +721,7 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
             "a complaint with this id exists",
             {"complaint_id": p["complaint_id"]},
         )
+    member_id = _complaint_member(batch, p["member_id"])
     created_at = parse_time(p["created_at"])
     seq = batch.w.changes.take()
     fx.insert(
@@ -728,7 +729,7 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
         {
             "id": p["complaint_id"],
             "store_code": batch.store_code,
-            "member_id": p["member_id"],
+            "member_id": member_id,
             "customer_name": p["customer_name"],
             "customer_phone": p["customer_phone"],
             "category": p["category"],
@@ -747,6 +748,23 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
         },
     )
     return Applied(seq, dumps(record_of_fast(fx, p["complaint_id"])))
+
+
+def _complaint_member(batch: Batch, member_id: str | None) -> str | None:
+    """The member a complaint is about, followed through merges.
+
+    A member HQ never had is ``member_not_found``: the counter logged it for a member whose
+    registration HQ refused, and re-points it to HQ's member. A deleted member's complaint
+    is kept without the link; the customer's name and phone in it still say who it was.
+    """
+    if member_id is None:
+        return None
+    try:
+        return str(_member(batch, member_id)["id"])
+    except Rejection:
+        if load_member(batch.fx, member_id) is None:
+            raise
+        return None
 
 
 def _complaint_update(batch: Batch, op: dict[str, Any]) -> Applied:

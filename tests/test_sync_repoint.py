@@ -54,10 +54,8 @@ def test_the_second_registration_is_repointed_to_hqs_member(hq: HQ) -> None:
     assert sync_once(a.ctx).ok
     report = sync_once(b.ctx)
     assert report.ok, report.errors
-    # earn, consent, health record, redemption. (HQ took the complaint as sent: it does not
-    # check a complaint's member, so there is nothing to re-point; the counter shows it
-    # under HQ's member by following the merge.)
-    assert report.repointed == 4
+    # earn, consent, health record, complaint, redemption.
+    assert report.repointed == 5
 
     at_hq = hq_member(b.ctx, phone=PHONE)
     assert at_hq["id"] == first.id
@@ -81,7 +79,7 @@ def test_the_second_registration_is_repointed_to_hqs_member(hq: HQ) -> None:
     assert (problem.code, problem.op_type) == ("phone_registered", "member.register")
     moved = problem.details["repointed"]
     assert (moved["from"], moved["to"]) == (local.id, first.id)
-    assert len(moved["ops"]) == 4 and moved["card_bind"]
+    assert len(moved["ops"]) == 5 and moved["card_bind"]
     for pair in moved["ops"]:
         old = payload(b.ctx, pair["old"])
         new = payload(b.ctx, pair["new"])
@@ -95,13 +93,14 @@ def test_the_second_registration_is_repointed_to_hqs_member(hq: HQ) -> None:
         "superseded",  # points.earn
         "superseded",  # member.consent
         "superseded",  # member.update (health)
-        "applied",  # complaint.create
+        "superseded",  # complaint.create: member_not_found at HQ, re-pointed
         "superseded",  # points.redeem
     ]
     assert states[6:] == [
         ("points.earn", "applied"),
         ("member.consent", "applied"),
         ("member.update", "applied"),
+        ("complaint.create", "applied"),
         ("points.redeem", "applied"),
         ("card.bind", "applied"),
     ]

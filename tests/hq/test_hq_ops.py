@@ -498,3 +498,21 @@ def test_receipts_table_holds_one_row_per_store_and_receipt(hq_env: HQEnv, recei
         )
         cards = conn.scalar(select(func.count()).select_from(Card))
     assert count == receipts and cards
+
+
+def test_a_complaint_follows_its_member_through_merges_and_never_names_a_stranger(
+    hq_env: HQEnv,
+) -> None:
+    from hq.members import delete_member, merge_members
+
+    s1 = hq_env.store("S1")
+    a, b, c = s1.new_member(), s1.new_member(), s1.new_member()
+    merge_members(hq_env.engine, a["id"], b["id"])
+    delete_member(hq_env.engine, c["id"])
+    merged = s1.applied(s1.complaint(member_id=a["id"]))["entity"]
+    assert merged["member_id"] == b["id"]
+    gone = s1.applied(s1.complaint(member_id=c["id"], customer_phone="13900001111"))["entity"]
+    assert gone["member_id"] is None and gone["customer_phone"] == "13900001111"
+    stranger = str(uuid.uuid4())
+    error = s1.rejected(s1.complaint(member_id=stranger), "member_not_found")
+    assert error["details"] == {"member_id": stranger}
