@@ -86,6 +86,9 @@ def search_keys(name: str) -> tuple[str, str, tuple[str, ...]]:
         return "", "", ("",)
     first_reading, first_initials = _first_keys(name[0])
     rest_pinyin, rest_combos = _rest_keys(name[1:])
+    if len(first_initials) == 1 and len(rest_combos) == 1:  # no heteronym: most names
+        only = first_initials[0] + rest_combos[0]
+        return first_reading + rest_pinyin, only, (only,)
     if first_initials:
         combos = [a + r for a in first_initials for r in rest_combos][:64]
     else:

@@ -16,8 +16,12 @@ from counter.store.crypto import HealthCipher
 from counter.sync.pages import (
     MEMBER_COLUMNS,
     PreparedRecords,
+    _decode_page,
     _fast,
+    _typed,
     add_record,
+    prepare_page_body,
+    prepare_page_bytes,
     prepare_records,
 )
 from counter.sync.records import parse_complaint_record
@@ -133,6 +137,74 @@ def test_any_one_field_changed_both_parsers_agree(
     assert fast(item) == reference(item)
 
 
+def _page(*items: Any) -> bytes:
+    body = {"items": list(items), "next_cursor": "c9", "has_more": True}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def from_bytes(*items: Any) -> Any:
+    try:
+        return _readable(prepare_page_bytes(_page(*items), CIPHER, NOW).records)
+    except ContractError as exc:
+        return ("refused", exc.code)
+
+
+def test_the_usual_page_takes_the_typed_path_and_agrees() -> None:
+    items = [copy.deepcopy(BASE), *(member_record(i) for i in range(1, 40))]
+    typed = _typed(_decode_page(_page(*items)), CIPHER, NOW)  # no fallback for these
+    assert _readable(typed) == _readable(prepare_records(items, CIPHER, NOW))
+    assert typed.members and typed.keys and typed.cards
+    page = prepare_page_bytes(_page(*items), CIPHER, NOW)
+    assert (page.next_cursor, page.has_more) == ("c9", True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    path=st.sampled_from(PATHS),
+    value=json_values,
+    delete=st.booleans(),
+)
+def test_any_one_field_changed_the_typed_path_agrees(
+    path: tuple[Any, ...], value: Any, delete: bool
+) -> None:
+    item = copy.deepcopy(BASE)
+    target = item
+    for key in path[:-1]:
+        target = target[key]
+    if delete:
+        target.pop(path[-1], None)
+    else:
+        target[path[-1]] = value
+    # After a usual record, so a refusal or a fallback has rows before it to keep or drop.
+    assert from_bytes(member_record(5), item) == fast_page(member_record(5), item)
+
+
+def fast_page(*items: Any) -> Any:
+    try:
+        return _readable(prepare_page_body(json.loads(_page(*items)), CIPHER, NOW).records)
+    except ContractError as exc:
+        return ("refused", exc.code)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[]", b"{}", b'{"items": [], "next_cursor": "", "has_more": false}', b"{", b"nul"],
+)
+def test_odd_pages_from_bytes_as_from_the_decoded_body(body: bytes) -> None:
+    def outcome(decode: Any) -> Any:
+        try:
+            page = decode()
+        except ContractError as exc:
+            return ("refused", exc.code)
+        except ValueError:
+            return "not json"
+        return page.next_cursor, page.has_more, _readable(page.records)
+
+    assert outcome(lambda: prepare_page_bytes(body, CIPHER, NOW)) == outcome(
+        lambda: prepare_page_body(json.loads(body), CIPHER, NOW)
+    )
+
+
 @pytest.mark.parametrize(
     "item",
     [
@@ -144,6 +216,7 @@ def test_any_one_field_changed_both_parsers_agree(
 )
 def test_tombstones_and_junk_go_the_reference_way(item: Any) -> None:
     assert fast(item) == reference(item)
+    assert from_bytes(member_record(2), item) == fast_page(member_record(2), item)
 
 
 def test_complaint_records_are_checked() -> None:

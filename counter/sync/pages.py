@@ -19,7 +19,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Annotated, Any, Literal, cast, get_args
+
+import msgspec
+import orjson
 
 from counter.contract import (
     EMAIL_RE,
@@ -339,3 +342,159 @@ def prepare_page_body(body: Any, cipher: HealthCipher, now_text: str) -> Prepare
     ):
         raise ContractError("invalid_page", "a page has items, next_cursor and has_more")
     return PreparedPage(prepare_records(items, cipher, now_text), next_cursor, has_more)
+
+
+# --- whole pages decoded and checked in C -----------------------------------------------
+#
+# The usual page, decoded by msgspec straight into the typed records below: the decoder
+# checks types, ranges, lengths and allowed values as it parses (in C, about a third of
+# orjson plus ``_fast``), and Python checks what is left (patterns, stripping, Luhn,
+# dates and times) with ``_fast``'s own helpers and builds the same rows. The types
+# accept a subset of what ``_fast`` accepts. A page any record of which does not fit (a
+# tombstone, a null where a field may be left out, a malformed record) goes the orjson
+# way above, record by record, so refusals keep the reference parser's words.
+
+
+_Text32 = Annotated[str, msgspec.Meta(max_length=32)]
+_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+_Email = Annotated[str, msgspec.Meta(max_length=128)]
+_Address = Annotated[str, msgspec.Meta(max_length=256)]
+_Tier = Literal["basic", "silver", "gold"]
+assert set(get_args(_Tier)) == set(TIERS)
+
+
+class _Expiring(msgspec.Struct):
+    points: Annotated[int, msgspec.Meta(ge=0, le=_POINTS_MAX)]
+    expires_on: str
+
+
+class _Visit(msgspec.Struct):
+    at: str
+    amount_fen: Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
+    store_code: _Text32 | None = None
+
+
+class _Card(msgspec.Struct):
+    card_no: str
+    status: Literal["active", "lost", "replaced", "expired"]
+    valid_until: str | None = None
+
+
+class _Record(msgspec.Struct):
+    id: str
+    seq: Annotated[int, msgspec.Meta(ge=1, le=_SEQ_MAX)]
+    status: Literal["active"]
+    member_no: str
+    name: _Name
+    phone: str
+    tier: _Tier
+    points: Annotated[int, msgspec.Meta(ge=-_POINTS_MAX, le=_POINTS_MAX)]
+    updated_at: str
+    gender: Literal["F", "M", ""] = ""
+    email: _Email | None = None
+    address: _Address | None = None
+    points_expiring: list[_Expiring] = []
+    recent_visits: Annotated[list[_Visit], msgspec.Meta(max_length=10)] = []
+    cards: list[_Card] = []
+    birthday: str | None = None
+    education: _Text32 | None = None
+    income: _Text32 | None = None
+    marital_status: _Text32 | None = None
+    health: dict[str, list[str]] | None = None
+
+
+class _Page(msgspec.Struct):
+    items: list[_Record]
+    next_cursor: str
+    has_more: bool
+
+
+_decode_page = msgspec.json.Decoder(_Page).decode
+
+
+def _typed(page: _Page, cipher: HealthCipher, now: str) -> PreparedRecords:
+    """Rows of a page decoded into ``_Record``s (what ``_fast`` builds), or ``_Slow``."""
+    out = PreparedRecords()
+    members, keys, all_cards = out.members, out.keys, out.cards
+    uuid, phone_ok = _UUID_RE.fullmatch, PHONE_RE.match
+    for r in page.items:
+        rid, member_no, name, phone, email = r.id, r.member_no, r.name, r.phone, r.email
+        address, education, income, marital = r.address, r.education, r.income, r.marital_status
+        if (
+            not uuid(rid)
+            or not member_no.isascii()
+            or not member_no.isdigit()
+            or name != name.strip()
+            or not phone_ok(phone)
+            or (address is not None and address != address.strip())
+            or (education is not None and education != education.strip())
+            or (income is not None and income != income.strip())
+            or (marital is not None and marital != marital.strip())
+        ):
+            raise _Slow
+        if email is None:
+            email = ""
+        elif email != email.strip() or (email and not EMAIL_RE.match(email)):
+            raise _Slow
+        expiring = (
+            "["
+            + ",".join(
+                f'{{"points":{e.points},"expires_on":"{_day(e.expires_on)}"}}'
+                for e in r.points_expiring
+            )
+            + "]"
+            if r.points_expiring
+            else "[]"
+        )
+        visits = (
+            "["
+            + ",".join(
+                f'{{"at":"{_time(v.at)}","store_code":{_encode(v.store_code or "")},'
+                f'"amount_fen":{v.amount_fen}}}'
+                for v in r.recent_visits
+            )
+            + "]"
+            if r.recent_visits
+            else "[]"
+        )
+        for v in r.recent_visits:
+            if v.store_code is not None and v.store_code != v.store_code.strip():
+                raise _Slow
+        for c in r.cards:
+            if not card_ok(c.card_no):
+                raise _Slow
+            all_cards.append((c.card_no, rid, c.status, _day(c.valid_until), now))
+        birthday = _day(r.birthday)
+        updated_at = _time(r.updated_at)
+        health = r.health
+        if health is None:
+            health_enc, allergy = None, 0
+        else:
+            health_enc, allergy = _health_cells(rid, _health(health), cipher)
+        pinyin, first_initials, variants = search_keys(name)
+        members.append(
+            (
+                rid, now, member_no, name, pinyin, first_initials, r.gender, birthday, phone,
+                phone[::-1], email, address or "", education, income, marital,
+                r.tier, r.points, health_enc, allergy, expiring, visits, "active", None, "hq",
+                r.seq, updated_at[:-1] + "+00:00",
+            )
+        )  # fmt: skip
+        keys.extend([("i:" + variant, rid) for variant in variants])
+    return out
+
+
+def prepare_page_bytes(raw: bytes, cipher: HealthCipher, now_text: str) -> PreparedPage:
+    """A ``/v1/members/changes`` page as HQ sent it (JSON bytes), checked whole.
+
+    ContractError for a malformed page, ValueError if it is not JSON.
+    """
+    try:
+        page = _decode_page(raw)
+        if page.items and not page.next_cursor:
+            raise _Slow
+        records = _typed(page, cipher, now_text)
+    except (msgspec.ValidationError, msgspec.DecodeError, _Slow):
+        # orjson: the same values as json.loads, at about 60 % of its cost.
+        return prepare_page_body(orjson.loads(raw), cipher, now_text)
+    return PreparedPage(records, page.next_cursor, page.has_more)
