@@ -126,11 +126,17 @@ class Database:
                 pooled.close()
 
     @contextmanager
-    def bulk(self) -> Iterator[Session]:
-        """A write transaction for data HQ can send again: synchronous=NORMAL while it runs."""
+    def bulk(self, *, foreign_keys: bool = True) -> Iterator[Session]:
+        """A write transaction for data HQ can send again: synchronous=NORMAL while it runs.
+
+        ``foreign_keys=False`` is for rows whose references hold by construction (SQLite
+        ignores the pragma inside a transaction, so it is set on the connection first).
+        """
         with self._guard(), self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
+            if not foreign_keys:
+                raw.execute("PRAGMA foreign_keys=OFF")
             raw.execute("PRAGMA synchronous=NORMAL")
             try:
                 conn.execution_options(sqlite_begin="IMMEDIATE")
@@ -138,6 +144,8 @@ class Database:
                     yield session
             finally:
                 raw.execute("PRAGMA synchronous=FULL")
+                if not foreign_keys:
+                    raw.execute("PRAGMA foreign_keys=ON")
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -20,18 +20,13 @@ means anyway. Primary keys and unique constraints stay: they decide what an upse
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sqlalchemy import Index, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from counter.services.config import kv_get, kv_set
 from counter.services.context import ServiceContext
-from counter.store.db import translate
 from counter.store.models import Base, Card, Member, MemberKey
 
 log = logging.getLogger(__name__)
@@ -86,43 +81,17 @@ def tune(session: Session, on: bool = True) -> None:
     session.execute(text(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES if on else 1000}"))
 
 
-@contextmanager
-def _unchecked_bulk(ctx: ServiceContext) -> Iterator[Session]:
-    """``ctx.db.bulk()`` without foreign-key checks, for moving the staged rows.
-
-    Each staged key and card was built from the record of a member written in the same
-    transaction, and a first sync deletes no member, so every reference holds by
-    construction. Checking them anyway is a look-up in the members' key per row, in no
-    useful order: with 1.5 million keys and a million cards, about 5 s of the finish.
-    SQLite ignores the pragma inside a transaction, hence a connection of our own.
-    """
-    try:
-        with ctx.db.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            raw.execute("PRAGMA foreign_keys=OFF")
-            raw.execute("PRAGMA synchronous=NORMAL")
-            try:
-                conn.execution_options(sqlite_begin="IMMEDIATE")
-                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
-                    yield session
-            finally:
-                raw.execute("PRAGMA synchronous=FULL")
-                raw.execute("PRAGMA foreign_keys=ON")
-    except (DBAPIError, sqlite3.Error) as exc:
-        known = translate(exc)
-        if known is not None:
-            raise known from exc
-        raise
-
-
 def finish(ctx: ServiceContext) -> None:
     """Move the staged rows into place, sorted; build the indexes; clear the flag.
 
     One transaction, idempotent: a sync killed in the middle of it simply does it again.
     """
     started = time.perf_counter()
-    with _unchecked_bulk(ctx) as s:
+    # Each staged key and card was built from the record of a member written in the same
+    # transaction, and a first sync deletes no member: every reference holds by
+    # construction. Checking them anyway is a look-up per row in no useful order (about
+    # 5 s of the finish with 1.5 million keys and a million cards).
+    with ctx.db.bulk(foreign_keys=False) as s:
         conn = s.connection()
         s.execute(
             text(
