@@ -117,6 +117,19 @@ def test_the_usual_record_takes_the_fast_path_and_agrees() -> None:
     )
 
 
+def changed(path: tuple[Any, ...], value: Any, delete: bool) -> Any:
+    """BASE with the field at ``path`` set to ``value`` (or removed)."""
+    item = copy.deepcopy(BASE)
+    target = item
+    for key in path[:-1]:
+        target = target[key]
+    if delete:
+        target.pop(path[-1], None)
+    else:
+        target[path[-1]] = value
+    return item
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     path=st.sampled_from(PATHS),
@@ -126,14 +139,7 @@ def test_the_usual_record_takes_the_fast_path_and_agrees() -> None:
 def test_any_one_field_changed_both_parsers_agree(
     path: tuple[Any, ...], value: Any, delete: bool
 ) -> None:
-    item = copy.deepcopy(BASE)
-    target = item
-    for key in path[:-1]:
-        target = target[key]
-    if delete:
-        target.pop(path[-1], None)
-    else:
-        target[path[-1]] = value
+    item = changed(path, value, delete)
     assert fast(item) == reference(item)
 
 
@@ -167,14 +173,7 @@ def test_the_usual_page_takes_the_typed_path_and_agrees() -> None:
 def test_any_one_field_changed_the_typed_path_agrees(
     path: tuple[Any, ...], value: Any, delete: bool
 ) -> None:
-    item = copy.deepcopy(BASE)
-    target = item
-    for key in path[:-1]:
-        target = target[key]
-    if delete:
-        target.pop(path[-1], None)
-    else:
-        target[path[-1]] = value
+    item = changed(path, value, delete)
     # After a usual record, so a refusal or a fallback has rows before it to keep or drop.
     assert from_bytes(member_record(5), item) == fast_page(member_record(5), item)
 
