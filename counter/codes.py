@@ -52,6 +52,7 @@ __all__ = [
     "public_key_b64",
     "qr_version",
     "render_qr",
+    "token_times",
     "verify_member_token",
 ]
 
@@ -336,6 +337,14 @@ def verify_member_token(
         issued_at=issued_at,
         expires_at=expires_at,
     )
+
+
+def token_times(text: str) -> tuple[datetime, datetime]:
+    """A token's issued-at and expires-at, unverified: only to explain why a token whose
+    signature checked out was refused for its times (they are HQ's clock when it signed)."""
+    raw = _decode_token(text)
+    issued_at = _EPOCH + int.from_bytes(raw[8:12], "big") * _SECOND
+    return issued_at, issued_at + int.from_bytes(raw[12:14], "big") * _SECOND
 
 
 def _decode_token(text: object) -> bytes:

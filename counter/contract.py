@@ -382,11 +382,15 @@ def validate_payload(op_type: str, payload: Any) -> dict[str, Any]:
 
 
 def validate_op(op: Any) -> dict[str, Any]:
-    """An operation envelope (op_id, type, created_at, store_code, operator_id, payload)."""
+    """An operation envelope (op_id, type, created_at, store_code, operator_id, payload).
+
+    ``pc_time`` (optional) is what the counter PC's own clock said when the op
+    was made; ``created_at`` is the counter's time corrected by its measured skew.
+    """
     if not isinstance(op, dict):
         raise ContractError("invalid_op", "an operation must be a JSON object")
     op_type = _require(op, "type")
-    return {
+    out = {
         "op_id": _uuid(op, "op_id"),
         "type": op_type,
         "created_at": format_time(parse_time(_require(op, "created_at"), "created_at")),
@@ -394,6 +398,9 @@ def validate_op(op: Any) -> dict[str, Any]:
         "operator_id": _text(op, "operator_id", max_len=64, required=True),
         "payload": validate_payload(str(op_type), op.get("payload")),
     }
+    if op.get("pc_time") is not None:
+        out["pc_time"] = format_time(parse_time(op["pc_time"], "pc_time"))
+    return out
 
 
 # --- Member records as HQ sends them in /v1/members/changes and /v1/members/lookup ---

@@ -33,9 +33,11 @@ def append(
     store_code: str,
     operator_id: str,
     now: dt.datetime,
+    pc_time: dt.datetime | None = None,
     member_id: str | None = None,
     op_id: str | None = None,
 ) -> OutboxOp:
+    """``now``: the counter's time (``ctx.now()``); ``pc_time``: the PC's clock beside it."""
     if type not in OP_TYPES:
         raise ValueError(f"unknown operation type {type!r}")
     op = OutboxOp(
@@ -43,6 +45,7 @@ def append(
         type=type,
         payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
         created_at=now,
+        pc_created_at=pc_time,
         store_code=store_code,
         operator_id=operator_id,
         member_id=member_id,

@@ -183,7 +183,7 @@ def _one(
     member_id = rng.choice(members)
     if kind == "earn":
         lines, tenders = _sale(rng)
-        sold_at = ctx.clock() - dt.timedelta(minutes=rng.randrange(0, 600))
+        sold_at = ctx.now() - dt.timedelta(minutes=rng.randrange(0, 600))
         services.earn_points(
             ctx, cashier, member_id, f"SIM{seed}-{run}-{i:07d}", sold_at, lines, tenders
         )

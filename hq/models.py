@@ -264,6 +264,8 @@ class StoredOp(Base):
     result: Mapped[str] = mapped_column(Text)
     operator_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # What the counter PC's own clock said (created_at is corrected by its skew against HQ).
+    pc_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

@@ -91,6 +91,7 @@ class Prepared:
     error: Rejection | None
     operator_id: str | None
     created_at: dt.datetime | None
+    pc_time: dt.datetime | None = None
 
 
 @dataclass
@@ -195,6 +196,7 @@ def prepare(index: int, raw: Any, store_code: str) -> Prepared:
         error,
         op["operator_id"],
         parse_time(op["created_at"]),
+        parse_time(op["pc_time"]) if "pc_time" in op else None,
     )
 
 
@@ -254,7 +256,8 @@ def _store_outcome(
     fx = batch.fx
     fx.execute(
         "INSERT INTO ops (op_id, store_code, type, body_hash, status, error_code, seq, result,"
-        " operator_id, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " operator_id, created_at, pc_time, received_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             p.op_id,
             batch.store_code,
@@ -266,6 +269,7 @@ def _store_outcome(
             rest,
             (p.operator_id or "")[:64] or None,
             fx.time(p.created_at),
+            fx.time(p.pc_time),
             fx.time(batch.w.now),
         ),
     )

@@ -155,7 +155,14 @@ class Operation(BaseModel):
         "complaint.create",
         "complaint.update",
     ]
-    created_at: str
+    created_at: str = Field(
+        description="RFC 3339; the counter's time: its PC clock corrected by the skew it "
+        "measured against HQ's server_time"
+    )
+    pc_time: str | None = Field(
+        default=None,
+        description="optional, RFC 3339: what the counter PC's own clock said, for the record",
+    )
     store_code: str
     operator_id: str
     payload: dict[str, Any]

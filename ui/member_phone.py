@@ -232,7 +232,7 @@ class MemberPhone(QWidget):
     def seconds_left(self) -> int:
         if self.shown is None:
             return 0
-        return int((self.shown.expires_at - self.ctx.clock()).total_seconds())
+        return int((self.shown.expires_at - self.ctx.now()).total_seconds())
 
     @Slot()
     def tick(self) -> None:

@@ -69,7 +69,7 @@ def load(
     """Apply ``n`` members page by page as a first sync would; (members, seconds)."""
     began = time.perf_counter()
     done = 0
-    now = ctx.clock()
+    now = ctx.now()
     for page in records(n):
         # Generated records are canonical by construction; the sync parses what HQ sends.
         with ctx.db.bulk() as s:

@@ -130,7 +130,7 @@ def create_complaint(
     wants: str = "",
 ) -> ComplaintView:
     """Log a complaint; its due time comes from the severity (HQ config)."""
-    now = ctx.clock()
+    now = ctx.now()
     complaint_id = uuid7()
     with ctx.db.write() as s:
         if member_id is not None:
@@ -199,7 +199,7 @@ def update_complaint(
     followup: Followup | None = None,
 ) -> ComplaintView:
     """Move the complaint on, add a handling note, and/or record the follow-up visit."""
-    now = ctx.clock()
+    now = ctx.now()
     note = note.strip() if note is not None else None
     with ctx.db.write() as s:
         complaint = s.get(Complaint, complaint_id)
@@ -257,7 +257,7 @@ def get_complaint(ctx: ServiceContext, actor: Actor, complaint_id: str) -> Compl
         complaint = s.get(Complaint, complaint_id)
         if complaint is None:
             raise NotFoundError("未找到该投诉。", "No such complaint.", detail=complaint_id)
-        return _to_view(complaint, actor, ctx.clock())
+        return _to_view(complaint, actor, ctx.now())
 
 
 def list_complaints(
@@ -269,7 +269,7 @@ def list_complaints(
     limit: int = 200,
 ) -> tuple[ComplaintView, ...]:
     """Complaints of this store, soonest due first (overdue ones stand out in the view)."""
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.read() as s:
         query = select(Complaint)
         if open_only:

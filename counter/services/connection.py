@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from counter.errors import KnownError
+from counter.services.clock import LARGE_SKEW, measured_skew, record_skew
 from counter.services.context import ServiceContext
 from counter.sync.client import HQClient, HQUnavailable, MemberCode, RetryPolicy
 
 # Someone is waiting at the counter: one quick retry, then say HQ is not there.
 INTERACTIVE_RETRY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0)
 
-MAX_CLOCK_SKEW = dt.timedelta(minutes=2)
+MAX_CLOCK_SKEW = LARGE_SKEW
 TOKEN_KEY = "store_token"
 
 
@@ -40,7 +40,7 @@ def make_client(ctx: ServiceContext, retry: RetryPolicy | None = None) -> HQClie
 
 
 def probe_hq(ctx: ServiceContext) -> HQProbe:
-    """One health call; blocking, so the UI runs it in a worker."""
+    """One health call; blocking, so the UI runs it in a worker. Records the clock skew."""
     client = make_client(ctx, INTERACTIVE_RETRY)
     if client is None:
         return HQProbe(online=False, configured=False)
@@ -52,12 +52,9 @@ def probe_hq(ctx: ServiceContext) -> HQProbe:
         return HQProbe(online=False, configured=True, error_zh=exc.zh, error_en=exc.en)
     finally:
         client.close()
-    midpoint = sent + (received - sent) / 2
-    return HQProbe(
-        online=True,
-        configured=True,
-        clock_skew_s=(midpoint - health.server_time).total_seconds(),
-    )
+    skew = measured_skew(sent, received, health.server_time)
+    record_skew(ctx, skew)
+    return HQProbe(online=True, configured=True, clock_skew_s=skew)
 
 
 def demo_member_code(ctx: ServiceContext, card_or_phone: str) -> MemberCode:

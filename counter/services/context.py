@@ -45,13 +45,23 @@ class ServiceContext:
     secrets: SecretStore
     hq_url: str = ""
     tls_verify: bool = True
+    # The PC's own clock (injectable: tests shift it). Read it through now() unless the
+    # PC's raw time is what is wanted (measuring the skew, durations, the op's pc_time).
     clock: Callable[[], dt.datetime] = field(default=utc_now)
+    # PC minus HQ in seconds, as last measured (kv.clock_skew_s); None: never measured.
+    clock_skew_s: float | None = None
     migration: migrate.MigrationResult | None = None
     # Parsed forms of cached facts (e.g. HQ config), each kept with the raw value it came from.
     memo: dict[str, Any] = field(default_factory=dict)
     # Called once after each transaction that queued an operation has committed, from the
     # thread that ran it (the desktop app schedules a sync with it; must not block or raise).
     on_write: Callable[[], None] | None = None
+
+    def now(self) -> dt.datetime:
+        """The counter's time: the PC's clock corrected by the skew last measured against HQ."""
+        skew = self.clock_skew_s
+        pc = self.clock()
+        return pc if skew is None else pc - dt.timedelta(seconds=skew)
 
     def close(self) -> None:
         self.db.dispose()
@@ -63,12 +73,25 @@ def open_context(settings: Settings, *, db_path: Path | None = None) -> ServiceC
     path.parent.mkdir(parents=True, exist_ok=True)
     result = migrate.upgrade(path)
     secrets = open_store(settings.secret_store, settings.data_path)
+    db = Database(path)
     return ServiceContext(
-        db=Database(path),
+        db=db,
         store_code=settings.store_code,
         cipher=load_cipher(secrets),
         secrets=secrets,
         hq_url=settings.hq_url,
         tls_verify=settings.tls_verify,
         migration=result,
+        clock_skew_s=_remembered_skew(db),
     )
+
+
+def _remembered_skew(db: Database) -> float | None:
+    """The skew measured by an earlier sync (services.clock keeps it), so offline is right too."""
+    with db.raw_read() as conn:
+        row = conn.execute("SELECT value FROM kv WHERE key = 'clock_skew_s'").fetchone()
+    try:
+        return float(row[0]) if row and row[0] else None
+    except ValueError:
+        log.warning("ignoring an unreadable clock skew in the cache: %r", row[0])
+        return None

@@ -13,4 +13,4 @@ def audit_health_view(ctx: ServiceContext, actor: Actor, member_id: str, what: s
     painting the panel.
     """
     with ctx.db.write() as s:
-        audit.record(s, actor, "health.view", ctx.clock(), member_id=member_id, what=what)
+        audit.record(s, actor, "health.view", ctx.now(), member_id=member_id, what=what)

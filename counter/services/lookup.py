@@ -1,10 +1,10 @@
 """Scan to member: what the cashier's lookup bar does with what it receives (DESIGN §4).
 
 Every kind of input goes to its own index: card (primary key), QR token (verified
-offline with HQ's public keys, then the member number), full phone, phone tail (a
-prefix range over the reversed phone), Chinese name prefix, pinyin initials (a range
-over the search keys, every reading of a heteronym included). Refusals come back as
-answers with a reason, never as exceptions.
+offline with HQ's public keys, at the counter's time ``ctx.now()``, then the member
+number), full phone, phone tail (a prefix range over the reversed phone), Chinese name
+prefix, pinyin initials (a range over the search keys, every reading of a heteronym
+included). Refusals come back as answers with a reason, never as exceptions.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from counter import codes
 from counter.errors import KnownError
 from counter.privacy import mask_name, mask_phone
+from counter.services.clock import verify_member_code
 from counter.services.context import Actor, ServiceContext
 from counter.services.views import HQ_CONFIG_KEY, MemberView, fetch_view
 
@@ -136,7 +137,7 @@ def lookup(ctx: ServiceContext, actor: Actor, text: str) -> LookupResult:
             view = fetch_view(conn, ctx, actor, scan.kind, scan.value)
         elif scan.kind == "member_token":
             try:
-                token = codes.verify_member_token(scan.value, public_keys(conn, ctx), ctx.clock())
+                token = verify_member_code(ctx, scan.value, public_keys(conn, ctx))
             except codes.CodeRefused as refusal:
                 return _refused(scan.kind, refusal)
             view = fetch_view(conn, ctx, actor, "member_no", token.member_no)

@@ -88,7 +88,7 @@ def validate(form: MemberForm, today: dt.date) -> MemberForm:
 
 def register_member(ctx: ServiceContext, actor: Actor, form: MemberForm) -> MemberView:
     """A new member in the cache and a ``member.register`` op, in one durable transaction."""
-    now = ctx.clock()
+    now = ctx.now()
     form = validate(form, now.date())
     member_id = uuid7()
     with ctx.db.write() as s:

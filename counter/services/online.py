@@ -67,7 +67,7 @@ def lookup_online(ctx: ServiceContext, actor: Actor, text: str) -> LookupResult:
         return _unavailable(
             scan.kind, "not_found", "该会员已注销或合并。", "This member was closed or merged."
         )
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.bulk() as s:
         apply_member_records(s, [record], ctx.cipher, now)
         overlay_pending(s, ctx.cipher, {record["id"]}, now)

@@ -28,7 +28,7 @@ def create_operator(ctx: ServiceContext, name: str, role: str, pin: str) -> Acto
     if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
         raise ValidationError("PIN 须为 4–8 位数字。", "The PIN is 4 to 8 digits.", field="pin")
     salt = os.urandom(16)
-    now = ctx.clock()
+    now = ctx.now()
     op = Operator(
         id=uuid7(),
         name=name,
@@ -66,7 +66,7 @@ def login(ctx: ServiceContext, operator_id: str, pin: str) -> Actor:
             and hmac.compare_digest(_hash_pin(pin, op.pin_salt), op.pin_hash)
         ):
             actor = Actor(op.id, op.name, op.role)
-            audit.record(s, actor, "operator.login", ctx.clock())
+            audit.record(s, actor, "operator.login", ctx.now())
             return actor
-        audit.record(s, Actor(operator_id, "", ""), "operator.login_failed", ctx.clock())
+        audit.record(s, Actor(operator_id, "", ""), "operator.login_failed", ctx.now())
     raise AuthenticationError("PIN 不正确。", "Wrong PIN.")

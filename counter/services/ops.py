@@ -49,15 +49,24 @@ def queue_op(
     *,
     member_id: str | None = None,
     op_id: str | None = None,
+    pc_time: dt.datetime | None = None,
 ) -> OutboxOp:
-    """Validate the whole envelope as HQ will, then append it (canonical payload)."""
+    """Validate the whole envelope as HQ will, then append it (canonical payload).
+
+    ``now`` is the counter's time (``ctx.now()``). ``pc_time``, what the PC's own clock
+    said, is kept beside it for the record; by default it is ``now`` with the skew put back.
+    """
     op = outbox.new_op_id() if op_id is None else op_id
+    if pc_time is None:
+        skew = ctx.clock_skew_s
+        pc_time = now if skew is None else now + dt.timedelta(seconds=skew)
     try:
         envelope = contract.validate_op(
             {
                 "op_id": op,
                 "type": op_type,
                 "created_at": contract.format_time(now),
+                "pc_time": contract.format_time(pc_time),
                 "store_code": ctx.store_code,
                 "operator_id": actor.operator_id,
                 "payload": payload,
@@ -79,6 +88,7 @@ def queue_op(
         store_code=ctx.store_code,
         operator_id=actor.operator_id,
         now=now,
+        pc_time=pc_time,
         member_id=member_id,
         op_id=op,
     )

@@ -85,7 +85,7 @@ def earn_points(
     line_dicts = [_as_dict(line, "lines") for line in lines]
     tender_dicts = [_as_dict(t, "tenders") for t in tenders]
     receipt_no = receipt_no.strip()
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         member = active_member(s, member_id)
         earned_before = s.scalar(
@@ -184,7 +184,7 @@ def redeem_points(
         raise ValidationError(
             "兑换积分须为正整数。", "Redeem a whole number of points (1 or more).", field="points"
         )
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         active_member(s, member_id)
         view = _view(s, ctx, actor, member_id)

@@ -76,7 +76,7 @@ def list_problems(
         if not include_resolved:
             query = query.where(SyncProblem.resolved_at.is_(None))
         rows = s.execute(query.order_by(SyncProblem.id.desc()).limit(limit)).all()
-        audit.record(s, actor, "problems.view", ctx.clock(), count=len(rows))
+        audit.record(s, actor, "problems.view", ctx.now(), count=len(rows))
         return tuple(_view(p, op) for p, op in rows)
 
 
@@ -103,7 +103,7 @@ def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> Problem
     reference); everything else is sent as it was.
     """
     require_role(actor, MANAGER_ROLES, "重试同步问题", "retry a rejected operation")
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         problem, old = _open_problem(s, problem_id)
         if problem.code in NOT_RETRYABLE or old.state != "rejected":
@@ -151,7 +151,7 @@ def dismiss_problem(
 ) -> ProblemView:
     """Close a problem without sending anything; the rejected operation stays rejected."""
     require_role(actor, MANAGER_ROLES, "忽略同步问题", "dismiss a problem")
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         problem, op = _open_problem(s, problem_id)
         problem.resolved_at = now

@@ -76,7 +76,7 @@ def update_member(
             f"These fields cannot be changed here: {', '.join(sorted(unknown))}",
             field=sorted(unknown)[0],
         )
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         member = active_member(s, member_id)
         current = MemberForm(
@@ -172,7 +172,7 @@ def record_consent(
         )
     if not isinstance(granted, bool):
         raise ValidationError("请选择同意或撤回。", "Say granted or withdrawn.", field="granted")
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         active_member(s, member_id)
         op = queue_op(
@@ -244,7 +244,7 @@ def record_health(
         "chronic": _items(chronic, "chronic"),
         "medicines": _items(medicines, "medicines"),
     }
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         member = active_member(s, member_id)
         if not _consent_on_file(s, member):
@@ -281,7 +281,7 @@ def read_health(ctx: ServiceContext, actor: Actor, member_id: str) -> HealthReco
     The view is audited in the same transaction that reads it: no unrecorded views.
     """
     require_role(actor, HEALTH_ROLES, "查看健康信息", "see health information")
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         member = active_member(s, member_id)
         consent = _consent_on_file(s, member)
@@ -313,7 +313,7 @@ def bind_card(
             "The card number is invalid (16 digits, check digit).",
             field="card_no",
         )
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         active_member(s, member_id)
         holder = effects.card_holder(s, card_no)

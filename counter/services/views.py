@@ -124,7 +124,7 @@ def _view(conn: sqlite3.Connection, ctx: ServiceContext, actor: Actor, row: Any)
             allergies = tuple(ctx.cipher.decrypt(mid, health_enc).get("allergies", []))
         except KnownError:
             allergies = ("?",)  # the banner still warns; the record itself can't be read
-    today = ctx.clock().astimezone(LOCAL_TZ).date()
+    today = ctx.now().astimezone(LOCAL_TZ).date()
     return MemberView(
         id=mid,
         member_no=member_no,

@@ -173,7 +173,10 @@ class OutboxOp(Base):
     op_id: Mapped[str] = mapped_column(String(36), unique=True)
     type: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text)
+    # The counter's time (PC clock corrected by the skew against HQ); pc_created_at is what
+    # the PC's own clock said, for the record (None on rows older than the column).
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    pc_created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     store_code: Mapped[str] = mapped_column(String(32))
     operator_id: Mapped[str] = mapped_column(String(36))
     member_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 
 from counter.contract import ContractError
 from counter.errors import AuthenticationError, KnownError
+from counter.services.clock import measured_skew, record_skew
 from counter.services.config import HQ_CONFIG_ETAG_KEY, kv_get, kv_set, store_config
 from counter.services.connection import MAX_CLOCK_SKEW, make_client
 from counter.services.context import ServiceContext
-from counter.services.status import CLOCK_SKEW_KEY, EPOCH_KEY, LAST_SYNC_KEY
+from counter.services.status import EPOCH_KEY, LAST_SYNC_KEY
 from counter.store.models import Complaint, Member, OutboxOp, PointsEntry, SyncCursor
 from counter.sync import fastload
 from counter.sync.apply import (
@@ -171,16 +172,8 @@ class SyncEngine:
         sent = self.ctx.clock()
         health = self.client.health()
         received = self.ctx.clock()
-        skew = (sent + (received - sent) / 2 - health.server_time).total_seconds()
-        tally.skew = skew
-        if abs(skew) > MAX_CLOCK_SKEW.seconds:
-            log.warning(
-                "this PC's clock is %.0f s %s HQ's: set it right (QR codes depend on it)",
-                abs(skew),
-                "ahead of" if skew > 0 else "behind",
-            )
-        with self.ctx.db.write() as s:
-            kv_set(s, CLOCK_SKEW_KEY, f"{skew:.3f}")
+        tally.skew = measured_skew(sent, received, health.server_time)
+        record_skew(self.ctx, tally.skew)
         return health.epoch
 
     def check_epoch(self, epoch: str, tally: Tally) -> None:
@@ -256,7 +249,7 @@ class SyncEngine:
             return row.cursor if row is not None else ""
 
     def _set_cursor(self, s: Session, stream: str, cursor: str, epoch: str) -> None:
-        s.merge(SyncCursor(stream=stream, cursor=cursor, epoch=epoch, updated_at=self.ctx.clock()))
+        s.merge(SyncCursor(stream=stream, cursor=cursor, epoch=epoch, updated_at=self.ctx.now()))
 
     def _pages(
         self, fetch: Callable[[str | None], ChangesPage], cursor: str, max_pages: int | None
@@ -290,7 +283,7 @@ class SyncEngine:
         pipeline after its first page; everything else is prepared in this thread while
         a helper thread downloads the next page.
         """
-        now_text = self.ctx.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
+        now_text = self.ctx.now().astimezone(dt.UTC).isoformat(timespec="microseconds")
         if fresh and self.workers > 0 and max_pages != 1:
             page = self.client.member_changes(cursor or None, self.page_limit)
             prepared = self._prepare(page, now_text)
@@ -356,7 +349,7 @@ class SyncEngine:
                     fastload.tune(s, on=not end)
                 apply_prepared(s, page.records, fresh=fresh, staged=fast)
                 if not fresh and _has_pending_overlays(s):
-                    overlay_pending(s, self.ctx.cipher, page.records.ids(), self.ctx.clock())
+                    overlay_pending(s, self.ctx.cipher, page.records.ids(), self.ctx.now())
                 self._set_cursor(s, MEMBERS, page.next_cursor, epoch)
                 if end and refreshing:
                     _retire_unseen(s)
@@ -391,7 +384,7 @@ class SyncEngine:
                     detail=str(exc),
                 ) from exc
             with self.ctx.db.bulk() as s:
-                apply_complaint_records(s, records, self.ctx.clock())
+                apply_complaint_records(s, records, self.ctx.now())
                 self._set_cursor(s, COMPLAINTS, page.next_cursor, epoch)
             tally.complaints += len(records)
             self._report("pull complaints", tally.complaints)
@@ -410,7 +403,7 @@ class SyncEngine:
         """
         lock = lock_for(self.ctx.db.path)
         if not lock.acquire(self.lock_wait_s):
-            now = self.ctx.clock()
+            now = self.ctx.now()
             return SyncReport(started_at=now, finished_at=now, errors=(SYNC_BUSY,))
         try:
             return self._run_locked(max_pages)
@@ -418,7 +411,7 @@ class SyncEngine:
             lock.release()
 
     def _run_locked(self, max_pages: int | None) -> SyncReport:
-        started = self.ctx.clock()
+        started = self.ctx.now()
         tally = Tally()
         restarts = 0
         while True:
@@ -443,7 +436,7 @@ class SyncEngine:
                 tally.errors.append(_describe(exc))
                 log.error("sync failed: %s", _describe(exc))
                 break
-        finished = self.ctx.clock()
+        finished = self.ctx.now()
         if not tally.errors:
             with self.ctx.db.write() as s:
                 kv_set(s, LAST_SYNC_KEY, finished.isoformat())

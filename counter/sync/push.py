@@ -86,7 +86,7 @@ class PushStats:
 
 def wire_op(op: OutboxOp) -> dict[str, Any]:
     """The op as sent: the same bytes of meaning on every attempt."""
-    return {
+    wire = {
         "op_id": op.op_id,
         "type": op.type,
         "created_at": format_time(op.created_at),
@@ -94,6 +94,9 @@ def wire_op(op: OutboxOp) -> dict[str, Any]:
         "operator_id": op.operator_id,
         "payload": json.loads(op.payload),
     }
+    if op.pc_created_at is not None:
+        wire["pc_time"] = format_time(op.pc_created_at)
+    return wire
 
 
 def next_batch(ctx: ServiceContext, limit: int = MAX_BATCH) -> list[dict[str, Any]]:
@@ -107,7 +110,7 @@ def take_batch(
     """Pending ops after outbox seq ``after_seq``, oldest first, marked as attempted in
     one durable transaction before anything is sent; and the last seq taken."""
     limit = max(1, min(limit, MAX_BATCH))
-    now = ctx.clock()
+    now = ctx.now()
     with ctx.db.write() as s:
         ops = list(
             s.scalars(
@@ -154,7 +157,7 @@ def record_answer(
     Outbox rows and points entries are updated with plain ``executemany`` (a batch holds
     up to 500 answers; the ORM would re-check its identity map for every one).
     """
-    now = ctx.clock()
+    now = ctx.now()
     now_text = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
     with ctx.db.write() as s:
         raw = raw_of(s)
@@ -337,6 +340,7 @@ def repoint(
             payload,
             old.created_at,
             member_id=target,
+            pc_time=old.pc_created_at,
         )
         old.state = "superseded"
         old.superseded_by = new.op_id
@@ -366,6 +370,7 @@ def repoint(
             {"member_id": target, "card_no": card_no},
             register.created_at,
             member_id=target,
+            pc_time=register.pc_created_at,
         ).op_id
 
     _move_rows(s, ctx, local_id, target)
@@ -453,7 +458,7 @@ def refresh_refused(ctx: ServiceContext, client: HQClient, op_ids: set[str]) -> 
             continue
         if record is None or record["id"] != member_id:
             continue
-        now = ctx.clock()
+        now = ctx.now()
         with ctx.db.bulk() as s:
             apply_member_records(s, [record], ctx.cipher, now)
             overlay_pending(s, ctx.cipher, {member_id}, now)
