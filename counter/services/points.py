@@ -73,11 +73,18 @@ def earn_points(
     actor: Actor,
     member_id: str,
     receipt_no: str,
-    sold_at: dt.datetime,
+    sold_at: dt.datetime | None,
     lines: Sequence[SaleLine | Mapping[str, Any]],
     tenders: Sequence[Tender | Mapping[str, Any]],
 ) -> PointsResult:
-    """Book the points of one receipt; a receipt earns once at this counter."""
+    """Book the points of one receipt; a receipt earns once at this counter.
+
+    ``sold_at`` None: sold now, at the counter's time (``ctx.now()``), which decides the
+    member-day and birthday multipliers even when the PC's clock is wrong.
+    """
+    now = ctx.now()
+    if sold_at is None:
+        sold_at = now
     if sold_at.tzinfo is None:
         raise ValidationError(
             "销售时间缺少时区。", "The sale time needs a time zone.", field="sold_at"
@@ -85,7 +92,6 @@ def earn_points(
     line_dicts = [_as_dict(line, "lines") for line in lines]
     tender_dicts = [_as_dict(t, "tenders") for t in tenders]
     receipt_no = receipt_no.strip()
-    now = ctx.now()
     with ctx.db.write() as s:
         member = active_member(s, member_id)
         earned_before = s.scalar(
