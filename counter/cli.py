@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the app against an embedded reference HQ with demo data")
     demo.add_argument("--members", type=int, default=10_000, help="members seeded at HQ")
     demo.add_argument("--reset", action="store_true", help="start the demo data afresh")
+    demo.add_argument(
+        "--pc-clock",
+        type=float,
+        default=0.0,
+        metavar="MINUTES",
+        help="pretend this PC's clock is MINUTES off HQ's (e.g. 7 or -7) to see what a wrong "
+        "clock does",
+    )
 
     cfg = sub.add_parser("config", help="show or change settings")
     cfg_sub = cfg.add_subparsers(dest="config_command", required=True)
@@ -417,7 +425,11 @@ def _demo(args: argparse.Namespace) -> int:
     from counter.demo import run_demo
 
     return run_demo(
-        members=args.members, reset=args.reset, language=args.lang, no_dialogs=args.no_dialogs
+        members=args.members,
+        reset=args.reset,
+        language=args.lang,
+        no_dialogs=args.no_dialogs,
+        pc_clock_minutes=args.pc_clock,
     )
 
 

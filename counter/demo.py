@@ -7,6 +7,7 @@ after, the demo store's token, and the demo operators.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 from dataclasses import replace
@@ -15,6 +16,7 @@ from pathlib import Path
 from counter import logs, services
 from counter import settings as settings_mod
 from counter.services.connection import TOKEN_KEY
+from counter.services.context import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +101,15 @@ def first_sync(ctx: services.ServiceContext, progress: bool = True) -> bool:
     return report.ok
 
 
-def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: bool) -> int:
+def run_demo(
+    *,
+    members: int,
+    reset: bool,
+    language: str | None,
+    no_dialogs: bool,
+    pc_clock_minutes: float = 0.0,
+) -> int:
+    """``pc_clock_minutes``: the counter's clock runs that far off HQ's (a wrong PC clock)."""
     from hq.server import start_in_thread
 
     base = settings_mod.load()
@@ -114,6 +124,9 @@ def run_demo(*, members: int, reset: bool, language: str | None, no_dialogs: boo
     try:
         current = demo_settings(root, hq.url, base)
         ctx = services.open_context(current)
+        if pc_clock_minutes:
+            off = dt.timedelta(minutes=pc_clock_minutes)
+            ctx.clock = lambda: utc_now() + off
         try:
             ensure_operators(ctx)
             first_sync(ctx)

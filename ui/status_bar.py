@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
 
 from counter import services
 from counter.errors import (
@@ -23,13 +23,14 @@ from counter.errors import (
     KnownError,
     StorageError,
 )
-from counter.services.connection import MAX_CLOCK_SKEW
+from counter.services.clock import is_large
 from counter.sync.client import EpochChanged, HQProtocolError, HQRefused, HQUnavailable
 from counter.sync.engine import SYNC_BUSY, SyncProgress
 from ui.labels import actor_label
 from ui.style import set_state
 from ui.sync_controller import SyncOutcome
 
+CLOCK_REFRESH_MS = 30_000
 STOPPED = "stopped"
 BUSY = SYNC_BUSY.split(":", 1)[0]
 
@@ -70,6 +71,16 @@ class CounterStatusBar(QStatusBar):
         self.problemsButton.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.problemsButton.setAutoRaise(True)
         self.problemsButton.clicked.connect(self.problemsRequested)
+        # This PC's clock far off HQ's: both times, and (for a manager) how to set it right.
+        self.clockButton = QToolButton()
+        self.clockButton.setObjectName("clockButton")
+        self.clockButton.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.clockButton.setAutoRaise(True)
+        self.clockButton.clicked.connect(self.explain_clock)
+        self.clockTimer = QTimer(self)
+        self.clockTimer.setObjectName("clockTimer")
+        self.clockTimer.setInterval(CLOCK_REFRESH_MS)
+        self.clockTimer.timeout.connect(self.refresh_clock)
         self.syncButton = QToolButton()
         self.syncButton.setObjectName("syncButton")
         self.syncButton.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -79,6 +90,7 @@ class CounterStatusBar(QStatusBar):
             self.storeLabel,
             self.operatorLabel,
             self.onlineLabel,
+            self.clockButton,
             self.pendingLabel,
             self.problemsButton,
             self.lastSyncLabel,
@@ -86,9 +98,11 @@ class CounterStatusBar(QStatusBar):
         ):
             self.addPermanentWidget(widget)
         self.syncButton.hide()  # until the window gives it the sync action
+        self.clockButton.hide()
         self.syncing = False
         self.open_problems = 0
         self.storeLabel.setText(self.tr("Store {0}").format(ctx.store_code or "—"))
+        self.actor: services.Actor | None = None
         self.set_actor(actor)
         if ctx.hq_url:
             self.show_checking()
@@ -97,7 +111,9 @@ class CounterStatusBar(QStatusBar):
         self.refresh_counts()
 
     def set_actor(self, actor: services.Actor | None) -> None:
+        self.actor = actor
         self.operatorLabel.setText(actor_label(actor) if actor else self.tr("Locked"))
+        self.refresh_clock()
 
     def set_sync_action(self, action: QAction) -> None:
         """The window's 同步 action, as a button at the end of the line."""
@@ -176,10 +192,6 @@ class CounterStatusBar(QStatusBar):
         elif serious:
             text, state = self.tr("Sync incomplete"), "error"
             tip = "\n".join(dict.fromkeys(self.reason(code) for code in serious))
-        elif outcome.clock_skew_s is not None and _clock_off(outcome.clock_skew_s):
-            minutes = round(abs(outcome.clock_skew_s) / 60)
-            text, state = self.tr("Online · clock off by {0} min").format(minutes), "warning"
-            tip = self.tr("This PC's clock differs from HQ's; ask store IT to set it right.")
         else:
             text, state = self.tr("Online"), "online"
             tip = self.tr("HQ is reachable.")
@@ -245,6 +257,89 @@ class CounterStatusBar(QStatusBar):
         self.open_problems = status.open_problems
         self.lastSyncLabel.setText(self.last_sync_text(status.last_sync))
         self.lastSyncLabel.setToolTip(self.tr("The last sync that finished without errors."))
+        self.refresh_clock()
+
+    # -- the PC's clock -------------------------------------------------------------------
+
+    @Slot()
+    def refresh_clock(self) -> None:
+        """Shown while the last measured skew is large (it is kept across restarts)."""
+        skew = self.ctx.clock_skew_s
+        if skew is None or not is_large(skew):
+            self.clockButton.hide()
+            self.clockTimer.stop()
+            return
+        pc, hq = self.clock_times()
+        minutes = max(1, round(abs(skew) / 60))
+        if skew > 0:
+            text = self.tr("PC clock {0} min fast: PC {1}, HQ {2}")
+        else:
+            text = self.tr("PC clock {0} min slow: PC {1}, HQ {2}")
+        self.clockButton.setText(text.format(minutes, pc, hq))
+        if self.is_manager():
+            tip = self.tr(
+                "The counter works in HQ's time, so member codes, points and times are right. "
+                "Click to see how to set this PC's clock."
+            )
+        else:
+            tip = self.tr(
+                "The counter works in HQ's time, so member codes, points and times are right. "
+                "Tell the store manager to set this PC's clock."
+            )
+        self.clockButton.setToolTip(tip)
+        set_state(self.clockButton, "state", "warning")
+        self.clockButton.show()
+        if not self.clockTimer.isActive():
+            self.clockTimer.start()
+
+    def clock_times(self) -> tuple[str, str]:
+        """The PC's clock and HQ's time (the counter's), as people read a clock."""
+        pc = self.ctx.clock().astimezone()
+        hq = self.ctx.now().astimezone()
+        fmt = "%H:%M" if pc.date() == hq.date() else "%m-%d %H:%M"
+        return pc.strftime(fmt), hq.strftime(fmt)
+
+    def is_manager(self) -> bool:
+        return self.actor is not None and self.actor.role == "manager"
+
+    @Slot()
+    def explain_clock(self) -> None:
+        """What is wrong with the clock and, for a manager, how to set it right."""
+        pc, hq = self.clock_times()
+        text = self.clockButton.text()
+        steps = (
+            self.tr(
+                "How to set it right (Windows):\n"
+                '1. Right-click the time on the taskbar and choose "Adjust date/time".\n'
+                '2. Turn on "Set time automatically" and click "Sync now".\n'
+                '3. If that is not possible, turn it off, click "Change" and set the time '
+                "to HQ's: {0}.\n"
+                "4. If the clock is wrong again after every start, the PC's CMOS battery is "
+                "probably flat: call store IT.\n"
+                "Then press F5: this notice goes away once HQ sees the clock right."
+            ).format(hq)
+            if self.is_manager()
+            else self.tr(
+                "Tell the store manager: signed in, a manager can click this notice to see how "
+                "to set the clock."
+            )
+        )
+        body = self.tr(
+            "This PC's clock says {0}; HQ's time is {1}.\n"
+            "The counter works in HQ's time meanwhile, so member codes, points, member days "
+            "and due times are right. The PC's clock should still be set right."
+        ).format(pc, hq)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            text,
+            body,
+            QMessageBox.StandardButton.Ok,
+            self.window(),
+        )
+        box.setObjectName("clockHelp")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setInformativeText(steps)
+        box.open()
 
     def last_sync_text(self, last: dt.datetime | None) -> str:
         if last is None:
@@ -259,7 +354,3 @@ class CounterStatusBar(QStatusBar):
     def show_error(self, exc: KnownError) -> None:
         """A known error from background work: its message, plainly, for a while."""
         self.showMessage(exc.message(self.language), 15_000)
-
-
-def _clock_off(skew_s: float) -> bool:
-    return abs(skew_s) > MAX_CLOCK_SKEW.total_seconds()

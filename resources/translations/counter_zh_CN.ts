@@ -32,17 +32,17 @@
 <context>
     <name>CounterStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="+91"/>
+        <location filename="../../ui/status_bar.py" line="+104"/>
         <source>Store {0}</source>
         <translation>门店 {0}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Checking HQ…</source>
         <translation>正在检查总部连接…</translation>
     </message>
@@ -137,17 +137,7 @@
         <translation>同步未完成</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Online · clock off by {0} min</source>
-        <translation>在线 · 时钟偏差 {0} 分钟</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>This PC&apos;s clock differs from HQ&apos;s; ask store IT to set it right.</source>
-        <translation>本机时钟与总部不一致，请联系门店 IT 校准。</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
@@ -258,7 +248,54 @@
         <translation>最近一次无错误完成的同步。</translation>
     </message>
     <message>
+        <location line="+16"/>
+        <source>PC clock {0} min fast: PC {1}, HQ {2}</source>
+        <translation>电脑时钟快 {0} 分钟：电脑 {1}，总部 {2}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>PC clock {0} min slow: PC {1}, HQ {2}</source>
+        <translation>电脑时钟慢 {0} 分钟：电脑 {1}，总部 {2}</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>The counter works in HQ&apos;s time, so member codes, points and times are right. Click to see how to set this PC&apos;s clock.</source>
+        <translation>柜台已按总部时间工作，会员码、积分和各项时间都不受影响。点击查看如何校正这台电脑的时间。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The counter works in HQ&apos;s time, so member codes, points and times are right. Tell the store manager to set this PC&apos;s clock.</source>
+        <translation>柜台已按总部时间工作，会员码、积分和各项时间都不受影响。请告知店长校正这台电脑的时间。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>How to set it right (Windows):
+1. Right-click the time on the taskbar and choose &quot;Adjust date/time&quot;.
+2. Turn on &quot;Set time automatically&quot; and click &quot;Sync now&quot;.
+3. If that is not possible, turn it off, click &quot;Change&quot; and set the time to HQ&apos;s: {0}.
+4. If the clock is wrong again after every start, the PC&apos;s CMOS battery is probably flat: call store IT.
+Then press F5: this notice goes away once HQ sees the clock right.</source>
+        <translation>校正方法（Windows）：
+1. 右键单击任务栏上的时间，选择“调整日期/时间”。
+2. 打开“自动设置时间”，点击“立即同步”。
+3. 如果无法自动同步，关闭“自动设置时间”，点击“更改”，按总部时间 {0} 手动设置。
+4. 如果每次开机后时间又不准，多半是主板电池没电了，请联系门店 IT。
+校正后按 F5 同步：总部确认时间无误后，此提示即消失。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Tell the store manager: signed in, a manager can click this notice to see how to set the clock.</source>
+        <translation>请告知店长：店长登录后点击此提示，即可看到校正方法。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This PC&apos;s clock says {0}; HQ&apos;s time is {1}.
+The counter works in HQ&apos;s time meanwhile, so member codes, points, member days and due times are right. The PC&apos;s clock should still be set right.</source>
+        <translation>这台电脑的时钟显示 {0}，总部时间是 {1}。
+在此期间柜台按总部时间工作，会员码、积分、会员日和处理期限都不受影响；但电脑的时间仍应校正。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>

@@ -5,10 +5,11 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit
-from uidata import CARD_NO, make_settings
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QToolButton
+from uidata import CARD_NO, NOW, make_settings
 
 from counter import services
+from counter.services.clock import record_skew
 from counter.sync.engine import SYNC_BUSY, SyncProgress, SyncReport
 from ui.main_window import MainWindow
 from ui.sync_controller import SyncOutcome
@@ -103,8 +104,9 @@ def test_online_clock_skew_and_failures_are_told_apart(make_window, staff, zh):
     reachable = services.HQProbe(online=True, configured=True, clock_skew_s=1.5)
     bar.show_outcome(SyncOutcome(reachable, report(clock_skew_s=1.5)))
     assert (online.text(), online.property("state")) == ("在线", "online")
+    # A large skew is the clock notice's to tell (test_a_wrong_pc_clock_is_told_…); HQ is fine.
     bar.show_outcome(SyncOutcome(reachable, report(clock_skew_s=-300.0)))
-    assert (online.text(), online.property("state")) == ("在线 · 时钟偏差 5 分钟", "warning")
+    assert (online.text(), online.property("state")) == ("在线", "online")
     # HQ went away half-way through, or answered junk: said by the error's code, in Chinese.
     gone = report(errors=("hq_unavailable: HQ cannot be reached. (POST /v1/ops)",))
     bar.show_outcome(SyncOutcome(reachable, gone))
@@ -135,3 +137,52 @@ def test_sync_progress_is_shown_while_syncing(make_window, staff, zh):
     bar.show_outcome(SyncOutcome(services.HQProbe(online=True, configured=True), report()))
     bar.show_progress(SyncProgress("pull complaints", 3))  # late, from the finished sync
     assert online.text() == "在线"
+
+
+def test_a_wrong_pc_clock_is_told_with_both_times_and_a_manager_sees_how_to_fix_it(
+    qtbot, make_window, ctx, staff, zh
+):
+    ctx.clock = lambda: NOW  # the PC's clock; HQ's is 7 minutes earlier
+    record_skew(ctx, 420.0)  # as a sync measured it (kept in the cache: also after a restart)
+    window = make_window(staff.manager)
+    button = window.findChild(QToolButton, "clockButton")
+    pc = NOW.astimezone().strftime("%H:%M")
+    hq = (NOW - dt.timedelta(minutes=7)).astimezone().strftime("%H:%M")
+    assert button.isVisible()
+    assert button.text() == f"电脑时钟快 7 分钟：电脑 {pc}，总部 {hq}"
+    assert "点击查看如何校正" in button.toolTip()
+    # A manager opens the how-to from the keyboard.
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "clockHelp") is not None)
+    help_box = window.findChild(QMessageBox, "clockHelp")
+    assert help_box.isVisible()
+    assert f"这台电脑的时钟显示 {pc}，总部时间是 {hq}" in help_box.text()
+    assert "自动设置时间" in help_box.informativeText() and hq in help_box.informativeText()
+    qtbot.keyClick(help_box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "clockHelp") is None)
+    # A cashier is told whom to ask.
+    window.statusBarWidget.set_actor(staff.cashier)
+    assert "请告知店长" in button.toolTip()
+    # A sync that finds the clock set right: the notice goes.
+    record_skew(ctx, 0.4)
+    window.statusBarWidget.refresh_counts()
+    assert not button.isVisible()
+
+
+def test_the_clock_notice_fits_the_status_bar_at_1024(qtbot, make_window, ctx, staff, zh):
+    ctx.clock = lambda: NOW
+    record_skew(ctx, -420.0)
+    window = make_window(staff.manager)
+    window.resize(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    button = window.findChild(QToolButton, "clockButton")
+    assert button.text().startswith("电脑时钟慢 7 分钟")
+    bar = window.statusBar()
+    right = max(
+        w.geometry().right()
+        for w in bar.findChildren(QToolButton) + bar.findChildren(QLabel)
+        if w.isVisible() and w.parent() is bar
+    )
+    assert right <= bar.width()
+    assert button.width() >= button.sizeHint().width()
