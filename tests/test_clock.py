@@ -21,7 +21,7 @@ from counter.services.clock import ClockRefused, record_skew, skew_words
 from counter.store.models import KeyValue
 from counter.sync.apply import apply_member_records
 from counter.sync.engine import sync_once
-from hq.config import signing_key
+from hq.config import rotate_key, signing_key
 from hq.db import make_engine
 from hq.members import member_code
 
@@ -61,6 +61,12 @@ def hq_code(hq: HQ, card_no: str, *, at: dt.datetime | None = None) -> str:
 def synced(hq: HQ) -> Iterator[Callable[[dt.timedelta], Any]]:
     """A counter whose PC clock is off by the given amount, after one sync with HQ."""
     hq.seed(5)
+    # HQ's first key signs from the second it was made; codes asked for within that second
+    # would find none. A key signing since a minute ago, as `hq keys rotate` makes it.
+    engine = make_engine(hq.url_db)
+    with engine.begin() as conn:
+        rotate_key(conn, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    engine.dispose()
 
     def make(offset: dt.timedelta) -> Any:
         c = hq.counter()

@@ -272,9 +272,9 @@ class CounterStatusBar(QStatusBar):
         pc, hq = self.clock_times()
         minutes = max(1, round(abs(skew) / 60))
         if skew > 0:
-            text = self.tr("PC clock {0} min fast: PC {1}, HQ {2}")
+            text = self.tr("Clock {0} min fast: PC {1}, HQ {2}")
         else:
-            text = self.tr("PC clock {0} min slow: PC {1}, HQ {2}")
+            text = self.tr("Clock {0} min slow: PC {1}, HQ {2}")
         self.clockButton.setText(text.format(minutes, pc, hq))
         if self.is_manager():
             tip = self.tr(

@@ -249,13 +249,13 @@
     </message>
     <message>
         <location line="+16"/>
-        <source>PC clock {0} min fast: PC {1}, HQ {2}</source>
-        <translation>电脑时钟快 {0} 分钟：电脑 {1}，总部 {2}</translation>
+        <source>Clock {0} min fast: PC {1}, HQ {2}</source>
+        <translation>时钟快 {0} 分钟：电脑 {1}，总部 {2}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>PC clock {0} min slow: PC {1}, HQ {2}</source>
-        <translation>电脑时钟慢 {0} 分钟：电脑 {1}，总部 {2}</translation>
+        <source>Clock {0} min slow: PC {1}, HQ {2}</source>
+        <translation>时钟慢 {0} 分钟：电脑 {1}，总部 {2}</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -295,7 +295,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 在此期间柜台按总部时间工作，会员码、积分、会员日和处理期限都不受影响；但电脑的时间仍应校正。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>

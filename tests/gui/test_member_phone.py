@@ -144,6 +144,23 @@ def test_phone_fetches_the_next_code_before_this_one_expires(
 
 
 @needs_member_app
+def test_phone_counts_down_in_hqs_time_on_a_pc_clock_7_minutes_fast(
+    qtbot, make_window, staff, synced_hq, ctx, zh
+):
+    ctx.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(minutes=7)
+    assert services.probe_hq(ctx).clock_off  # measures the skew; the counter keeps it
+    window = make_window(staff.cashier, demo=True, runner=TaskRunner())
+    phone = open_phone(qtbot, window)
+    ask_for_code(qtbot, phone, synced_hq.member["phone"])
+    qtbot.waitUntil(lambda: phone.shown is not None, timeout=5000)
+    assert 45 <= phone.seconds_left() <= 60
+    assert text(phone, "phoneCountdown").endswith("秒内有效，到期前自动刷新")
+    qtbot.mouseClick(phone.sendButton, Qt.MouseButton.LeftButton)
+    view = window.memberPanel.view
+    assert view is not None and view.member_no == synced_hq.member["member_no"]
+
+
+@needs_member_app
 def test_phone_shows_hq_refusing_an_unknown_member(qtbot, make_window, staff, synced_hq, zh):
     window = make_window(staff.cashier, demo=True, runner=TaskRunner())
     phone = open_phone(qtbot, window)
