@@ -42,6 +42,14 @@ def prepare(root: Path, members: int, progress: bool = True) -> str:
     root.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{root / 'hq.db'}"
     marker = root / "hq.seeded"
+    if marker.exists() and _outdated(url):
+        # Demo data is disposable: made by an older version, it is made again.
+        if progress:
+            print("the demo data was made by an older version: making it afresh…", flush=True)
+        for name in ("hq.db", "hq.db-wal", "hq.db-shm"):
+            (root / name).unlink(missing_ok=True)
+        shutil.rmtree(root / "counter", ignore_errors=True)
+        marker.unlink()
     if not marker.exists():
         init_db(url)
         if progress:
@@ -55,6 +63,18 @@ def prepare(root: Path, members: int, progress: bool = True) -> str:
         open_store("file", store.data_path).set(TOKEN_KEY, token)
         marker.write_text("ok\n", encoding="utf-8")
     return url
+
+
+def _outdated(url: str) -> bool:
+    """The demo HQ's database lacks tables or columns this version needs."""
+    from hq.db import init_db
+    from hq.errors import SchemaOutdatedError
+
+    try:
+        init_db(url).dispose()
+    except SchemaOutdatedError:
+        return True
+    return False
 
 
 def demo_settings(root: Path, hq_url: str, base: settings_mod.Settings) -> settings_mod.Settings:

@@ -294,3 +294,20 @@ def test_pc_time_is_optional_in_the_op_envelope() -> None:
     assert validate_op({**op, "pc_time": "2026-11-20T02:07:00+00:00"})["pc_time"] == (
         "2026-11-20T02:07:00.000000Z"
     )
+
+
+def test_demo_data_from_before_pc_time_is_made_afresh(tmp_path: Any) -> None:
+    from counter.demo import prepare
+
+    root = tmp_path / "demo"
+    url = prepare(root, 3, progress=False)
+    con = sqlite3.connect(root / "hq.db")
+    con.execute("ALTER TABLE ops DROP COLUMN pc_time")  # as an HQ before this version made it
+    con.close()
+    assert prepare(root, 3, progress=False) == url
+    con = sqlite3.connect(root / "hq.db")
+    try:
+        assert "pc_time" in {r[1] for r in con.execute("PRAGMA table_info(ops)")}
+        assert con.execute("SELECT count(*) FROM members").fetchone()[0] == 3
+    finally:
+        con.close()
