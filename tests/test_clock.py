@@ -130,7 +130,7 @@ def test_a_skew_that_changes_between_syncs_is_followed(
     assert (refused.outcome, refused.reason) == ("refused", "not_yet_valid")
     assert "上次同步时这台电脑的时间比总部快 7 分钟" in refused.zh
     assert "电脑时间可能在那之后被改过" in refused.zh and "F5" in refused.zh
-    assert "at the last sync this PC's clock is 7 min ahead of HQ's" in refused.en
+    assert "at the last sync this PC's clock was 7 min ahead of HQ's" in refused.en
     # The next sync measures the new skew, and the same code goes through.
     assert sync_once(c.ctx).ok
     assert c.ctx.clock_skew_s == pytest.approx(60, abs=5)
@@ -213,7 +213,9 @@ def test_no_skew_known_yet_the_pc_clock_is_used_and_a_refusal_says_the_clock_may
     bare.clock = lambda: NOW + SEVEN  # PC 7 minutes fast, never compared with HQ
     fast = services.lookup(bare, cashier, code_at(NOW))
     assert (fast.outcome, fast.reason) == ("refused", "expired")
-    assert fast.zh.startswith("会员码已过期，请让顾客刷新。若刷新后仍提示过期，可能是电脑时间不准")
+    assert fast.zh.startswith(
+        "会员码已过期，请让顾客刷新。若刚刷新的码仍提示过期，就是这台电脑的时间快了"
+    )
     assert "此码是 7 分钟前签发的" in fast.zh and "F5" in fast.zh
 
     bare.clock = lambda: NOW - SEVEN  # 7 minutes slow: HQ's signature says it is
@@ -264,7 +266,7 @@ def test_member_day_and_due_dates_follow_hqs_time_not_the_pcs(
 def test_skew_words() -> None:
     assert skew_words(420) == (
         "这台电脑的时间比总部快 7 分钟",
-        "This PC's clock is 7 min ahead of HQ's",
+        "this PC's clock is 7 min ahead of HQ's",
     )
     assert skew_words(-30)[0] == "这台电脑的时间比总部慢 30 秒"
     assert skew_words(-3 * 3600)[0] == "这台电脑的时间比总部慢 3 小时"

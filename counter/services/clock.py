@@ -55,24 +55,27 @@ def is_large(skew_s: float | None) -> bool:
     return skew_s is not None and abs(skew_s) > LARGE_SKEW.total_seconds()
 
 
-def skew_words(skew_s: float) -> tuple[str, str]:
-    """ "这台电脑的时间比总部快 7 分钟" (zh, en); seconds when under a minute."""
-    seconds = abs(skew_s)
+def skew_words(skew_s: float, *, then: bool = False) -> tuple[str, str]:
+    """ "这台电脑的时间比总部快 7 分钟" (zh, en); ``then``: as measured at the last sync."""
+    zh_amount, en_amount = _amount(abs(skew_s))
     fast = skew_s > 0
+    return (
+        f"{'上次同步时' if then else ''}这台电脑的时间比总部{'快' if fast else '慢'} {zh_amount}",
+        f"{'at the last sync ' if then else ''}this PC's clock {'was' if then else 'is'} "
+        f"{en_amount} {'ahead of' if fast else 'behind'} HQ's",
+    )
+
+
+def _amount(seconds: float) -> tuple[str, str]:
+    """Seconds under a minute, minutes under two hours, then hours."""
     if seconds < 60:
         n = max(1, round(seconds))
-        zh_amount, en_amount = f"{n} 秒", f"{n} s"
-    else:
+        return f"{n} 秒", f"{n} s"
+    if seconds < 7200 - 30:
         n = round(seconds / 60)
-        if n < 120:
-            zh_amount, en_amount = f"{n} 分钟", f"{n} min"
-        else:
-            h = round(seconds / 3600)
-            zh_amount, en_amount = f"{h} 小时", f"{h} h"
-    return (
-        f"这台电脑的时间比总部{'快' if fast else '慢'} {zh_amount}",
-        f"This PC's clock is {en_amount} {'ahead of' if fast else 'behind'} HQ's",
-    )
+        return f"{n} 分钟", f"{n} min"
+    n = round(seconds / 3600)
+    return f"{n} 小时", f"{n} h"
 
 
 class ClockRefused(codes.CodeRefused):
@@ -130,40 +133,42 @@ def _explained(
     if skew is not None:
         # The counter runs on HQ's time. Only a clock changed since the last sync can
         # explain a refusal now: the code would pass on the PC's own clock.
+        if abs(skew) < 60:
+            return refusal  # a code at the edge of its window, not a clock story
         try:
             codes.verify_member_token(text, public_keys, pc)
         except codes.CodeRefused:
             return refusal  # genuinely expired (or not yet valid) in HQ's time
-        zh, en = skew_words(skew)
+        zh, en = skew_words(skew, then=True)
         return ClockRefused(
             refusal.code,
-            f"会员码按总部时间{_refused_zh(refusal)}，但按这台电脑现在的时钟是有效的："
-            f"上次同步时{zh}，电脑时间可能在那之后被改过。{_WHAT_TO_DO[0]}",
+            f"会员码按总部时间{_refused_zh(refusal)}，但按这台电脑现在的时钟是有效的：{zh}，"
+            f"电脑时间可能在那之后被改过。{_WHAT_TO_DO[0]}",
             f"By HQ's time this member code {_refused_en(refusal)}, yet by this PC's clock it "
-            f"is valid: at the last sync {en[0].lower()}{en[1:]}, and the PC's clock may have "
-            f"been changed since. {_WHAT_TO_DO[1]}",
+            f"is valid: {en}, and the PC's clock may have been changed since. {_WHAT_TO_DO[1]}",
             detail=refusal.detail,
         )
     # Never synced: the PC's clock is all there is. The code's signed issue time is HQ's
     # clock when it was made, so it tells how far off the PC's clock at least seems.
     issued_at, _expires_at = codes.token_times(text)
-    zh, en = skew_words((pc - issued_at).total_seconds())
+    age = (pc - issued_at).total_seconds()
     if refusal.code == "not_yet_valid":
+        zh, en = skew_words(age)
         return ClockRefused(
             refusal.code,
             f"会员码是总部刚签发的，但{zh}（本机尚未与总部对时）。{_WHAT_TO_DO[0]}",
-            f"The member code was just issued by HQ, but {en[0].lower()}{en[1:]} "
-            f"(this counter has not compared clocks with HQ yet). {_WHAT_TO_DO[1]}",
+            f"The member code was just issued by HQ, but {en} (this counter has not compared "
+            f"clocks with HQ yet). {_WHAT_TO_DO[1]}",
             detail=refusal.detail,
         )
+    zh_age, en_age = _amount(age)
     return ClockRefused(
         refusal.code,
-        f"会员码已过期，请让顾客刷新。若刷新后仍提示过期，可能是电脑时间不准：按本机时钟，"
-        f"此码是 {_ago_zh(pc - issued_at)}前签发的（本机尚未与总部对时）。{_WHAT_TO_DO[0]}",
+        f"会员码已过期，请让顾客刷新。若刚刷新的码仍提示过期，就是这台电脑的时间快了"
+        f"（按本机时钟，此码是 {zh_age}前签发的；本机尚未与总部对时）。{_WHAT_TO_DO[0]}",
         f"This member code has expired; ask the customer to refresh it. If a fresh code is "
-        f"refused too, this PC's clock is probably wrong: by it, the code was issued "
-        f"{_ago_en(pc - issued_at)} ago (this counter has not compared clocks with HQ yet). "
-        f"{_WHAT_TO_DO[1]}",
+        f"refused too, this PC's clock is fast (by it, the code was issued {en_age} ago; this "
+        f"counter has not compared clocks with HQ yet). {_WHAT_TO_DO[1]}",
         detail=refusal.detail,
     )
 
@@ -174,13 +179,3 @@ def _refused_zh(refusal: codes.CodeRefused) -> str:
 
 def _refused_en(refusal: codes.CodeRefused) -> str:
     return "has expired" if refusal.code == "expired" else "is not valid yet"
-
-
-def _ago_zh(delta: dt.timedelta) -> str:
-    minutes = round(delta.total_seconds() / 60)
-    return f"{minutes} 分钟" if minutes < 120 else f"{round(minutes / 60)} 小时"
-
-
-def _ago_en(delta: dt.timedelta) -> str:
-    minutes = round(delta.total_seconds() / 60)
-    return f"{minutes} min" if minutes < 120 else f"{round(minutes / 60)} h"
