@@ -516,3 +516,26 @@ def test_a_complaint_follows_its_member_through_merges_and_never_names_a_strange
     stranger = str(uuid.uuid4())
     error = s1.rejected(s1.complaint(member_id=stranger), "member_not_found")
     assert error["details"] == {"member_id": stranger}
+
+
+def test_the_pcs_own_time_is_kept_beside_created_at_and_is_optional(hq_env: HQEnv) -> None:
+    s1 = hq_env.store("S1")
+    with_pc = s1.register()
+    with_pc["created_at"] = "2026-11-20T02:00:00Z"  # the counter's time (corrected)
+    with_pc["pc_time"] = "2026-11-20T02:07:00Z"  # its PC's clock, 7 minutes fast
+    s1.applied(with_pc)
+    without = s1.register()  # a counter from before pc_time
+    s1.applied(without)
+    bad = s1.register()
+    bad["pc_time"] = "yesterday"
+    s1.rejected(bad, "invalid_field")
+    with hq_env.engine.connect() as conn:
+        rows = dict(
+            conn.execute(
+                select(StoredOp.op_id, StoredOp.pc_time).where(
+                    StoredOp.op_id.in_((with_pc["op_id"], without["op_id"]))
+                )
+            ).all()
+        )
+    assert rows[with_pc["op_id"]] == dt.datetime(2026, 11, 20, 2, 7, tzinfo=dt.UTC)
+    assert rows[without["op_id"]] is None
