@@ -258,7 +258,11 @@ def _print_report(report: SyncReport) -> None:
         line += "; HQ epoch changed: downloaded afresh"
     print(line, flush=True)
     if report.clock_off:
-        print(f"WARNING: this PC's clock is {report.clock_skew_s:+.0f} s off HQ's", file=sys.stderr)
+        print(
+            f"WARNING: this PC's clock is {report.clock_skew_s:+.0f} s off HQ's "
+            "(the counter uses HQ's time meanwhile; set the PC's clock)",
+            file=sys.stderr,
+        )
     for error in report.errors:
         print(f"counter: {error}", file=sys.stderr)
 
@@ -361,7 +365,10 @@ def _status(args: argparse.Namespace) -> int:
         )
         print(f"HQ: {state}" + (f" ({probe.error_en})" if probe.error_en else ""))
         if probe.clock_off:
-            print(f"WARNING: this PC's clock is {probe.clock_skew_s:+.0f} s off HQ's")
+            print(
+                f"WARNING: this PC's clock is {probe.clock_skew_s:+.0f} s off HQ's "
+                "(the counter uses HQ's time meanwhile; set the PC's clock)"
+            )
     return EXIT_OK
 
 

@@ -263,6 +263,17 @@ def test_member_day_and_due_dates_follow_hqs_time_not_the_pcs(
     assert complaint.due_at == hq_now + dt.timedelta(hours=24)
 
 
+def test_the_member_panel_badges_follow_hqs_day(
+    bare: services.ServiceContext, cashier: services.Actor
+) -> None:
+    hq_now = dt.datetime(2026, 11, 8, 15, 56, tzinfo=dt.UTC)  # the 8th, 23:56 in China
+    bare.clock = lambda: hq_now + SEVEN  # the PC says the 9th already
+    card = MEMBER["cards"][0]["card_no"]  # type: ignore[index]
+    assert "member_day" not in services.lookup(bare, cashier, card).member.badges  # type: ignore[union-attr]
+    record_skew(bare, 420.0)
+    assert "member_day" in services.lookup(bare, cashier, card).member.badges  # type: ignore[union-attr]
+
+
 def test_skew_words() -> None:
     assert skew_words(420) == (
         "这台电脑的时间比总部快 7 分钟",
