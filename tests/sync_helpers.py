@@ -158,7 +158,10 @@ def sql(ctx: services.ServiceContext, query: str, *args: Any) -> list[tuple[Any,
 
 
 def payload(ctx: services.ServiceContext, op_id: str) -> dict[str, Any]:
+    """The op's payload as HQ receives it (health unsealed)."""
+    from counter.store.outbox_health import open_payload
+
     (text,) = sql(ctx, "SELECT payload FROM outbox WHERE op_id = ?", op_id)[0]
-    value = json.loads(text)
+    value = open_payload(ctx.cipher, op_id, text)
     assert isinstance(value, dict)
     return value

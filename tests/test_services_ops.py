@@ -16,6 +16,7 @@ from counter import contract, services
 from counter.codes import make_card_no
 from counter.contract import parse_member_record
 from counter.settings import Settings
+from counter.store import outbox_health
 from counter.sync.apply import apply_member_records
 
 # 2026-11-20 10:00 in China: not a member day (the 8th), November.
@@ -166,13 +167,20 @@ def test_health_needs_role_and_consent_and_is_encrypted(
         "granted": True,
         "recorded_at": "2026-11-20T02:00:00.000000Z",
     }
-    assert rows[1][1]["changes"] == {
-        "health": {"allergies": ["青霉素"], "chronic": ["高血压"], "medicines": []}
-    }
+    # The queued op holds the health sealed; HQ gets it as recorded (in the push only).
+    assert set(rows[1][1]["changes"]["health"]) == {"$sealed"}
     con = sqlite3.connect(settings.db_path)
     (blob,) = con.execute("SELECT health_enc FROM members WHERE id = ?", (gold,)).fetchone()
+    ((op_id, text),) = con.execute(
+        "SELECT op_id, payload FROM outbox WHERE type = 'member.update'"
+    ).fetchall()
     con.close()
-    assert "高血压".encode() not in blob
+    assert "高血压".encode() not in blob and "高血压" not in text
+    sent = outbox_health.open_payload(ctx.cipher, op_id, text)
+    assert contract.validate_payload("member.update", sent) == sent
+    assert sent["changes"] == {
+        "health": {"allergies": ["青霉素"], "chronic": ["高血压"], "medicines": []}
+    }
     # The cashier's panel still shows the allergy banner (they hand over medicine).
     seen = services.find_by_card(ctx, cashier, GOLD_CARD)
     assert seen is not None and seen.allergies == ("青霉素",)

@@ -11,7 +11,7 @@ from typing import Any
 
 from counter.keystore import SecretStore, open_store
 from counter.settings import Settings
-from counter.store import migrate
+from counter.store import migrate, outbox_health
 from counter.store.crypto import HealthCipher, load_cipher
 from counter.store.db import Database
 
@@ -74,10 +74,12 @@ def open_context(settings: Settings, *, db_path: Path | None = None) -> ServiceC
     result = migrate.upgrade(path)
     secrets = open_store(settings.secret_store, settings.data_path)
     db = Database(path)
+    cipher = load_cipher(secrets)
+    outbox_health.seal_legacy(db, cipher)
     return ServiceContext(
         db=db,
         store_code=settings.store_code,
-        cipher=load_cipher(secrets),
+        cipher=cipher,
         secrets=secrets,
         hq_url=settings.hq_url,
         tls_verify=settings.tls_verify,

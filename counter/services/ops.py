@@ -20,6 +20,7 @@ from counter import contract, outbox
 from counter.errors import NotFoundError, PermissionDenied, ValidationError
 from counter.services.context import Actor, ServiceContext
 from counter.store.models import Member, OutboxOp
+from counter.store.outbox_health import seal_payload
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,8 @@ def queue_op(
     op_id: str | None = None,
     pc_time: dt.datetime | None = None,
 ) -> OutboxOp:
-    """Validate the whole envelope as HQ will, then append it (canonical payload).
+    """Validate the whole envelope as HQ will, then append it (canonical payload, health
+    sealed: counter/store/outbox_health.py).
 
     ``now`` is the counter's time (``ctx.now()``). ``pc_time``, what the PC's own clock
     said, is kept beside it for the record; by default it is ``now`` with the skew put back.
@@ -84,7 +86,7 @@ def queue_op(
     return outbox.append(
         session,
         type=op_type,
-        payload=envelope["payload"],
+        payload=seal_payload(ctx.cipher, op, op_type, envelope["payload"]),
         store_code=ctx.store_code,
         operator_id=actor.operator_id,
         now=now,

@@ -20,6 +20,7 @@ from counter.services import audit
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import MANAGER_ROLES, queue_op, require_role
 from counter.store.models import OutboxOp, PointsEntry, SyncProblem
+from counter.store.outbox_health import open_payload
 
 # Retrying these would only be refused again: the business fact is settled at HQ.
 NOT_RETRYABLE = frozenset(
@@ -112,7 +113,7 @@ def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> Problem
                 "Retrying would be refused again; check it and dismiss it.",
                 detail=problem.code,
             )
-        payload = json.loads(old.payload)
+        payload = open_payload(ctx.cipher, old.op_id, old.payload)
         details = json.loads(problem.details or "{}")
         if problem.code == "points_mismatch" and isinstance(details.get("expected"), int):
             payload["points"] = details["expected"]

@@ -24,7 +24,7 @@ from counter.services.context import Actor, ServiceContext
 from counter.services.members import MemberForm, validate
 from counter.services.ops import HEALTH_ROLES, active_member, queue_op, require_role
 from counter.services.views import MemberView, fetch_view, raw_connection
-from counter.store import effects
+from counter.store import effects, outbox_health
 from counter.store.models import Card, Consent, Member
 
 HEALTH_PURPOSE = "health"
@@ -163,8 +163,10 @@ def record_consent(
 ) -> ConsentRecord:
     """The member's separate consent (or its withdrawal), with time and operator.
 
-    Withdrawing erases the cached health information at once, in the same transaction;
-    HQ erases its copy when the ``member.consent`` operation arrives.
+    Withdrawing erases the cached health information at once, in the same transaction,
+    from the member's row and from every queued or answered operation (one that may be
+    at HQ unanswered loses it when answered); then the WAL is truncated so no old page
+    keeps it. HQ erases its copy when the ``member.consent`` operation arrives.
     """
     if purpose != HEALTH_PURPOSE:
         raise ValidationError(
@@ -202,6 +204,7 @@ def record_consent(
         )
         if not granted:
             effects.set_health(s, ctx.cipher, member_id, None)
+            outbox_health.erase_member_health(s, member_id, by_op=op.op_id)
         audit.record(
             s,
             actor,
@@ -211,7 +214,9 @@ def record_consent(
             purpose=purpose,
             op=op.op_id,
         )
-        return ConsentRecord(member_id, purpose, granted, now, actor.operator_id, op.op_id)
+    if not granted:
+        outbox_health.purge_wal(ctx.db)
+    return ConsentRecord(member_id, purpose, granted, now, actor.operator_id, op.op_id)
 
 
 def _items(value: Sequence[str] | None, field: str) -> list[str]:

@@ -37,6 +37,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Deleted and overwritten content is zeroed, not left in free space: erased health
+    # records and personal data must really be gone from the file (docs/privacy.md).
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from counter.store import effects
 from counter.store.crypto import HealthCipher
 from counter.store.models import Complaint, OutboxOp
+from counter.store.outbox_health import open_payload
 from counter.sync.pages import (
     MEMBER_COLUMNS,
     MEMBER_UPDATE_COLUMNS,
@@ -191,7 +192,7 @@ def overlay_pending(
     for op in pending_overlays(session, OVERLAID_TYPES, member_ids):
         if op.member_id is None or (member_ids is not None and op.member_id not in member_ids):
             continue
-        payload = json.loads(op.payload)
+        payload = open_payload(cipher, op.op_id, op.payload)
         if op.type == "member.update":
             effects.set_member_fields(
                 session, cipher, op.member_id, payload["changes"], op.created_at

@@ -30,6 +30,7 @@ from counter.services.connection import MAX_CLOCK_SKEW, make_client
 from counter.services.context import ServiceContext
 from counter.services.status import EPOCH_KEY, LAST_SYNC_KEY
 from counter.store.models import Complaint, Member, OutboxOp, PointsEntry, SyncCursor
+from counter.store.outbox_health import purge_wal
 from counter.sync import fastload
 from counter.sync.apply import (
     OVERLAID_TYPES,
@@ -440,6 +441,8 @@ class SyncEngine:
         if not tally.errors:
             with self.ctx.db.write() as s:
                 kv_set(s, LAST_SYNC_KEY, finished.isoformat())
+        # What the sync erased (withdrawn health, a deleted member) leaves the old WAL frames.
+        purge_wal(self.ctx.db)
         p = tally.push
         return SyncReport(
             started_at=started,

@@ -41,7 +41,8 @@ from counter.services import audit
 from counter.services.config import current_rules
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import queue_op
-from counter.store import effects
+from counter.store import effects, outbox_health
+from counter.store.crypto import HealthCipher, HealthDataUnreadable
 from counter.store.models import (
     Card,
     Complaint,
@@ -84,15 +85,16 @@ class PushStats:
     stale_members: set[str] = field(default_factory=set)
 
 
-def wire_op(op: OutboxOp) -> dict[str, Any]:
-    """The op as sent: the same bytes of meaning on every attempt."""
+def wire_op(cipher: HealthCipher, op: OutboxOp) -> dict[str, Any]:
+    """The op as sent: the same bytes of meaning on every attempt (health unsealed here,
+    in memory, for the request only)."""
     wire = {
         "op_id": op.op_id,
         "type": op.type,
         "created_at": format_time(op.created_at),
         "store_code": op.store_code,
         "operator_id": op.operator_id,
-        "payload": json.loads(op.payload),
+        "payload": outbox_health.open_payload(cipher, op.op_id, op.payload),
     }
     if op.pc_created_at is not None:
         wire["pc_time"] = format_time(op.pc_created_at)
@@ -122,13 +124,39 @@ def take_batch(
         )
         if not ops:
             return [], after_seq
+        wired = []
+        for o in ops:
+            try:
+                wired.append(wire_op(ctx.cipher, o))
+            except HealthDataUnreadable as exc:
+                _refuse_unreadable(s, o, exc, now)
         s.execute(
             update(OutboxOp)
-            .where(OutboxOp.seq.in_([o.seq for o in ops]))
+            .where(OutboxOp.seq.in_([o.seq for o in ops if o.state == "pending"]))
             .values(attempts=OutboxOp.attempts + 1, last_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
-        return [wire_op(o) for o in ops], ops[-1].seq
+        return wired, ops[-1].seq
+
+
+def _refuse_unreadable(
+    s: Session, op: OutboxOp, exc: HealthDataUnreadable, now: dt.datetime
+) -> None:
+    """An op whose sealed health cannot be opened (the health key was replaced) can never
+    be sent as made: it is refused here, into the problems list, instead of blocking the
+    outbox for good."""
+    log.error("op %s cannot be sent: its sealed health record cannot be decrypted", op.op_id)
+    op.state = "rejected"
+    op.last_error = exc.code
+    s.add(
+        SyncProblem(
+            op_id=op.op_id,
+            code=exc.code,
+            message=exc.en,
+            details="{}",
+            created_at=now,
+        )
+    )
 
 
 def note_failure(ctx: ServiceContext, batch: Sequence[dict[str, Any]], error: str) -> None:
@@ -142,8 +170,10 @@ def note_failure(ctx: ServiceContext, batch: Sequence[dict[str, Any]], error: st
 
 
 def _compact(result: dict[str, Any]) -> str:
+    """The answer as kept: no entity (the cache has it), no health (a rejection's details
+    may hold another member's record)."""
     kept = {k: v for k, v in result.items() if k != "entity"}
-    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+    return json.dumps(outbox_health.redact(kept), ensure_ascii=False, sort_keys=True)
 
 
 def record_answer(
@@ -209,7 +239,10 @@ def record_answer(
                     op_id,
                     code,
                     str(error.get("message") or code),
-                    json.dumps(details if isinstance(details, dict) else {}, ensure_ascii=False),
+                    json.dumps(
+                        outbox_health.redact(details) if isinstance(details, dict) else {},
+                        ensure_ascii=False,
+                    ),
                     now_text,
                     op_id,
                 )
@@ -222,6 +255,8 @@ def record_answer(
         raw.executemany(_POINTS_APPLIED_SQL, points_applied)
         raw.executemany(_POINTS_REJECTED_SQL, points_rejected)
         raw.executemany(_PROBLEM_SQL, problems)
+        if any(rows.get(r["op_id"], ("",))[0] == outbox_health.HEALTH_OP for r in results):
+            outbox_health.erase_answered(s, [r["op_id"] for r in results])
         if members:
             apply_member_records(s, list(members.values()), ctx.cipher, now)
             overlay_pending(s, ctx.cipher, set(members), now)
@@ -320,7 +355,7 @@ def repoint(
     for old in list(candidates):
         if old.state == "rejected" and old.last_error != "member_not_found":
             continue  # refused for its own reason: stays in the problems list as it is
-        payload = json.loads(old.payload)
+        payload = outbox_health.open_payload(ctx.cipher, old.op_id, old.payload)
         if "member_id" in payload:
             payload["member_id"] = target
         if old.type == "points.earn":
