@@ -3,6 +3,7 @@
     hq init                      create the tables (and the epoch, the first QR key) if missing
     hq serve [--host] [--port]   run the v1 API
     hq store add CODE NAME       register a store; prints its token once
+    hq store rotate CODE         a new token for the store (the old one stops working)
     hq seed --members N          generate realistic members for a demo or a benchmark
     hq stats [--json]            per store: ops applied and rejected, replays, last contact
     hq member-code CARD_OR_PHONE print a member QR token, as the member app gets it
@@ -34,7 +35,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from hq.db import DB_URL_ENV, default_url, engine_scope, get_epoch, init_db, parse_url
 from hq.errors import HQError, SeedRefusedError
 from hq.seed import MAX_MEMBERS, seed_members
-from hq.stores import add_store
+from hq.stores import add_store, rotate_token
 from hq.times import rfc3339
 
 EXIT_OK = 0
@@ -95,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument("code", metavar="CODE", help="store code, e.g. SH001")
     add.add_argument("name", metavar="NAME", help="store name, e.g. 徐汇店")
+    rotate_store = store_commands.add_parser(
+        "rotate",
+        parents=[db],
+        help="give the store a new token, printed once; the old one stops working at once",
+    )
+    rotate_store.add_argument("code", metavar="CODE", help="store code, e.g. SH001")
 
     seed = commands.add_parser(
         "seed",
@@ -171,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace, str], int]] = {
         "init": _init,
         "serve": _serve,
-        "store": _store_add,
+        "store": _store,
         "seed": _seed,
         "stats": _stats,
         "member-code": _member_code,
@@ -209,6 +216,19 @@ def _init(_args: argparse.Namespace, url: str) -> int:
         engine.dispose()
     print(f"database ready: {_shown(url)} (epoch {epoch})")
     return EXIT_OK
+
+
+def _store(args: argparse.Namespace, url: str) -> int:
+    if args.store_command == "rotate":
+        token = rotate_token(url, args.code)
+        print(
+            f"store {args.code} has a new token, shown this once; the old one no longer "
+            "works. Put it in the store's counter (`counter token`).",
+            file=sys.stderr,
+        )
+        print(token)
+        return EXIT_OK
+    return _store_add(args, url)
 
 
 def _store_add(args: argparse.Namespace, url: str) -> int:

@@ -74,6 +74,20 @@ def add_store(engine_or_url: EngineOrURL, code: str, name: str) -> str:
     return token
 
 
+def rotate_token(engine_or_url: EngineOrURL, code: str) -> str:
+    """Give a store a new token; the old one stops working at once (docs/privacy.md)."""
+    token = new_token()
+    with engine_scope(engine_or_url) as engine:
+        init_db(engine)
+        with engine.begin() as conn:
+            if conn.scalar(select(Store.code).where(Store.code == code)) is None:
+                raise InvalidStoreError(f"no store {code!r} is registered")
+            conn.execute(
+                update(Store).where(Store.code == code).values(token_hash=hash_token(token))
+            )
+    return token
+
+
 def store_for_token(conn: Connection, token: str) -> StoreContact | None:
     """The store holding ``token`` and when it last called, or None."""
     row = conn.execute(

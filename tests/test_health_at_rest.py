@@ -237,3 +237,27 @@ def test_a_cache_written_before_sealing_is_sealed_when_opened(
     sent = [o["payload"] for o in batch if o["op_id"] == op_id]
     assert sent == [old_body]
     c.close()
+
+
+def test_an_op_whose_health_key_was_replaced_is_refused_not_stuck(hq: HQ) -> None:
+    """The health key lost (secrets file replaced): the sealed op can never be sent as
+    made. It goes to the problems list; the ops after it still go."""
+    from counter.store.crypto import HealthCipher
+
+    a = hq.counter("S001")
+    member_id = register_with_health(a)
+    op_id, _ = health_op(a)
+    a.ctx.cipher = HealthCipher(bytes(32))
+    services.update_member(a.ctx, a.actor, member_id, {"address": "上海市静安区1号"})
+    report = sync_once(a.ctx)
+    assert report.errors == ()
+    assert sql(a.ctx, "SELECT code FROM sync_problems WHERE op_id = ?", op_id) == [
+        ("health_data_unreadable",)
+    ]
+    assert [r[0] for r in sql(a.ctx, "SELECT state FROM outbox ORDER BY seq")] == [
+        "applied",
+        "applied",
+        "rejected",
+        "applied",
+    ]
+    assert hq_member(a.ctx, phone=PHONE)["address"] == "上海市静安区1号"

@@ -24,7 +24,14 @@ from counter.store.outbox_health import open_payload
 
 # Retrying these would only be refused again: the business fact is settled at HQ.
 NOT_RETRYABLE = frozenset(
-    {"phone_registered", "member_exists", "complaint_exists", "receipt_already_earned"}
+    {
+        "phone_registered",
+        "member_exists",
+        "complaint_exists",
+        "receipt_already_earned",
+        # The sealed health cannot be opened (the health key was replaced): never sendable.
+        "health_data_unreadable",
+    }
 )
 
 

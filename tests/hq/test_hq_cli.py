@@ -210,3 +210,32 @@ def test_serve_on_a_busy_port_fails_clearly(
         code, _, err = run(capsys, "serve", "--db", db_url, "--port", str(port))
     assert code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_store_rotate_gives_a_new_token_and_the_old_one_stops_working(
+    capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
+    """A leaked store token is retired by `hq store rotate` (docs/privacy.md)."""
+    from hq.server import start_in_thread
+
+    old = run(capsys, "store", "add", "SH001", "徐汇店", "--db", db_url)[1].strip()
+    server = start_in_thread(db_url)
+    try:
+
+        def status(token: str) -> int:
+            answer = requests.get(
+                f"{server.url}/v1/config",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=TIMEOUT_S,
+            )
+            return answer.status_code
+
+        assert status(old) == 200
+        code, out, err = run(capsys, "store", "rotate", "SH001", "--db", db_url)
+        new = out.strip()
+        assert code == 0 and "once" in err and len(new) >= 40 and new != old
+        assert (status(old), status(new)) == (401, 200)
+        code, out, err = run(capsys, "store", "rotate", "SH404", "--db", db_url)
+        assert code != 0 and out == "" and "SH404" in err
+    finally:
+        server.stop()
