@@ -20,7 +20,7 @@ from counter.services import audit
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import MANAGER_ROLES, queue_op, require_role
 from counter.store.models import OutboxOp, PointsEntry, SyncProblem
-from counter.store.outbox_health import open_payload
+from counter.store.outbox_health import erase_op_health, open_payload
 
 # Retrying these would only be refused again: the business fact is settled at HQ.
 NOT_RETRYABLE = frozenset(
@@ -127,6 +127,7 @@ def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> Problem
         new = queue_op(s, ctx, actor, old.type, payload, now, member_id=old.member_id)
         old.state = "superseded"
         old.superseded_by = new.op_id
+        erase_op_health(old)
         entry = s.get(PointsEntry, old.op_id)
         if entry is not None:
             delta = payload["points"] if old.type == "points.earn" else -payload["points"]

@@ -113,20 +113,26 @@ class Database:
             yield session
 
     @contextmanager
-    def raw_read(self) -> Iterator[sqlite3.Connection]:
-        """A pooled SQLite connection in a read transaction, for the scan's hot path."""
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """A pooled SQLite connection outside any transaction (VACUUM, WAL checkpoints)."""
         with self._guard():
             pooled = self.engine.raw_connection()
             try:
                 conn = pooled.driver_connection
                 assert isinstance(conn, sqlite3.Connection)
-                conn.execute("BEGIN")
-                try:
-                    yield conn
-                finally:
-                    conn.execute("COMMIT")
+                yield conn
             finally:
                 pooled.close()
+
+    @contextmanager
+    def raw_read(self) -> Iterator[sqlite3.Connection]:
+        """A pooled SQLite connection in a read transaction, for the scan's hot path."""
+        with self.raw() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
 
     @contextmanager
     def bulk(self, *, foreign_keys: bool = True) -> Iterator[Session]:

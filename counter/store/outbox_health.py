@@ -16,7 +16,9 @@ can carry other members' records. So (PIPL, DESIGN §7; docs/privacy.md):
    health out of every op of that member: a never-sent op loses it (one left with no
    change is superseded by the withdrawal), an answered op keeps ``{"$erased": true}``.
    An op that went out without an answer may be at HQ, and a re-send must be the same
-   body: it stays sealed until answered, then :func:`erase_answered` clears it.
+   body: it stays sealed until answered, then :func:`erase_answered` clears it. An op
+   superseded (a manager's retry, re-pointing) is never sent again and loses its health
+   at once (:func:`erase_op_health`): its successor carries its own sealed copy.
 4. :func:`purge_wal` — erased bytes must really be gone: every connection runs with
    ``secure_delete`` (counter/store/db.py: freed cells and pages are zeroed), and after an
    erasure the WAL, which still holds the old page images, is checkpointed and truncated.
@@ -34,9 +36,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from counter.errors import KnownError
 from counter.store.crypto import HealthCipher
 from counter.store.db import BUSY_TIMEOUT_MS, Database
 from counter.store.models import KeyValue, OutboxOp, SyncProblem
@@ -136,6 +138,12 @@ def _erase_in(op: OutboxOp, by_op: str | None) -> bool:
     return True
 
 
+def erase_op_health(op: OutboxOp) -> bool:
+    """Erase the health of one op that is never sent again (superseded by a retry or a
+    re-pointed copy, which carries its own sealed copy)."""
+    return _erase_in(op, None)
+
+
 def erase_member_health(
     session: Session,
     member_id: str,
@@ -196,18 +204,13 @@ def purge_wal(db: Database, *, wait_ms: int = 1000) -> bool:
     (its frames are overwritten as the WAL is reused). True when it was truncated.
     """
     try:
-        pooled = db.engine.raw_connection()
-        try:
-            conn = pooled.driver_connection
-            assert isinstance(conn, sqlite3.Connection)
+        with db.raw() as conn:
             conn.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
             try:
                 busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             finally:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        finally:
-            pooled.close()
-    except (sqlite3.Error, DBAPIError) as exc:
+    except (KnownError, sqlite3.Error) as exc:
         log.info("the cache's WAL was not truncated: %s", exc)
         return False
     if busy:
@@ -276,10 +279,5 @@ def seal_legacy(db: Database, cipher: HealthCipher) -> int:
 
 
 def _vacuum(db: Database) -> None:
-    pooled = db.engine.raw_connection()
-    try:
-        conn = pooled.driver_connection
-        assert isinstance(conn, sqlite3.Connection)
+    with db.raw() as conn:
         conn.execute("VACUUM")
-    finally:
-        pooled.close()

@@ -379,6 +379,7 @@ def repoint(
         )
         old.state = "superseded"
         old.superseded_by = new.op_id
+        outbox_health.erase_op_health(old)
         if old.type in POINTS_TYPES:
             delta = payload["points"] if old.type == "points.earn" else -payload["points"]
             s.execute(
