@@ -12,6 +12,7 @@ import dataclasses
 import getpass
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -29,13 +30,36 @@ log = logging.getLogger("counter.cli")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
+# Commands that act on a cache, and so may act on the demo's with --demo.
+DEMO_COMMANDS = frozenset({"lookup", "status", "sync", "simulate", "operator"})
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Options every command takes, before or after its name (``counter demo --lang en``).
+
+    On a subcommand they default to SUPPRESS, so they never overwrite what was given
+    before the command's name.
+    """
+    default: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
+    parser.add_argument(
+        "--lang", choices=("zh_CN", "en"), help="interface language (default: setting)", **default
+    )
+    parser.add_argument(
+        "--no-dialogs", action="store_true", help="log crashes without dialogs", **default
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="act on the demo's data (counter demo) instead of this store's",
+        **default,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="counter", description="门店会员柜台 · Member Counter")
     p.add_argument("--version", action="version", version=f"counter {__version__}")
-    p.add_argument("--lang", choices=("zh_CN", "en"), help="interface language (default: setting)")
-    p.add_argument("--no-dialogs", action="store_true", help="log crashes without dialogs")
+    _common_options(p, top=True)
     sub = p.add_subparsers(dest="command")
-
     sub.add_parser("run", help="start the counter app (the default)")
 
     demo = sub.add_parser("demo", help="the app against an embedded reference HQ with demo data")
@@ -112,7 +136,40 @@ def _parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="store this store's HQ token in the secret store")
     token.add_argument("--from-stdin", action="store_true", help="read the token from stdin")
+    for command in sub.choices.values():
+        _common_options(command, top=False)
     return p
+
+
+def _settings(args: argparse.Namespace) -> settings_mod.Settings:
+    """This store's settings, or with ``--demo`` the demo's (its cache, and its HQ while the
+    demo runs)."""
+    base = settings_mod.load()
+    if not args.demo:
+        return base
+    from counter import demo
+
+    return demo.cli_settings(base)
+
+
+NO_DISPLAY = (
+    "counter: no display to show the app on (DISPLAY and WAYLAND_DISPLAY are not set); "
+    "run it in a desktop session, or headless under a virtual X server: "
+    "xvfb-run -a bash scripts/demo.sh"
+)
+
+
+def display_missing(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    """True on Linux/BSD when Qt would find no display (it then aborts, blaming xcb-cursor0).
+
+    A platform other than xcb/wayland (offscreen, vnc, eglfs…) needs none.
+    """
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return False
+    platform = environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return False
+    return not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -135,7 +192,7 @@ def _config(args: argparse.Namespace) -> int:
 def _operator(args: argparse.Namespace) -> int:
     from counter import services
 
-    ctx = services.open_context(settings_mod.load())
+    ctx = services.open_context(_settings(args))
     try:
         if args.operator_command == "list":
             for actor in services.list_operators(ctx):
@@ -195,7 +252,7 @@ def _lookup(args: argparse.Namespace) -> int:
     """Exit 0 found (or several to choose from), 1 not found, 2 refused."""
     from counter import services
 
-    ctx = services.open_context(settings_mod.load())
+    ctx = services.open_context(_settings(args))
     try:
         actor = services.Actor("cli", "cli", args.role)
         result = services.lookup(ctx, actor, args.text)
@@ -281,7 +338,7 @@ def _sync(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    current = settings_mod.load()
+    current = _settings(args)
     logs.setup(current.log_dir)
     ctx = services.open_context(current)
     engine = SyncEngine(
@@ -309,7 +366,7 @@ def _sync(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from counter import services
 
-    ctx = services.open_context(settings_mod.load())
+    ctx = services.open_context(_settings(args))
     try:
         status = services.counter_status(ctx)
         probe = None if args.offline else services.probe_hq(ctx)
@@ -379,7 +436,7 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.ops < 1:
         print("counter: --ops must be positive", file=sys.stderr)
         return EXIT_USAGE
-    ctx = services.open_context(settings_mod.load())
+    ctx = services.open_context(_settings(args))
     try:
         started = time.monotonic()
         report = simulate(
@@ -408,6 +465,10 @@ def _jsonable(value: object) -> object:
 def _run_gui(args: argparse.Namespace) -> int:
     from counter import logs, services
 
+    if display_missing():
+        print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_FAIL
+
     current = settings_mod.load()
     ring = logs.setup(current.log_dir)
     log.info("counter %s starting, data in %s", __version__, current.data_path)
@@ -429,6 +490,9 @@ def _demo(args: argparse.Namespace) -> int:
     except ImportError:
         print("counter: the demo needs the reference HQ: pip install -e '.[hq]'", file=sys.stderr)
         return EXIT_FAIL
+    if display_missing():
+        print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_FAIL
     from counter.demo import run_demo
 
     return run_demo(
@@ -443,6 +507,12 @@ def _demo(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if args.demo and command not in DEMO_COMMANDS:
+        print(
+            f"counter: --demo works with {', '.join(sorted(DEMO_COMMANDS))}, not {command}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     handlers = {
         "run": _run_gui,
         "demo": _demo,

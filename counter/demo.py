@@ -26,6 +26,7 @@ DEMO_OPERATORS = (
     ("王芳", "service", "2222"),
     ("陈刚", "manager", "3333"),
 )
+HQ_URL_FILE = "hq.url"  # where the running demo's HQ listens, for `counter --demo …`
 LOGIN_HINT = "演示 PIN · demo PINs: 李娜 收银员 1111 · 王芳 客服 2222 · 陈刚 店长 3333"
 
 
@@ -87,6 +88,22 @@ def demo_settings(root: Path, hq_url: str, base: settings_mod.Settings) -> setti
     )
 
 
+def cli_settings(base: settings_mod.Settings) -> settings_mod.Settings:
+    """The demo's settings for the CLI (``counter --demo lookup 9634``): its cache, and its
+    HQ while a demo runs (when none runs, HQ is "not configured" and nothing is sent)."""
+    root = demo_dir(base)
+    if not (root / "counter").is_dir():
+        raise settings_mod.SettingsError(
+            f"no demo data in {root} yet: start the demo first (counter demo, "
+            "or bash scripts/demo.sh)"
+        )
+    try:
+        url = (root / HQ_URL_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        url = ""
+    return demo_settings(root, url, base)
+
+
 def ensure_operators(ctx: services.ServiceContext) -> None:
     if not services.has_operators(ctx):
         for name, role, pin in DEMO_OPERATORS:
@@ -141,6 +158,9 @@ def run_demo(
     hq = start_in_thread(db_url)
     log.info("demo HQ listening on %s", hq.url)
     print(f"demo HQ on {hq.url}; data in {root}", flush=True)
+    url_file = root / HQ_URL_FILE
+    url_file.write_text(hq.url + "\n", encoding="utf-8")
+    print("the CLI acts on this demo with --demo, e.g. counter --demo lookup 9634", flush=True)
     try:
         current = demo_settings(root, hq.url, base)
         ctx = services.open_context(current)
@@ -166,4 +186,5 @@ def run_demo(
         finally:
             ctx.close()
     finally:
+        url_file.unlink(missing_ok=True)
         hq.stop()

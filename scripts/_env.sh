@@ -15,16 +15,26 @@ find_python() {
 
 ensure_system_libs() {
   # The shared libraries Qt 6 loads even offscreen, and the Debian packages holding them.
+  # "$1" = gui: also every library Qt's xcb plugin (the X11 window) links against, read
+  # from PySide6's libqxcb.so and libQt6XcbQpa.so, so one run lists them all.
   local missing=()
   local pairs=("libGL.so.1:libgl1" "libEGL.so.1:libegl1" "libxkbcommon.so.0:libxkbcommon0"
-               "libfontconfig.so.1:libfontconfig1" "libdbus-1.so.3:libdbus-1-3"
-               "libglib-2.0.so.0:libglib2.0-0" "libxcb-cursor.so.0:libxcb-cursor0"
-               "libxkbcommon-x11.so.0:libxkbcommon-x11-0" "libxcb-icccm.so.4:libxcb-icccm4"
-               "libxcb-keysyms.so.1:libxcb-keysyms1" "libxcb-shape.so.0:libxcb-shape0")
+               "libfontconfig.so.1:libfontconfig1" "libfreetype.so.6:libfreetype6"
+               "libdbus-1.so.3:libdbus-1-3" "libglib-2.0.so.0:libglib2.0-0")
+  if [ "${1:-}" = "gui" ]; then
+    pairs+=("libX11.so.6:libx11-6" "libX11-xcb.so.1:libx11-xcb1" "libxcb.so.1:libxcb1"
+            "libxcb-cursor.so.0:libxcb-cursor0" "libxcb-icccm.so.4:libxcb-icccm4"
+            "libxcb-image.so.0:libxcb-image0" "libxcb-keysyms.so.1:libxcb-keysyms1"
+            "libxcb-randr.so.0:libxcb-randr0" "libxcb-render.so.0:libxcb-render0"
+            "libxcb-render-util.so.0:libxcb-render-util0" "libxcb-shape.so.0:libxcb-shape0"
+            "libxcb-shm.so.0:libxcb-shm0" "libxcb-sync.so.1:libxcb-sync1"
+            "libxcb-util.so.1:libxcb-util1" "libxcb-xfixes.so.0:libxcb-xfixes0"
+            "libxcb-xkb.so.1:libxcb-xkb1" "libxkbcommon-x11.so.0:libxkbcommon-x11-0")
+  fi
   for pair in "${pairs[@]}"; do
-    ldconfig -p 2>/dev/null | grep -q "${pair%%:*}" || missing+=("${pair##*:}")
+    ldconfig -p 2>/dev/null | grep -qF "${pair%%:*}" || missing+=("${pair##*:}")
   done
-  if [ "${1:-}" = "fonts" ] && command -v fc-list >/dev/null 2>&1 &&
+  if [ "${1:-}" = "gui" ] && command -v fc-list >/dev/null 2>&1 &&
      [ -z "$(fc-list :lang=zh 2>/dev/null | head -n 1)" ]; then
     missing+=("fonts-noto-cjk")
   fi
