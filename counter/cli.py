@@ -40,18 +40,25 @@ def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     On a subcommand they default to SUPPRESS, so they never overwrite what was given
     before the command's name.
     """
-    default: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
+    lang_default = None if top else argparse.SUPPRESS
+    flag_default = False if top else argparse.SUPPRESS
     parser.add_argument(
-        "--lang", choices=("zh_CN", "en"), help="interface language (default: setting)", **default
+        "--lang",
+        choices=("zh_CN", "en"),
+        default=lang_default,
+        help="interface language (default: setting)",
     )
     parser.add_argument(
-        "--no-dialogs", action="store_true", help="log crashes without dialogs", **default
+        "--no-dialogs",
+        action="store_true",
+        default=flag_default,
+        help="log crashes without dialogs",
     )
     parser.add_argument(
         "--demo",
         action="store_true",
+        default=flag_default,
         help="act on the demo's data (counter demo) instead of this store's",
-        **default,
     )
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from counter import codes, services
 from counter.codes import make_card_no
 from counter.contract import parse_member_record
+from counter.privacy import mask_name
 from counter.store.models import KeyValue
 from counter.sync.apply import apply_member_records
 
@@ -49,7 +50,18 @@ MEMBERS = [
         recent_visits=[{"at": "2026-11-01T03:00:00Z", "store_code": "S001", "amount_fen": 4250}],
     ),
     _record(2, "张伟", "13912349999"),
-    _record(3, "张伟强", "15012341234"),
+    _record(
+        3,
+        "张伟强",
+        "15012341234",
+        gender="F",
+        birthday="1962-03-04",
+        address="江苏省苏州市姑苏区人民路12号锦绣花园3栋",
+        recent_visits=[
+            {"at": "2026-10-30T03:00:00Z", "store_code": "S002", "amount_fen": 100},
+            {"at": "2026-10-02T17:00:00Z", "store_code": "S001", "amount_fen": 200},
+        ],
+    ),
     _record(4, "欧阳娜娜", "18600005678"),
 ]
 
@@ -133,6 +145,7 @@ def test_phone_name_and_initials(
 ) -> None:
     result = services.lookup(loaded, service_actor, text)
     assert result.outcome == outcome
+    names = [mask_name(n) for n in names]  # masked for every role (DESIGN §7)
     if outcome == "found":
         assert result.member is not None and [result.member.name] == names
     elif outcome == "choices":
@@ -142,6 +155,27 @@ def test_phone_name_and_initials(
         assert picked.outcome == "found"
     else:
         assert result.message("zh_CN")
+
+
+def test_the_pick_list_tells_people_apart_without_unmasking(
+    loaded: services.ServiceContext,
+) -> None:
+    """Birth year, gender, district and the last visit to this store; never the street,
+    never the full name or phone, whoever asks."""
+    manager = services.create_operator(loaded, "陈刚", "manager", "3333")
+    result = services.lookup(loaded, manager, "1234")
+    by_name = {c.name: c for c in result.choices}
+    assert set(by_name) == {"曾*明", "张*强"}
+    zhang = by_name["张*强"]
+    assert (zhang.phone, zhang.birth_year, zhang.gender) == ("150****1234", 1962, "F")
+    assert zhang.district == "姑苏区"
+    assert zhang.last_visit_here == dt.date(2026, 10, 3)  # 17:00 UTC is the 3rd in China
+    zeng = by_name["曾*明"]
+    assert (zeng.birth_year, zeng.district, zeng.last_visit_here) == (
+        1985,
+        "",
+        dt.date(2026, 11, 1),
+    )
 
 
 @settings(

@@ -30,7 +30,7 @@ def test_found_prints_the_masked_member(stored: None, capsys: pytest.CaptureFixt
     member = json.loads(capsys.readouterr().out)
     assert (member["name"], member["phone"], member["card_nos"]) == ("张*明", "138****5678", [CARD])
     assert cli.main(["lookup", "13812345678", "--role", "service"]) == 0
-    assert json.loads(capsys.readouterr().out)["name"] == "张小明"
+    assert json.loads(capsys.readouterr().out)["name"] == "张*明"  # masked for every role
 
 
 def test_not_found_and_refused_exit_codes(stored: None, capsys: pytest.CaptureFixture[str]) -> None:

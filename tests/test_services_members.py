@@ -10,6 +10,7 @@ import pytest
 
 from counter import services
 from counter.codes import make_card_no
+from counter.services import audit
 from counter.settings import Settings
 from counter.store.crypto import HealthCipher, HealthDataUnreadable
 from counter.store.migrate import upgrade
@@ -17,7 +18,7 @@ from counter.store.migrate import upgrade
 CARD = make_card_no("800000000000001")
 
 
-def test_register_then_find_by_card_masks_for_cashier(
+def test_register_then_find_by_card_masks_for_every_role(
     ctx: services.ServiceContext, service_actor: services.Actor, cashier: services.Actor
 ) -> None:
     view = services.register_member(
@@ -25,10 +26,12 @@ def test_register_then_find_by_card_masks_for_cashier(
         service_actor,
         services.MemberForm("张小明", "138-1234-5678", birthday=dt.date(1990, 5, 1), card_no=CARD),
     )
-    assert (view.name, view.phone, view.masked) == ("张小明", "13812345678", False)
+    assert (view.name, view.phone, view.masked) == ("张*明", "138****5678", True)
+    assert view.birthday == dt.date(1990, 5, 1)  # the service assistant sees the birthday
     seen = services.find_by_card(ctx, cashier, CARD)
     assert seen is not None
     assert (seen.name, seen.phone, seen.masked) == ("张*明", "138****5678", True)
+    assert seen.birthday is None
     assert seen.card_nos == (CARD,)
     assert seen.origin == "local" and seen.points_shown == 0
     assert services.find_by_card(ctx, cashier, make_card_no("800000000000002")) is None
@@ -133,3 +136,26 @@ def test_full_disk_is_a_known_error(tmp_path: object, settings: Settings) -> Non
     status = services.counter_status(context)
     assert status.pending == registered  # every member that was saved has its op, no more
     context.close()
+
+
+def test_reveal_shows_name_and_phone_to_service_and_manager_and_audits_it(
+    ctx: services.ServiceContext, service_actor: services.Actor, cashier: services.Actor
+) -> None:
+    """DESIGN §7: masked by default for every role; revealed on demand, each reveal audited."""
+    view = services.register_member(
+        ctx, service_actor, services.MemberForm("张小明", "13812345678")
+    )
+    manager = services.create_operator(ctx, "陈刚", "manager", "3333")
+    for actor in (service_actor, manager):
+        assert services.get_member(ctx, actor, view.id).name == "张*明"
+        contact = services.reveal_member(ctx, actor, view.id, "call")
+        assert (contact.name, contact.phone) == ("张小明", "13812345678")
+    with pytest.raises(services.PermissionDenied):
+        services.reveal_member(ctx, cashier, view.id)
+    with pytest.raises(services.NotFoundError):
+        services.reveal_member(ctx, manager, "no-such-member")
+    reveals = [e for e in audit.recent(ctx) if e.action == "member.reveal"]
+    assert [(e.operator_id, e.member_id) for e in reveals] == [
+        (manager.operator_id, view.id),
+        (service_actor.operator_id, view.id),
+    ]

@@ -96,14 +96,16 @@ def test_update_member_sends_only_what_changed(
         gold,
         {"name": "张晓明", "phone": "139 0000 1111", "gender": "M", "birthday": "1985-03-02"},
     )
-    assert (view.name, view.phone) == ("张晓明", "13900001111")
+    assert (view.name, view.phone) == ("张*明", "139****1111")
+    contact = services.reveal_member(ctx, service_actor, gold)
+    assert (contact.name, contact.phone) == ("张晓明", "13900001111")
     payload = assert_one_valid_op(settings, "member.update")
     assert payload == {
         "member_id": gold,
         "changes": {"name": "张晓明", "phone": "13900001111"},
     }
     assert services.lookup(ctx, service_actor, "zxm").member is not None
-    assert audit_actions(settings)[-1] == "member.update"
+    assert audit_actions(settings)[-2:] == ["member.update", "member.reveal"]
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,8 @@ def test_push_applies_with_seq_and_the_balance_never_jumps(hq: HQ) -> None:
     engine.close()
     after = services.get_member(c.ctx, c.actor, member_id)
     assert (after.points_shown, after.pending_points) == (shown, 0)
-    assert after.hq_points == hq_member(c.ctx, phone=after.phone)["points"] == shown
+    phone = services.reveal_member(c.ctx, c.actor, member_id).phone
+    assert after.hq_points == hq_member(c.ctx, phone=phone)["points"] == shown
     seqs = sql(c.ctx, "SELECT state, hq_seq FROM outbox ORDER BY seq")
     assert [s for s, _ in seqs] == ["applied", "applied"]
     assert all(seq is not None and seq > 0 for _, seq in seqs)
@@ -106,7 +107,7 @@ def test_replay_after_a_crash_before_the_answer_was_stored(hq: HQ) -> None:
     c = hq.counter()
     assert sync_once(c.ctx).ok
     member_id = sorted(cache_members(c.ctx))[0]
-    phone = services.get_member(c.ctx, c.actor, member_id).phone
+    phone = services.reveal_member(c.ctx, c.actor, member_id).phone
     at_hq_before = hq_member(c.ctx, phone=phone)["points"]
     earned = services.earn_points(c.ctx, c.actor, member_id, "R-9", c.ctx.clock(), SALE, CASH)
     shown = services.get_member(c.ctx, c.actor, member_id).points_shown
@@ -170,7 +171,8 @@ def test_a_rejection_lands_in_the_problems_list_and_a_manager_retries_it(hq: HQ)
     assert sync_once(c.ctx).ok
     assert outbox_states(c.ctx) == [("points.earn", "superseded"), ("points.earn", "applied")]
     view = services.get_member(c.ctx, c.actor, member_id)
-    assert view.hq_points == hq_member(c.ctx, phone=view.phone)["points"]
+    phone = services.reveal_member(c.ctx, c.actor, member_id).phone
+    assert view.hq_points == hq_member(c.ctx, phone=phone)["points"]
 
 
 def test_an_online_redemption_hq_refuses_is_dismissed_by_a_manager(hq: HQ) -> None:
@@ -308,14 +310,14 @@ def test_a_refused_profile_change_is_undone_in_the_cache(hq: HQ) -> None:
     manager = services.create_operator(a.ctx, "陈刚", "manager", "3333")
     assert sync_once(a.ctx).ok
     member_id = sorted(cache_members(a.ctx))[0]
-    old_phone = services.get_member(a.ctx, a.actor, member_id).phone
+    old_phone = services.reveal_member(a.ctx, a.actor, member_id).phone
     services.register_member(b.ctx, b.actor, services.MemberForm("冯媛", "13700000077"))
     assert sync_once(b.ctx).ok
     # A has not pulled B's member: the phone looks free here, HQ says otherwise.
     services.update_member(a.ctx, a.actor, member_id, {"phone": "13700000077"})
     report = sync_once(a.ctx)
     assert report.ok and report.rejected == 1
-    assert services.get_member(a.ctx, a.actor, member_id).phone == old_phone
+    assert services.reveal_member(a.ctx, a.actor, member_id).phone == old_phone
     (problem,) = services.list_problems(a.ctx, manager)
     assert problem.code == "phone_registered" and problem.op_type == "member.update"
     assert cache_members(a.ctx) == as_cached(hq_members(a.ctx))

@@ -44,6 +44,7 @@ from counter.services.profile import (
     record_health,
     update_member,
 )
+from counter.services.reveal import Contact, reveal_member
 from counter.services.status import CounterStatus, CursorState, counter_status
 from counter.services.views import ExpiringPoints, MemberView, Visit
 
@@ -52,6 +53,7 @@ __all__ = [
     "ComplaintNoteView",
     "ComplaintView",
     "ConsentRecord",
+    "Contact",
     "CounterStatus",
     "CursorState",
     "ExpiringPoints",
@@ -100,6 +102,7 @@ __all__ = [
     "redeem_points",
     "register_member",
     "retry_problem",
+    "reveal_member",
     "update_complaint",
     "update_member",
 ]

@@ -9,6 +9,7 @@ included). Refusals come back as answers with a reason, never as exceptions.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
@@ -19,10 +20,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from counter import codes
 from counter.errors import KnownError
-from counter.privacy import mask_name, mask_phone
+from counter.privacy import district, mask_name, mask_phone
 from counter.services.clock import verify_member_code
 from counter.services.context import Actor, ServiceContext
-from counter.services.views import HQ_CONFIG_KEY, MemberView, fetch_view
+from counter.services.views import HQ_CONFIG_KEY, LOCAL_TZ, MemberView, fetch_view, visits
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,21 @@ Outcome = Literal["found", "choices", "not_found", "refused"]
 
 @dataclass(frozen=True)
 class MemberChoice:
-    """One line of the pick list: enough to tell people apart, nothing more."""
+    """One line of the pick list: enough to tell people apart, nothing more.
+
+    Name and phone are masked for every role (the list is read out at the counter); what
+    tells twenty 刘* apart is the birth year, gender, district (never the street) and the
+    last visit to this store.
+    """
 
     member_id: str
     name: str
     phone: str
     tier: str
+    birth_year: int | None = None
+    gender: str = ""
+    district: str = ""
+    last_visit_here: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -91,23 +101,31 @@ def public_keys(conn: sqlite3.Connection, ctx: ServiceContext) -> dict[int, Ed25
     return keys
 
 
-def _choices(conn: sqlite3.Connection, ids: list[str], actor: Actor) -> tuple[MemberChoice, ...]:
+def _choices(conn: sqlite3.Connection, ids: list[str], store_code: str) -> tuple[MemberChoice, ...]:
     marks = ", ".join("?" for _ in ids)
     rows = conn.execute(
-        f"SELECT id, name, phone, tier FROM members WHERE id IN ({marks}) AND status = 'active' "
-        "ORDER BY name, phone",
+        "SELECT id, name, phone, tier, birthday, gender, address, recent_visits FROM members "
+        f"WHERE id IN ({marks}) AND status = 'active' ORDER BY name, phone",
         ids,
     ).fetchall()
-    masked = actor.role == "cashier"
     return tuple(
         MemberChoice(
             member_id=mid,
-            name=mask_name(name) if masked else name,
-            phone=mask_phone(phone),  # the pick list masks for everyone: it's read aloud
+            name=mask_name(name),
+            phone=mask_phone(phone),
             tier=tier,
+            birth_year=int(birthday[:4]) if birthday and birthday[:4].isdigit() else None,
+            gender=gender or "",
+            district=district(address or ""),
+            last_visit_here=_last_visit_here(visits_json, store_code),
         )
-        for mid, name, phone, tier in rows
+        for mid, name, phone, tier, birthday, gender, address, visits_json in rows
     )
+
+
+def _last_visit_here(visits_json: str, store_code: str) -> dt.date | None:
+    here = [v.at for v in visits(visits_json) if store_code and v.store_code == store_code]
+    return max(here).astimezone(LOCAL_TZ).date() if here else None
 
 
 # Prefix searches as ranges over an index: [prefix, prefix + U+10FFFF).
@@ -144,7 +162,9 @@ def lookup(ctx: ServiceContext, actor: Actor, text: str) -> LookupResult:
         else:
             ids = _candidates(conn, scan.kind, scan.value)
             if len(ids) > 1:
-                return LookupResult("choices", scan.kind, choices=_choices(conn, ids, actor))
+                return LookupResult(
+                    "choices", scan.kind, choices=_choices(conn, ids, ctx.store_code)
+                )
             view = fetch_view(conn, ctx, actor, "id", ids[0]) if ids else None
     if view is None:
         return _not_found(scan.kind)

@@ -47,7 +47,9 @@ class Visit:
 
 @dataclass(frozen=True)
 class MemberView:
-    """A member as one operator may see them; the cashier gets masked name and phone."""
+    """A member as one operator may see them. Name and phone are masked for every role
+    (DESIGN §7); ``services.reveal_member`` shows them to a service assistant or manager,
+    audited. The cashier does not get the birthday either."""
 
     id: str
     member_no: str | None
@@ -116,7 +118,6 @@ def fetch_view(
 def _view(conn: sqlite3.Connection, ctx: ServiceContext, actor: Actor, row: Any) -> MemberView:
     (mid, member_no, name, phone, gender, birthday_text, tier, points, allergy_alert,
      health_enc, origin, expiring_json, visits_json, cards, pending) = row  # fmt: skip
-    masked = actor.role == "cashier"
     birthday = dt.date.fromisoformat(birthday_text) if birthday_text else None
     allergies: tuple[str, ...] = ()
     if allergy_alert and health_enc is not None:
@@ -128,11 +129,11 @@ def _view(conn: sqlite3.Connection, ctx: ServiceContext, actor: Actor, row: Any)
     return MemberView(
         id=mid,
         member_no=member_no,
-        name=mask_name(name) if masked else name,
-        phone=mask_phone(phone) if masked else phone,
-        masked=masked,
+        name=mask_name(name),
+        phone=mask_phone(phone),
+        masked=True,
         gender=gender,
-        birthday=None if masked else birthday,
+        birthday=None if actor.role == "cashier" else birthday,
         tier=tier,
         card_nos=tuple(cards.split(",")) if cards else (),
         hq_points=points,
@@ -141,7 +142,7 @@ def _view(conn: sqlite3.Connection, ctx: ServiceContext, actor: Actor, row: Any)
         origin=origin,
         allergies=allergies,
         points_expiring=_expiring(expiring_json, today),
-        recent_visits=_visits(visits_json),
+        recent_visits=visits(visits_json),
         badges=badges(birthday, today, member_days(conn, ctx)),
     )
 
@@ -163,7 +164,8 @@ def _expiring(raw: str, today: dt.date) -> tuple[ExpiringPoints, ...]:
     )
 
 
-def _visits(raw: str) -> tuple[Visit, ...]:
+def visits(raw: str) -> tuple[Visit, ...]:
+    """The member's last visits (HQ keeps five), newest first; [] when unreadable."""
     if not raw or raw == "[]":
         return ()
     try:
