@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QHideEvent, QImage, QPixmap, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QHideEvent,
+    QImage,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -96,6 +104,8 @@ class MemberPhone(QWidget):
         self.language = language
         self.shown: ShownCode | None = None
         self.member_key = ""
+        # Esc closes it, like every other window of the counter, from any field in it.
+        self.closeShortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         self._generation = 0
         self._in_flight = False
 

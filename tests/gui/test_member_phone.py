@@ -191,3 +191,23 @@ def test_phone_without_hq_configured(qtbot, make_window, staff, zh):
     phone = open_phone(qtbot, window)
     ask_for_code(qtbot, phone, "13812345678")
     assert phone.findChild(QLabel, "phoneError").text() == "未配置总部地址。"
+
+
+def _activate(qtbot, phone: MemberPhone) -> None:
+    phone.windowHandle().requestActivate()
+    qtbot.waitUntil(phone.isActiveWindow, timeout=2000)
+
+
+def test_esc_closes_the_phone_window(qtbot, make_window, staff, zh):
+    """Issue 13: Esc closes it, wherever the focus is in it."""
+    window = make_window(staff.cashier, demo=True)
+    phone = open_phone(qtbot, window)
+    _activate(qtbot, phone)
+    phone.memberInput.lineEdit().setFocus()
+    qtbot.keyClick(phone.memberInput.lineEdit(), Qt.Key.Key_Escape)
+    assert not phone.isVisible()
+    window.phoneAction.trigger()  # opens again
+    assert phone.isVisible()
+    _activate(qtbot, phone)
+    qtbot.keyClick(phone.showButton, Qt.Key.Key_Escape)
+    assert not phone.isVisible()
