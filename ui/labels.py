@@ -25,6 +25,14 @@ def tier_label(tier: str) -> str:
     return labels.get(tier, tier)
 
 
+def gender_label(gender: str) -> str:
+    labels = {
+        "M": QCoreApplication.translate("Labels", "Male"),
+        "F": QCoreApplication.translate("Labels", "Female"),
+    }
+    return labels.get(gender, "—")
+
+
 def actor_label(actor: Actor) -> str:
     return QCoreApplication.translate("Labels", "{0} · {1}").format(
         actor.name, role_label(actor.role)

@@ -3,6 +3,12 @@
 ``LoginForm`` is used twice: in the start-up ``LoginDialog`` and on the lock screen, so
 unlocking is the same gesture as logging in (and another operator may take over).
 Mistakes show inline under the field; no pop-ups at a busy counter.
+
+Switching people is two gestures from the keyboard: the operators are listed first, each
+with a number key (1–9; or ↑↓ and Enter), then the PIN; Esc in the PIN field goes back to
+the list. The last operator is highlighted, never silently assumed: the next person sees
+whose PIN the field asks for. PINs stay per operator, not unique (a unique PIN would tell a
+person someone else's).
 """
 
 from __future__ import annotations
@@ -10,13 +16,15 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal, Slot
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QComboBox,
+    QAbstractItemView,
     QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -26,17 +34,59 @@ from PySide6.QtWidgets import (
 
 from counter import services
 from counter.errors import KnownError, ValidationError
-from ui.labels import app_title, role_label
+from ui.labels import actor_label, app_title
 from ui.style import set_state
 
 log = logging.getLogger(__name__)
 
 PIN_MAX = 8
+LIST_ROWS = 6  # operators visible without scrolling
+_DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+ACTOR_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _pin_input(object_name: str) -> QLineEdit:
+def _plain_key(event: QKeyEvent) -> bool:
+    return not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+
+
+class OperatorList(QListWidget):
+    """The operators, numbered: a digit picks one, Enter takes the highlighted one."""
+
+    chosen = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in _DIGITS and _plain_key(event):
+            row = _DIGITS[key] - 1
+            if row < self.count():
+                self.setCurrentRow(row)
+                self.chosen.emit()
+            event.accept()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and _plain_key(event):
+            if self.currentItem() is not None:
+                self.chosen.emit()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+
+class PinField(QLineEdit):
+    """The PIN; with ``goes_back`` set, Esc goes back to the operator list (``back``)."""
+
+    back = Signal()
+    goes_back = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and _plain_key(event) and self.goes_back:
+            self.back.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def _pin_input(object_name: str) -> PinField:
     """A password field that takes only ASCII digits (the core wants 4–8 of them)."""
-    field = QLineEdit()
+    field = PinField()
     field.setObjectName(object_name)
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(PIN_MAX)
@@ -107,12 +157,21 @@ class LoginForm(QWidget):
         page.setObjectName("loginPage")
         self.loginTitle = title = QLabel(self.tr("Sign in to the counter"))
         title.setObjectName("loginTitle")
-        self.operatorCombo = QComboBox()
-        self.operatorCombo.setObjectName("operatorCombo")
-        self.operatorCombo.currentIndexChanged.connect(self._operator_changed)
+        self.operatorHint = QLabel(self.tr("Press your number, then type your PIN."))
+        self.operatorHint.setObjectName("operatorHint")
+        self.operatorHint.setWordWrap(True)
+        self.operatorList = OperatorList()
+        self.operatorList.setObjectName("operatorList")
+        self.operatorList.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.operatorList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.operatorList.currentRowChanged.connect(self._operator_changed)
+        self.operatorList.chosen.connect(self._operator_chosen)
+        self.operatorList.itemClicked.connect(lambda _item: self._operator_chosen())
+        self.pinCaption = _caption(self.tr("PIN"), self.operatorList)
         self.pinInput = _pin_input("pinInput")
         self.pinInput.setPlaceholderText(self.tr("4–8 digits"))
         self.pinInput.returnPressed.connect(self.submit_login)
+        self.pinInput.back.connect(self.focus_operators)
         self.pinInput.textEdited.connect(self._clear_login_message)
         self.loginButton = _plain_button(self.tr("Sign in"), "loginButton")
         self.loginButton.clicked.connect(self.submit_login)
@@ -120,12 +179,14 @@ class LoginForm(QWidget):
         self.loginMessage.setObjectName("loginMessage")
         self.loginMessage.setWordWrap(True)
 
+        self.pinCaption.setBuddy(self.pinInput)
         form = QFormLayout()
-        form.addRow(_caption(self.tr("Operator"), self.operatorCombo), self.operatorCombo)
-        form.addRow(_caption(self.tr("PIN"), self.pinInput), self.pinInput)
+        form.addRow(self.pinCaption, self.pinInput)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
+        layout.addWidget(self.operatorHint)
+        layout.addWidget(self.operatorList)
         layout.addLayout(form)
         layout.addWidget(self.loginMessage)
         layout.addWidget(self.loginButton)
@@ -186,21 +247,44 @@ class LoginForm(QWidget):
         return self.pages.currentIndex() == 1
 
     def reload(self, preselect_id: str | None = None) -> None:
-        """Fill the operator list afresh (someone may have been added) and reset the fields."""
+        """Fill the operator list afresh (someone may have been added) and reset the fields.
+
+        ``preselect_id``: highlight this operator (the last one), for Enter then the PIN.
+        """
         operators = services.list_operators(self.ctx)
-        self.operatorCombo.blockSignals(True)
-        self.operatorCombo.clear()
-        for actor in operators:
-            self.operatorCombo.addItem(
-                self.tr("{0} ({1})").format(actor.name, role_label(actor.role)), actor
-            )
+        self.operatorList.blockSignals(True)
+        self.operatorList.clear()
+        current = 0
+        for row, actor in enumerate(operators):
+            number = f"{row + 1}" if row < len(_DIGITS) else " "
+            item = QListWidgetItem(f"{number}   {actor_label(actor)}")
+            item.setData(ACTOR_ROLE, actor)
+            self.operatorList.addItem(item)
             if actor.operator_id == preselect_id:
-                self.operatorCombo.setCurrentIndex(self.operatorCombo.count() - 1)
-        self.operatorCombo.blockSignals(False)
+                current = row
+        if operators:
+            self.operatorList.setCurrentRow(current)
+        self.operatorList.blockSignals(False)
+        self._fit_list(len(operators))
         self.pinInput.clear()
         self._clear_login_message()
+        self._show_pin_caption()
         self._show_page(0 if operators else 1)
         self.focus_first()
+
+    def _fit_list(self, rows: int) -> None:
+        """As tall as its operators, up to LIST_ROWS; one operator needs no list at all."""
+        self.operatorList.setVisible(rows > 1)
+        self.operatorHint.setVisible(rows > 1)
+        self.pinInput.goes_back = rows > 1
+        row_height = self.operatorList.sizeHintForRow(0) if rows else 0
+        frame = 2 * self.operatorList.frameWidth()
+        self.operatorList.setFixedHeight(min(max(rows, 1), LIST_ROWS) * row_height + frame + 4)
+
+    def current_operator(self) -> services.Actor | None:
+        item = self.operatorList.currentItem()
+        actor = item.data(ACTOR_ROLE) if item is not None else None
+        return actor if isinstance(actor, services.Actor) else None
 
     def _show_page(self, index: int) -> None:
         """Size the stack to the page shown, not to the tallest page."""
@@ -211,14 +295,27 @@ class LoginForm(QWidget):
         self.pages.adjustSize()
 
     def focus_first(self) -> None:
-        target = self.managerNameInput if self.first_run else self.pinInput
-        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        """The list first (who is it?), then the PIN; straight to the PIN if only one."""
+        if self.first_run:
+            self.managerNameInput.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.operatorList.count() > 1:
+            self.focus_operators()
+        else:
+            self.pinInput.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def focus_operators(self) -> None:
+        if self.operatorList.count() <= 1:
+            return
+        self.pinInput.clear()
+        self._clear_login_message()
+        self.operatorList.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- signing in -----------------------------------------------------------------------
 
     @Slot()
     def submit_login(self) -> None:
-        actor = self.operatorCombo.currentData()
+        actor = self.current_operator()
         pin = self.pinInput.text()
         if actor is None:
             return
@@ -288,10 +385,24 @@ class LoginForm(QWidget):
         self.createMessage.clear()
 
     @Slot(int)
-    def _operator_changed(self, _index: int) -> None:
+    def _operator_changed(self, _row: int) -> None:
         self.pinInput.clear()
         self._clear_login_message()
+        self._show_pin_caption()
+
+    @Slot()
+    def _operator_chosen(self) -> None:
+        self._show_pin_caption()
         self.pinInput.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_pin_caption(self) -> None:
+        """Whose PIN the field asks for, so nobody types theirs under another name."""
+        actor = self.current_operator()
+        if actor is None or self.operatorList.count() <= 1:
+            text = self.tr("PIN")
+        else:
+            text = self.tr("PIN of {0}").format(actor.name)
+        self.pinCaption.setText(text)
 
 
 class LoginDialog(QDialog):

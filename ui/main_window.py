@@ -44,6 +44,7 @@ from ui.tasks import AfterPaint, BaseRunner
 
 log = logging.getLogger(__name__)
 
+REVEAL_ROLES = ("service", "manager")  # DESIGN §7; the service checks it again
 WORK_PAGE, LOCK_PAGE = 0, 1
 MEMBER_RESULT, PICK_RESULT = 0, 1
 
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.lookupBar.memberFound.connect(self._audit_health_view)
         self.lookupBar.choicesFound.connect(self._show_choices)
         self.lookupBar.lookedUp.connect(self._looked_up)
+        self.memberPanel.revealRequested.connect(self.reveal_member)
+        self.memberPanel.set_can_reveal(actor.role in REVEAL_ROLES)
         self.pickList.chosen.connect(self.lookupBar.choose)
         self.pickList.cancelled.connect(self.clear_member)
         work = QWidget()
@@ -164,6 +167,11 @@ class MainWindow(QMainWindow):
             self.tr("Take the member or the pick list off the screen; ready for the next scan"),
             [key("Esc")], self.clear_member,
         )  # fmt: skip
+        self.revealAction = self._action(
+            self.tr("Show &name and phone"), "revealAction",
+            self.tr("Show the member's full name and phone (service and manager; audited)"),
+            [key("Ctrl+R")], self.reveal_current,
+        )  # fmt: skip
         self.phoneAction = self._action(
             self.tr("Member's &phone (demo)…"), "phoneAction",
             self.tr("Show a member's dynamic code as the member app does, and scan it"),
@@ -205,7 +213,14 @@ class MainWindow(QMainWindow):
             (
                 self.tr("&Member"),
                 "memberMenu",
-                [self.findAction, self.clearAction, None, self.cameraAction, self.phoneAction],
+                [
+                    self.findAction,
+                    self.clearAction,
+                    self.revealAction,
+                    None,
+                    self.cameraAction,
+                    self.phoneAction,
+                ],
             ),
             (self.tr("&Sync"), "syncMenu", [self.syncAction, None, self.problemsAction]),
             (self.tr("&Help"), "helpMenu", [self.logsAction, None, self.aboutAction]),
@@ -218,7 +233,7 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 else:
                     menu.addAction(action)
-        self._work_actions = (self.lockAction, self.findAction, self.clearAction)
+        self._work_actions = (self.lockAction, self.findAction, self.clearAction, self.revealAction)
         self.statusBarWidget.set_sync_action(self.syncAction)
 
     # -- locking --------------------------------------------------------------------------
@@ -251,6 +266,7 @@ class MainWindow(QMainWindow):
     def unlock(self, actor: services.Actor) -> None:
         self.actor = self.last_actor = actor
         self.lookupBar.set_actor(actor)
+        self.memberPanel.set_can_reveal(actor.role in REVEAL_ROLES)
         self.statusBarWidget.set_actor(actor)
         for action in self._work_actions:
             action.setEnabled(True)
@@ -301,6 +317,35 @@ class MainWindow(QMainWindow):
         if not self.locked:
             self.lookupBar.clear_message()
             self.lookupBar.focus_input()
+
+    @Slot()
+    def reveal_current(self) -> None:
+        """Ctrl+R: the member on screen's name and phone, if this operator may."""
+        view = self.memberPanel.view
+        if view is not None and not self.locked and self.results.currentIndex() == MEMBER_RESULT:
+            self.reveal_member(view.id)
+
+    @Slot(str)
+    def reveal_member(self, member_id: str) -> None:
+        """Ask the core (it checks the role and writes the audit entry), then show it."""
+        actor = self.actor
+        if actor is None:
+            return
+        if actor.role not in REVEAL_ROLES:
+            self.statusBarWidget.showMessage(
+                self.tr("Only a service assistant or store manager may see full names and phones."),
+                8000,
+            )
+            return
+        ctx = self.ctx
+        self.runner.submit(
+            lambda: services.reveal_member(ctx, actor, member_id, "counter"),
+            self._revealed,
+        )
+
+    def _revealed(self, contact: object) -> None:
+        if isinstance(contact, services.Contact) and self.actor is not None:
+            self.memberPanel.show_contact(contact)
 
     # -- extra windows ------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 """The member on screen: who, which tier, how many points (and which of them HQ knows).
 
 It shows a ``services.MemberView`` exactly as the core gives it: the core has already
-masked name and phone for a cashier, so this widget never sees what it must not show.
+masked name and phone (for every role, DESIGN §7), so this widget never sees what it must not
+show. A service assistant or manager asks for them with "Show name and phone" (Ctrl+R): the
+window asks ``services.reveal_member``, which audits it, and hands the answer to
+``show_contact`` until the next member.
 Points are "HQ balance ± this store's pending entries", labelled as such (DESIGN §5), with
 what expires soon; badges (birthday month, member day) and the last visits come from the
 view as well: the panel decides nothing, it only lays things out.
@@ -9,12 +12,13 @@ view as well: the panel decides nothing, it only lays things out.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -52,13 +56,18 @@ class MemberPanel(QStackedWidget):
     """Page 0: the empty state asking for a scan. Page 1: the member.
 
     ``store_code``: this store, so its visits read "this store" rather than a code.
+    ``revealRequested`` carries the member id when the operator asks for name and phone.
     """
+
+    revealRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, store_code: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("memberPanel")
         self.store_code = store_code
         self.view: services.MemberView | None = None
+        self.contact: services.Contact | None = None
+        self.can_reveal = False
         self.addWidget(self._build_empty())
         self.addWidget(self._build_details())
         self.clear()
@@ -110,6 +119,14 @@ class MemberPanel(QStackedWidget):
         self.expiringLabel = _label("pointsExpiring")
 
         self.phoneLabel = _value_label("memberPhone")
+        self.revealButton = QPushButton(self.tr("Show name and phone"))
+        self.revealButton.setObjectName("revealButton")
+        self.revealButton.setAutoDefault(False)
+        self.revealButton.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps it
+        self.revealButton.setToolTip(
+            self.tr("Ctrl+R: show this member's full name and phone; each time is audited")
+        )
+        self.revealButton.clicked.connect(self._reveal_clicked)
         self.memberNoLabel = _value_label("memberNo")
         self.cardsLabel = _value_label("memberCards")
 
@@ -144,6 +161,7 @@ class MemberPanel(QStackedWidget):
             caption.setObjectName("fieldCaption")
             facts.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignBaseline)
             facts.addWidget(value, row, 1, Qt.AlignmentFlag.AlignBaseline)
+        facts.addWidget(self.revealButton, 0, 2, Qt.AlignmentFlag.AlignVCenter)
         facts.setColumnStretch(1, 1)
 
         body = QGridLayout()
@@ -190,10 +208,36 @@ class MemberPanel(QStackedWidget):
     def clear(self) -> None:
         """Back to the empty state (also on lock: the next operator must not see this member)."""
         self.view = None
+        self.contact = None
         self.setCurrentIndex(0)
+
+    def set_can_reveal(self, allowed: bool) -> None:
+        """Whether the operator signed in may reveal name and phone (service, manager)."""
+        self.can_reveal = allowed
+        self._update_reveal()
+
+    def _update_reveal(self) -> None:
+        self.revealButton.setVisible(
+            self.can_reveal and self.view is not None and self.view.masked and not self.contact
+        )
+
+    def _reveal_clicked(self) -> None:
+        if self.view is not None and self.can_reveal:
+            self.revealRequested.emit(self.view.id)
+
+    def show_contact(self, contact: services.Contact) -> None:
+        """Name and phone in clear, for the member on screen only (not one shown since)."""
+        if self.view is None or contact.member_id != self.view.id:
+            return
+        self.contact = contact
+        self.nameLabel.setText(contact.name)
+        self.phoneLabel.setText(contact.phone or "—")
+        self._update_reveal()
 
     def show_member(self, view: services.MemberView) -> None:
         self.view = view
+        self.contact = None
+        self._update_reveal()
         self.nameLabel.setText(view.name)
         self.tierLabel.setText(tier_label(view.tier))
         set_state(self.tierLabel, "tier", view.tier)

@@ -1,8 +1,10 @@
 """When a phone tail, a name or initials fit several members: pick one, from the keyboard.
 
 Up/Down move, Enter or a digit 1–9 picks, Esc cancels; a double click picks too. Each line
-shows what the core gave: name and phone already masked, and the tier. Choosing emits the
-member's id; the lookup bar asks ``services.choose`` for the member.
+shows what the core gave: name and phone masked (for every role), and what tells twenty 刘*
+apart without unmasking them: birth year, gender, district and the last visit to this store,
+then the tier. Choosing emits the member's id; the lookup bar asks ``services.choose`` for
+the member.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter import services
-from ui.labels import tier_label
+from ui.labels import gender_label, tier_label
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -76,8 +78,18 @@ class PickList(QWidget):
 
         self.view = ChoiceView()
         self.view.setObjectName("pickView")
-        self.view.setColumnCount(4)
-        self.view.setHeaderLabels(["#", self.tr("Name"), self.tr("Phone"), self.tr("Tier")])
+        headers = [
+            "#",
+            self.tr("Name"),
+            self.tr("Phone"),
+            self.tr("Born"),
+            self.tr("Gender"),
+            self.tr("District"),
+            self.tr("Last visit here"),
+            self.tr("Tier"),
+        ]
+        self.view.setColumnCount(len(headers))
+        self.view.setHeaderLabels(headers)
         self.view.setRootIsDecorated(False)
         self.view.setUniformRowHeights(True)
         self.view.setAllColumnsShowFocus(True)
@@ -85,11 +97,9 @@ class PickList(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.view.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 320)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        for column in range(len(headers)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # the district
         self.view.picked.connect(self._picked)
         self.view.cancelled.connect(self.cancelled)
         self.view.itemActivated.connect(
@@ -118,7 +128,18 @@ class PickList(QWidget):
         items = []
         for row, choice in enumerate(self.choices):
             number = str(row + 1) if row < 9 else ""
-            item = QTreeWidgetItem([number, choice.name, choice.phone, tier_label(choice.tier)])
+            item = QTreeWidgetItem(
+                [
+                    number,
+                    choice.name,
+                    choice.phone,
+                    str(choice.birth_year) if choice.birth_year else "—",
+                    gender_label(choice.gender),
+                    choice.district or "—",
+                    choice.last_visit_here.isoformat() if choice.last_visit_here else "—",
+                    tier_label(choice.tier),
+                ]
+            )
             item.setData(0, ID_ROLE, choice.member_id)
             items.append(item)
         self.view.addTopLevelItems(items)

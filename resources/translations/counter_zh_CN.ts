@@ -387,6 +387,16 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>金卡会员</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
@@ -408,7 +418,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="+310"/>
+        <location filename="../../ui/login_dialog.py" line="+421"/>
         <source>{0} — sign in</source>
         <translation>{0} — 登录</translation>
     </message>
@@ -416,34 +426,35 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>LoginForm</name>
     <message>
-        <location line="-202"/>
+        <location line="-263"/>
         <source>Sign in to the counter</source>
         <translation>登录柜台</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <location line="+38"/>
+        <location line="+2"/>
+        <source>Press your number, then type your PIN.</source>
+        <translation>按你的序号，再输入 PIN。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+41"/>
         <source>4–8 digits</source>
         <translation>4–8 位数字</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-37"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Operator</source>
-        <translation>操作员</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+42"/>
+        <location line="-6"/>
+        <location line="+58"/>
+        <location line="+174"/>
         <source>PIN</source>
         <translation>PIN 码</translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-203"/>
         <source>Welcome: create the store manager</source>
         <translation>欢迎使用：请先创建店长账号</translation>
     </message>
@@ -468,12 +479,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>再次输入 PIN 码</translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>{0} ({1})</source>
-        <translation>{0}（{1}）</translation>
+        <location line="+174"/>
+        <source>PIN of {0}</source>
+        <translation>{0}的 PIN</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="-81"/>
         <source>Type your PIN, then press Enter.</source>
         <translation>请输入 PIN 码，然后按回车。</translation>
     </message>
@@ -524,7 +535,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+150"/>
+        <location filename="../../ui/main_window.py" line="+153"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -562,6 +573,16 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <location line="+1"/>
         <source>Take the member or the pick list off the screen; ready for the next scan</source>
         <translation>清除屏幕上的会员或候选列表，准备下一次扫码</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Show &amp;name and phone</source>
+        <translation>显示姓名和手机号(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the member&apos;s full name and phone (service and manager; audited)</source>
+        <translation>显示该会员的完整姓名和手机号（限客服和店长；记入审计日志）</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -639,7 +660,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
@@ -649,12 +670,17 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+52"/>
+        <source>Only a service assistant or store manager may see full names and phones.</source>
+        <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
+    </message>
+    <message>
+        <location line="+66"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>
@@ -685,17 +711,17 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../../ui/member_panel.py" line="+226"/>
+        <location filename="../../ui/member_panel.py" line="+270"/>
         <source>Drug allergy on record: check with the pharmacist before selling medicine.</source>
         <translation>⚠ 该会员有药物过敏记录，售药前请与药师核对。</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-127"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-57"/>
+        <location line="-65"/>
         <source>Scan a member card or the member&apos;s code</source>
         <translation>请扫描会员卡或会员码</translation>
     </message>
@@ -725,7 +751,17 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>今天是会员日。</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+10"/>
+        <source>Show name and phone</source>
+        <translation>显示姓名和手机号</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ctrl+R: show this member&apos;s full name and phone; each time is audited</source>
+        <translation>Ctrl+R：显示该会员的完整姓名和手机号；每次查看都记入审计日志</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Phone</source>
         <translation>手机</translation>
     </message>
@@ -740,7 +776,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>会员卡</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Recent visits</source>
         <translation>最近消费</translation>
     </message>
@@ -750,7 +786,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>暂无消费记录</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+49"/>
         <source>New at this store, not yet confirmed by HQ</source>
         <translation>本店新登记，待总部确认</translation>
     </message>
@@ -798,12 +834,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberPhone</name>
     <message>
-        <location filename="../../ui/member_phone.py" line="+92"/>
+        <location filename="../../ui/member_phone.py" line="+100"/>
         <source>Member&apos;s phone (demo)</source>
         <translation>会员手机（演示）</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Member app · member code</source>
         <translation>会员 App · 会员码</translation>
     </message>
@@ -866,27 +902,47 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>PickList</name>
     <message>
-        <location filename="../../ui/pick_list.py" line="+73"/>
+        <location filename="../../ui/pick_list.py" line="+75"/>
         <source>↑ ↓ to move · Enter or 1–9 to choose · Esc to go back to scanning</source>
         <translation>↑ ↓ 移动 · 回车或 1–9 选择 · Esc 返回扫码</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Phone</source>
         <translation>手机</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
+        <source>Born</source>
+        <translation>出生年份</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last visit here</source>
+        <translation>上次到本店</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>More than {0} members match; the first {0} are shown.</source>
         <translation>相符会员超过 {0} 位，仅显示前 {0} 位。</translation>
     </message>

@@ -63,7 +63,9 @@ def test_sign_in_use_and_quit(qtbot, settings, ctx, staff):
         seen["hint"] = dialog.findChild(QLabel, "loginHint").text()
         seen["dialog_title"] = dialog.windowTitle()
         form = dialog.form
-        form.operatorCombo.setCurrentIndex(form.operatorCombo.findText("王收银（收银员）"))
+        operators = form.operatorList
+        row = next(r for r in range(operators.count()) if "王收银" in operators.item(r).text())
+        qtbot.keyClick(operators, str(row + 1))
         qtbot.keyClicks(form.pinInput, PINS["cashier"])
         qtbot.keyClick(form.pinInput, Qt.Key.Key_Return)
 

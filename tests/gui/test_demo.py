@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QMainWindow
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QMainWindow
 
 from counter import cli
 
@@ -31,8 +31,9 @@ def test_demo_signs_in_and_shows_the_store(
             QTimer.singleShot(50, sign_in)
             return
         seen["hint"] = dialog.findChild(QLabel, "loginHint").text()
-        combo = dialog.findChild(QComboBox, "operatorCombo")
-        combo.setCurrentIndex(combo.findText("王芳", Qt.MatchFlag.MatchContains))
+        operators = dialog.findChild(QListWidget, "operatorList")
+        row = next(r for r in range(operators.count()) if "王芳" in operators.item(r).text())
+        qtbot.keyClick(operators, str(row + 1))
         pin = dialog.findChild(QLineEdit, "pinInput")
         qtbot.keyClicks(pin, "2222")
         qtbot.keyClick(pin, Qt.Key.Key_Return)

@@ -23,10 +23,13 @@ def make_dialog(qtbot, ctx):  # type: ignore[no-untyped-def]
     return build
 
 
-def choose(dialog: LoginDialog, name: str) -> None:
-    combo = dialog.form.operatorCombo
-    index = next(i for i in range(combo.count()) if combo.itemData(i).name == name)
-    combo.setCurrentIndex(index)
+def choose(qtbot, dialog: LoginDialog, name: str) -> None:
+    """The operator's number key in the list, which hands over to the PIN field."""
+    operators = dialog.form.operatorList
+    assert operators.hasFocus()
+    row = next(r for r in range(operators.count()) if name in operators.item(r).text())
+    qtbot.keyClick(operators, str(row + 1))
+    assert dialog.form.pinInput.hasFocus()
 
 
 def type_pin(qtbot, dialog: LoginDialog, pin: str) -> None:
@@ -38,7 +41,7 @@ def type_pin(qtbot, dialog: LoginDialog, pin: str) -> None:
 def test_wrong_pin_shows_inline_message_and_clears(qtbot, make_dialog, staff, zh):
     dialog = make_dialog()
     assert dialog.windowTitle() == "门店会员柜台 — 登录"
-    choose(dialog, "王收银")
+    choose(qtbot, dialog, "王收银")
     type_pin(qtbot, dialog, "9999")
     message = dialog.findChild(QLabel, "loginMessage")
     assert message.text() == "PIN 不正确。"
@@ -51,7 +54,7 @@ def test_wrong_pin_shows_inline_message_and_clears(qtbot, make_dialog, staff, zh
 
 def test_right_pin_signs_in(qtbot, make_dialog, staff, zh):
     dialog = make_dialog()
-    choose(dialog, "李客服")
+    choose(qtbot, dialog, "李客服")
     type_pin(qtbot, dialog, "0000")  # a mistake first
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         type_pin(qtbot, dialog, PINS["service"])
@@ -61,7 +64,7 @@ def test_right_pin_signs_in(qtbot, make_dialog, staff, zh):
 
 def test_sign_in_button_works_too(qtbot, make_dialog, staff, zh):
     dialog = make_dialog()
-    choose(dialog, "赵店长")
+    choose(qtbot, dialog, "赵店长")
     qtbot.keyClicks(dialog.findChild(QLineEdit, "pinInput"), PINS["manager"])
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         qtbot.mouseClick(dialog.form.loginButton, Qt.MouseButton.LeftButton)

@@ -2,8 +2,9 @@
 
 from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QMessageBox, QPushButton
 from uidata import (
     BAD_CARD,
     CARD_NO,
@@ -66,11 +67,46 @@ def test_cashier_sees_masked_member(qtbot, make_window, staff, member, zh):
     assert MEMBER_NAME not in message.text()
 
 
-def test_service_operator_sees_full_name(qtbot, make_window, staff, member, zh):
-    window = make_window(staff.service)
+def reveals(window) -> list[tuple[str, str | None]]:
+    entries = audit.recent(window.ctx)
+    return [(e.operator_id, e.member_id) for e in entries if e.action == "member.reveal"]
+
+
+@pytest.mark.parametrize("role", ["service", "manager"])
+def test_masked_for_every_role_and_revealed_on_demand_with_an_audit(
+    qtbot, make_window, staff, member, zh, role
+):
+    """DESIGN §7 (issue 13): masked by default; Ctrl+R reveals this member, audited; the
+    next member is masked again."""
+    actor = getattr(staff, role)
+    window = make_window(actor)
     scan(qtbot, window, CARD_NO)
+    assert label(window, "memberName").text() == "张*明"
+    assert label(window, "memberPhone").text() == "138****" + MEMBER_PHONE[-4:]
+    button = window.findChild(QPushButton, "revealButton")
+    assert button.isVisible() and button.text() == "显示姓名和手机号"
+    assert reveals(window) == []
+    qtbot.keyClick(window.lookupBar.input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert label(window, "memberName").text() == MEMBER_NAME
     assert label(window, "memberPhone").text() == MEMBER_PHONE
+    assert not button.isVisible()
+    assert reveals(window) == [(actor.operator_id, member.id)]
+    assert window.lookupBar.input.hasFocus()  # ready for the next scan
+    scan(qtbot, window, CARD_NO)  # shown again: masked again
+    assert label(window, "memberName").text() == "张*明"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert label(window, "memberPhone").text() == MEMBER_PHONE
+    assert len(reveals(window)) == 2
+
+
+def test_a_cashier_cannot_reveal(qtbot, make_window, staff, member, zh):
+    window = make_window(staff.cashier)
+    scan(qtbot, window, CARD_NO)
+    assert not window.findChild(QPushButton, "revealButton").isVisible()
+    qtbot.keyClick(window.lookupBar.input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert label(window, "memberName").text() == "张*明"
+    assert "客服" in window.statusBar().currentMessage()
+    assert reveals(window) == []
 
 
 def test_misread_card_is_refused(qtbot, make_window, staff, member, zh):
@@ -161,8 +197,13 @@ def test_ctrl_l_locks_and_pin_unlocks(qtbot, make_window, staff, member, zh):
     assert window.lockScreen.isVisible()
     assert window.memberPanel.view is None
     assert label(window, "operatorLabel").text() == "已锁定"
+    operators = window.lockScreen.findChild(QListWidget, "operatorList")
+    assert operators.hasFocus()  # who is it? first; the last operator is highlighted
+    assert operators.currentItem().text().endswith("王收银 · 收银员")
+    qtbot.keyClick(operators, Qt.Key.Key_Return)  # it's me
     pin = window.lockScreen.findChild(QLineEdit, "pinInput")
     assert pin.hasFocus()
+    assert window.lockScreen.form.pinCaption.text() == "王收银的 PIN"
     qtbot.keyClicks(pin, PINS["cashier"])
     qtbot.keyClick(pin, Qt.Key.Key_Return)
     assert not window.locked
@@ -170,16 +211,35 @@ def test_ctrl_l_locks_and_pin_unlocks(qtbot, make_window, staff, member, zh):
     assert window.memberPanel.currentWidget().objectName() == "memberEmpty"
 
 
-def test_another_operator_may_unlock(qtbot, make_window, staff, member, zh):
+def test_another_operator_unlocks_with_their_number_then_pin(
+    qtbot, make_window, staff, member, scan_clock, zh
+):
+    """Issue 13: the list first, a number key each, then the PIN; Esc goes back to the list."""
     window = make_window(staff.cashier)
     window.lockAction.trigger()
     form = window.lockScreen.form
-    form.operatorCombo.setCurrentIndex(form.operatorCombo.findText("李客服（客服）"))
+    operators = form.operatorList
+    texts = [operators.item(r).text() for r in range(operators.count())]
+    assert len(texts) == 3 and [t.split()[0] for t in texts] == ["1", "2", "3"]
+    service_key = next(t.split()[0] for t in texts if "李客服" in t)
+    manager_key = next(t.split()[0] for t in texts if "赵店长" in t)
+    scan_clock.advance(500)
+    qtbot.keyClick(operators, manager_key)  # a slip: the manager's number
+    qtbot.waitUntil(form.pinInput.hasFocus)  # a lone digit: after the scanner's silence
+    assert form.pinCaption.text() == "赵店长的 PIN"
+    qtbot.keyClicks(form.pinInput, "12")
+    qtbot.keyClick(form.pinInput, Qt.Key.Key_Escape)  # back to the list, PIN gone
+    assert operators.hasFocus() and form.pinInput.text() == ""
+    assert window.locked
+    scan_clock.advance(500)
+    qtbot.keyClick(operators, service_key)
+    qtbot.waitUntil(form.pinInput.hasFocus)
+    assert form.pinCaption.text() == "李客服的 PIN"
     qtbot.keyClicks(form.pinInput, PINS["service"])
     qtbot.keyClick(form.pinInput, Qt.Key.Key_Return)
     assert label(window, "operatorLabel").text() == "李客服 · 客服"
     scan(qtbot, window, CARD_NO)
-    assert label(window, "memberName").text() == MEMBER_NAME
+    assert window.memberPanel.view is not None and window.memberPanel.view.id == member.id
 
 
 def test_idle_locks_the_counter(qtbot, make_window, staff, zh):
@@ -261,7 +321,7 @@ def test_esc_clears_the_member(qtbot, make_window, staff, members, zh):
 def test_english_panel(qtbot, make_window, staff, members):
     window = make_window(staff.service, language="en")
     scan(qtbot, window, hq_card(1))
-    assert label(window, "memberName").text() == "曾小明"
+    assert label(window, "memberName").text() == "曾*明"
     assert label(window, "pointsExpiring").text() == "300 points expire on 2026-12-31"
     assert label(window, "birthdayBadge").text() == "Birthday month"
     assert window.memberPanel.visitRows[0][1].text() == "this store (S001)"
