@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QVBox
 from counter import services
 from counter.errors import KnownError
 from counter.services.lookup import MAX_CHOICES
+from counter.sync.client import HQUnavailable
 from ui.style import set_state
 from ui.tasks import BaseRunner
 
@@ -75,6 +76,7 @@ class LookupBar(QWidget):
         # Asks HQ, off the UI thread, for a card or phone the cache doesn't know.
         self.runner = runner
         self._generation = 0  # a later lookup makes an online answer still on its way stale
+        self.offline_message = False  # the message says HQ is out of reach: stale once it's back
 
         self.input = ScanField()
         self.input.setObjectName("lookupInput")
@@ -215,6 +217,9 @@ class LookupBar(QWidget):
                 "choices",
             )
             self.choicesFound.emit(choices, more)
+        elif result.outcome == "not_found" and result.reason == HQUnavailable.code:
+            self.show_message(result.message(self.language), "offline")
+            self.offline_message = True
         elif result.outcome == "refused":
             log.info("scan refused: %s (%s)", result.reason, result.kind)
             self.show_message(result.message(self.language), "refusal")
@@ -223,10 +228,17 @@ class LookupBar(QWidget):
             self.show_message(text, "notfound")
 
     def show_message(self, text: str, tone: str) -> None:
+        self.offline_message = False
         self.message.setText(text)
         set_state(self.message, "tone", tone)
         self.lookedUp.emit(tone)
 
     def clear_message(self) -> None:
+        self.offline_message = False
         self.message.clear()
         set_state(self.message, "tone", "")
+
+    def hq_back(self) -> None:
+        """HQ answers again: "HQ cannot be reached" under the field is stale now."""
+        if self.offline_message:
+            self.clear_message()

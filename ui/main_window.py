@@ -111,6 +111,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.statusBarWidget)
         self.sync = SyncController(ctx, settings.sync_interval_s, runner=sync_runner, parent=self)
         self.sync.started.connect(self.statusBarWidget.show_syncing)
+        self.sync.requested.connect(self.statusBarWidget.show_requested)
+        self.sync.probed.connect(self._probed)
         self.sync.progressed.connect(self.statusBarWidget.show_progress)
         self.sync.finished.connect(self._synced)
         self.statusBarWidget.problemsRequested.connect(self.open_problems)
@@ -386,8 +388,16 @@ class MainWindow(QMainWindow):
     # -- sync ------------------------------------------------------------------------------
 
     @Slot(object)
+    def _probed(self, probe: services.HQProbe) -> None:
+        self.statusBarWidget.show_probe(probe)
+        if probe.online:
+            self.lookupBar.hq_back()
+
+    @Slot(object)
     def _synced(self, outcome: SyncOutcome) -> None:
         self.statusBarWidget.show_outcome(outcome)
+        if outcome.probe.online:
+            self.lookupBar.hq_back()
         report = outcome.report
         if self.problemsDialog is not None and report is not None and report.rejected:
             self.problemsDialog.reload()

@@ -4,6 +4,10 @@ operations HQ rejected (a button: the problems list).
 
 It only displays what the ``SyncController`` reports, plus quick reads of the outbox; it
 never waits on the network.
+
+Messages (a sync's summary, why HQ is offline, a known error) go to a label of their own on
+the left that wraps, rather than QStatusBar's one line that cuts them off at 1024×768. An
+"offline" message is cleared as soon as HQ is seen again, so nothing stale stays on screen.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QToolButton, QWidget
+from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QStatusBar, QToolButton, QWidget
 
 from counter import services
 from counter.errors import (
@@ -33,6 +37,7 @@ from ui.sync_controller import SyncOutcome
 CLOCK_REFRESH_MS = 30_000
 STOPPED = "stopped"
 BUSY = SYNC_BUSY.split(":", 1)[0]
+MESSAGE_LINES = 3  # a message wraps onto at most this many lines
 
 
 def error_code(error: str) -> str:
@@ -86,6 +91,15 @@ class CounterStatusBar(QStatusBar):
         self.syncButton.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.syncButton.setAutoRaise(True)
         self.syncButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.messageLabel = _label("statusMessage")
+        self.messageLabel.setWordWrap(True)
+        self.messageLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.messageLabel.setMinimumWidth(120)
+        self.message_kind = ""  # "offline" for a message that HQ coming back makes stale
+        self.messageTimer = QTimer(self)
+        self.messageTimer.setSingleShot(True)
+        self.messageTimer.timeout.connect(self.clearMessage)
+        self.addWidget(self.messageLabel, 1)
         for widget in (
             self.storeLabel,
             self.operatorLabel,
@@ -109,6 +123,45 @@ class CounterStatusBar(QStatusBar):
         else:
             self.show_unconfigured()
         self.refresh_counts()
+
+    # -- messages -------------------------------------------------------------------------
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:
+        """A message that wraps instead of being cut off; gone after ``timeout`` ms if set."""
+        self.say(text, timeout)
+
+    def say(self, text: str, timeout: int = 0, kind: str = "") -> None:
+        self.messageLabel.setText(text)
+        self.messageLabel.setToolTip(text)
+        self.message_kind = kind
+        self._fit_message()
+        if timeout > 0:
+            self.messageTimer.start(timeout)
+        else:
+            self.messageTimer.stop()
+
+    def currentMessage(self) -> str:
+        return self.messageLabel.text()
+
+    @Slot()
+    def clearMessage(self) -> None:
+        self.messageTimer.stop()
+        self.message_kind = ""
+        self.messageLabel.clear()
+        self.messageLabel.setToolTip("")
+        self._fit_message()
+
+    def _fit_message(self) -> None:
+        """As many lines as the text needs at the label's width, up to MESSAGE_LINES."""
+        label = self.messageLabel
+        line = label.fontMetrics().lineSpacing()
+        width = label.width() if label.width() > 0 else label.minimumWidth()
+        needed = label.heightForWidth(width) if label.text() else line
+        label.setMinimumHeight(min(max(needed, line), MESSAGE_LINES * line))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_message()
 
     def set_actor(self, actor: services.Actor | None) -> None:
         self.actor = actor
@@ -136,6 +189,32 @@ class CounterStatusBar(QStatusBar):
             "unconfigured",
             self.tr("No HQ address is set; this counter works on its own cache."),
         )
+
+    @Slot(bool)
+    def show_requested(self, running: bool) -> None:
+        """F5: said at once, whatever the sync was doing."""
+        if running:
+            text = self.tr("A sync is running; checking HQ now and syncing again right after it.")
+        else:
+            text = self.tr("Syncing now…")
+        self.say(text, 10_000, "request")
+
+    @Slot(object)
+    def show_probe(self, probe: services.HQProbe) -> None:
+        """HQ's reachability from F5's quick check, while a sync is still running."""
+        if probe.online:
+            self._online(self.tr("Online · syncing…"), "syncing", self.tr("HQ is reachable."))
+            self.hq_back()
+        elif probe.configured:
+            reason = probe.error_message(self.language) or self.reason(HQUnavailable.code)
+            tip = self.tr("{0} Work goes on here and is sent when HQ is back.").format(reason)
+            self._online(self.tr("Offline"), "offline", tip)
+            self.say(tip, 10_000, "offline")
+
+    def hq_back(self) -> None:
+        """HQ answers again: a message saying it does not is stale now."""
+        if self.message_kind == "offline":
+            self.clearMessage()
 
     @Slot()
     def show_syncing(self) -> None:
@@ -199,9 +278,12 @@ class CounterStatusBar(QStatusBar):
                 tip = self.reason(BUSY)
         if state:
             self._online(text, state, tip)
+        if probe.online and state != "offline":
+            self.hq_back()
         self.refresh_counts()
         if outcome.announce:
-            self.showMessage(self.summary(outcome) if state == "online" else tip, 10_000)
+            kind = "offline" if state == "offline" else ""
+            self.say(self.summary(outcome) if state == "online" else tip, 10_000, kind)
 
     def summary(self, outcome: SyncOutcome) -> str:
         report = outcome.report

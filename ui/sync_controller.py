@@ -8,6 +8,11 @@ it only starts jobs and receives ``SyncOutcome``s and progress through signals.
 Each sync starts with ``services.probe_hq`` (one health call with the quick interactive
 retry policy): when HQ cannot be reached the counter says so within a second, with the
 reason in the person's language, instead of after the engine's patient backoff.
+
+A person's F5 is answered at once (``requested``), even while a sync runs; then HQ is
+probed on a worker of its own (``probed``), so the online state follows reality within a
+second of that probe rather than after the running sync. While HQ is unreachable the
+counter looks again every ``OFFLINE_RECHECK_S`` seconds instead of the sync interval.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 2000
 STOP_WAIT_MS = 3000
+OFFLINE_RECHECK_S = 5
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class SyncController(QObject):
     """Schedules syncs and reports them; owns nothing the widgets show."""
 
     started = Signal()
+    requested = Signal(bool)  # a person asked (F5); True: a sync was already running
+    probed = Signal(object)  # services.HQProbe from the quick check F5 makes during a sync
     progressed = Signal(object)  # SyncProgress, emitted from the worker (queued to receivers)
     finished = Signal(object)  # SyncOutcome
     _written = Signal()  # ctx.on_write, from whichever thread committed
@@ -83,17 +91,22 @@ class SyncController(QObject):
         interval_s: int,
         *,
         runner: BaseRunner | None = None,
+        probe_runner: BaseRunner | None = None,
         debounce_ms: int = DEBOUNCE_MS,
         parent: QObject | None = None,
     ) -> None:
-        """``runner``: where syncs run (default: a one-thread ``TaskRunner`` of its own)."""
+        """``runner``: where syncs run (default: a one-thread ``TaskRunner`` of its own);
+        ``probe_runner``: where F5's quick probe runs while a sync is busy (likewise)."""
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner or TaskRunner(self, max_threads=1)
+        self.probe_runner = probe_runner or TaskRunner(self, max_threads=1)
+        self._probing = False
+        self.interval_ms = max(interval_s, 1) * 1000
         self.timer = QTimer(self)
         self.timer.setObjectName("syncTimer")
         self.timer.setSingleShot(True)
-        self.timer.setInterval(max(interval_s, 1) * 1000)
+        self.timer.setInterval(self.interval_ms)
         self.timer.timeout.connect(self.request)
         self.debounce = QTimer(self)
         self.debounce.setObjectName("syncDebounce")
@@ -133,6 +146,7 @@ class SyncController(QObject):
             self.ctx.on_write = None
         self._stop.set()
         self._again = False
+        self.probe_runner.shutdown(wait_ms)
         done = self.runner.shutdown(wait_ms)
         if not done:
             log.warning("a sync was still running after %d ms; it stops at its next step", wait_ms)
@@ -145,8 +159,34 @@ class SyncController(QObject):
 
     @Slot()
     def sync_now(self) -> None:
-        """A person asked (F5, 同步): the outcome is announced."""
+        """A person asked (F5, 同步): said at once, the outcome announced. If a sync is
+        running, HQ is probed right away as well, so the state shown is not the old one."""
+        if not self.configured or self._stop.is_set():
+            return
+        running = self.running
+        self.requested.emit(running)
         self._start(announce=True)
+        if running:
+            self._quick_probe()
+
+    def _quick_probe(self) -> None:
+        if self._probing:
+            return
+        self._probing = True
+        ctx = self.ctx
+        self.probe_runner.submit(
+            lambda: services.probe_hq(ctx), self._probe_done, self._probe_failed
+        )
+
+    def _probe_done(self, probe: object) -> None:
+        self._probing = False
+        if self.running and isinstance(probe, services.HQProbe):
+            self.probed.emit(probe)
+
+    def _probe_failed(self, exc: BaseException) -> None:
+        self._probing = False
+        if not isinstance(exc, KnownError):
+            self.probe_runner.handle_error(exc, None)
 
     def _start(self, *, announce: bool) -> None:
         if not self.configured or self._stop.is_set():
@@ -200,5 +240,8 @@ class SyncController(QObject):
         if self._again:
             self._again = False
             self._start(announce=False)
-        else:
-            self.timer.start()
+            return
+        offline = self.last is not None and not self.last.probe.online
+        recheck = OFFLINE_RECHECK_S * 1000
+        self.timer.setInterval(min(self.interval_ms, recheck) if offline else self.interval_ms)
+        self.timer.start()

@@ -15,12 +15,38 @@ from counter.services.context import Actor, ServiceContext
 from counter.services.lookup import LookupResult
 from counter.services.views import fetch_view, raw_connection
 from counter.sync.apply import apply_member_records, overlay_pending
+from counter.sync.client import HQUnavailable
 
 ONLINE_KINDS = ("card", "phone")
 
 
 def _unavailable(kind: str, reason: str, zh: str, en: str) -> LookupResult:
     return LookupResult("not_found", kind, reason=reason, zh=zh, en=en)
+
+
+def _offline(kind: str) -> LookupResult:
+    """Not in the cache and HQ out of reach: what that means, and what the counter can do."""
+    if kind == "card":
+        zh = (
+            "本店还没有这张卡的会员资料，现在又连不上总部查询。"
+            "请为顾客登记会员，或等联网后再扫一次。"
+        )
+        en = (
+            "This card is not in this store's member list yet, and HQ cannot be reached to "
+            "look it up. Register the customer as a member, or scan again when the counter "
+            "is back online."
+        )
+    else:
+        zh = (
+            "本店还没有这个手机号的会员资料，现在又连不上总部查询。"
+            "请为顾客登记会员，或等联网后再查一次。"
+        )
+        en = (
+            "No member with this phone is in this store's list yet, and HQ cannot be reached "
+            "to look it up. Register the customer as a member, or try again when the counter "
+            "is back online."
+        )
+    return _unavailable(kind, HQUnavailable.code, zh, en)
 
 
 def lookup_online(ctx: ServiceContext, actor: Actor, text: str) -> LookupResult:
@@ -46,6 +72,8 @@ def lookup_online(ctx: ServiceContext, actor: Actor, text: str) -> LookupResult:
             item = client.lookup_member(card_no=scan.value)
         else:
             item = client.lookup_member(phone=scan.value)
+    except HQUnavailable:
+        return _offline(scan.kind)
     except KnownError as exc:
         return _unavailable(scan.kind, exc.code, exc.zh, exc.en)
     finally:
