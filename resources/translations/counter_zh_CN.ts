@@ -32,12 +32,12 @@
 <context>
     <name>CounterStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="+104"/>
+        <location filename="../../ui/status_bar.py" line="+118"/>
         <source>Store {0}</source>
         <translation>门店 {0}</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+50"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
@@ -62,7 +62,7 @@
         <translation>尚未设置总部地址，本机仅使用本地数据。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+33"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
@@ -122,12 +122,14 @@
         <translation>同步失败</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-51"/>
+        <location line="+58"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-59"/>
+        <location line="+60"/>
         <source>{0} Work goes on here and is sent when HQ is back.</source>
         <translation>{0}柜台可照常使用，操作将在总部恢复后上传。</translation>
     </message>
@@ -142,13 +144,29 @@
         <translation>在线</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+12"/>
+        <location line="-69"/>
+        <location line="+70"/>
+        <location line="+15"/>
         <source>HQ is reachable.</source>
         <translation>总部连接正常。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-94"/>
+        <source>A sync is running; checking HQ now and syncing again right after it.</source>
+        <translation>同步正在进行；正在检查总部连接，完成后会再同步一次。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Syncing now…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Online · syncing…</source>
+        <translation>在线 · 同步中…</translation>
+    </message>
+    <message>
+        <location line="+86"/>
         <source>Synced: {0} sent, {1} members and {2} complaints received.</source>
         <translation>同步完成：上传 {0} 条操作，收到会员 {1} 条、投诉 {2} 条。</translation>
     </message>
@@ -497,7 +515,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>LookupBar</name>
     <message>
-        <location filename="../../ui/lookup_bar.py" line="+82"/>
+        <location filename="../../ui/lookup_bar.py" line="+84"/>
         <source>Scan a card or member code, or type phone, last 4 digits, name or initials</source>
         <translation>扫会员卡或会员码，或输入手机号、尾号、姓名、拼音首字母</translation>
     </message>
@@ -522,12 +540,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>有 {0} 位会员相符，请在下方选择。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>No member matches.</source>
         <translation>没有相符的会员。</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-19"/>
         <source>Member found: {0}</source>
         <translation>已找到会员：{0}</translation>
     </message>
@@ -535,7 +553,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+153"/>
+        <location filename="../../ui/main_window.py" line="+155"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -680,7 +698,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+74"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>

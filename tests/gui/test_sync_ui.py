@@ -268,3 +268,91 @@ def test_closing_the_window_stops_the_sync_and_loses_nothing(qtbot, hq: HQ, open
     assert report.ok, report.errors
     assert outbox_states(c.ctx) == [("member.register", "applied")]
     assert len(cache_members(c.ctx)) == 201
+
+
+# ------------------------------------------------------------ issue 13: offline, F5, stale
+
+
+@pytest.fixture
+def proxied(hq: HQ):  # type: ignore[no-untyped-def]
+    """A counter that reaches HQ through a fault proxy; HQ may stop and come back."""
+    from faultproxy import FaultProxy
+
+    proxy = FaultProxy(hq.url)
+    from sync_helpers import Counter as StoreCounter
+
+    counter = StoreCounter(hq.root / "counter-proxied", "S001", proxy.url, hq.token("S001"))
+    hq.counters.append(counter)
+    yield proxy, counter
+    proxy.close()
+
+
+def hq_back(hq: HQ, proxy: Any) -> None:
+    hq.start()  # a new port: the proxy forwards there
+    host, _, port = hq.url.removeprefix("http://").rpartition(":")
+    proxy.upstream = (host, int(port))
+
+
+def test_unknown_card_offline_says_what_it_means_and_clears_when_hq_is_back(
+    qtbot, hq: HQ, proxied, open_window
+) -> None:
+    """Item 9: not "无法连接总部。" alone, but what it means and what to do. Item 8: that
+    message, and the status bar's offline message, go once HQ answers again."""
+    from counter.codes import make_card_no
+
+    proxy, c = proxied
+    window = open_window(c, c.actor)
+    hq.stop()
+    field = window.findChild(QLineEdit, "lookupInput")
+    qtbot.keyClicks(field, make_card_no("800000000009634"))
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    message = label(window, "lookupMessage")
+    qtbot.waitUntil(lambda: message.property("tone") == "offline", timeout=20_000)
+    assert message.text() == (
+        "本店还没有这张卡的会员资料，现在又连不上总部查询。请为顾客登记会员，或等联网后再扫一次。"
+    )
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        window.syncAction.trigger()
+    assert label(window, "onlineLabel").property("state") == "offline"
+    assert "无法连接总部" in window.statusBar().currentMessage()
+
+    hq_back(hq, proxy)
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000) as blocker:
+        window.syncAction.trigger()
+    assert blocker.args[0].probe.online
+    assert label(window, "onlineLabel").property("state") == "online"
+    assert message.text() == "" and message.property("tone") == ""
+    assert "无法连接总部" not in window.statusBar().currentMessage()
+
+
+def test_f5_answers_at_once_and_the_state_follows_a_probe_during_a_long_sync(
+    qtbot, hq: HQ, proxied, open_window
+) -> None:
+    """Item 8: F5 is answered the moment it is pressed; pressed while a sync is stuck, HQ is
+    probed at once and the online state shows that probe, not the old state."""
+    from faultproxy import Fault
+
+    proxy, c = proxied
+    window = open_window(c, c.actor)
+    online = label(window, "onlineLabel")
+    hq.stop()
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        window.syncAction.trigger()
+    assert online.property("state") == "offline"
+
+    hq_back(hq, proxy)
+    # The next sync's first page of members hangs in the proxy for a while.
+    proxy.script(Fault("latency", delay_s=4.0), method="GET", path="/v1/members/changes")
+    window.syncAction.trigger()  # F5: said at once
+    assert window.statusBar().currentMessage() == "正在同步…"
+    assert online.property("state") == "syncing"
+    qtbot.waitUntil(lambda: proxy.log and proxy.log[-1][2] == "latency", timeout=20_000)
+    assert window.sync.running
+    with qtbot.waitSignal(window.sync.probed, timeout=5_000) as probed:
+        window.syncAction.trigger()  # F5 again, while the sync hangs
+        assert "正在进行" in window.statusBar().currentMessage()
+    assert probed.args[0].online
+    assert window.sync.running  # the probe answered before the sync
+    assert (online.text(), online.property("state")) == ("在线 · 同步中…", "syncing")
+    qtbot.waitUntil(lambda: not window.sync.running and window.sync.runs >= 4, timeout=30_000)
+    qtbot.waitUntil(lambda: online.property("state") == "online", timeout=30_000)
