@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from counter import __version__, logs, services
 from counter.settings import APP_AUTHOR, APP_NAME, Settings
+from ui import window_state
 from ui.crash_dialog import CrashHandler
 from ui.i18n import DEFAULT_LANGUAGE, install_translators, load_stylesheet, remove_translators
 from ui.labels import app_title
@@ -153,7 +154,8 @@ def run_app(
             login_hint=login_hint,
             demo=demo,
         )
-        window.showMaximized()
+        window.state_path = window_state.state_path(settings.data_path)
+        window_state.show(window, window.state_path)
         code = app.exec()
         window.sync.stop()  # done already if the window was closed; not if the app was quit
         runner.shutdown()

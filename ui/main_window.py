@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import platform
 import sys
+from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl, Slot, qVersion
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from counter import __version__, services
 from counter.errors import KnownError
 from counter.settings import Settings
-from ui import camera
+from ui import camera, window_state
 from ui.idle import IdleWatcher
 from ui.labels import app_title
 from ui.lock_screen import LockScreen
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.language = language
 
         self.demo = demo
+        self.state_path: Path | None = None  # where size and place are kept (run_app sets it)
 
         self.lookupBar = LookupBar(ctx, actor, language=language, runner=runner)
         self.memberPanel = MemberPanel(store_code=ctx.store_code)
@@ -472,6 +474,8 @@ class MainWindow(QMainWindow):
         box.open()  # not exec(): the counter keeps running behind it
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.state_path is not None:
+            window_state.save(self, self.state_path)
         self.scanner.remove()
         self.afterPaint.flush()  # audits of what was shown are written before the runner stops
         for window in (self.memberPhone, self.cameraScanner, self.problemsDialog):

@@ -1,0 +1,49 @@
+"""The main window's size and place: maximized the first time, as the person left it after.
+
+A counter PC runs this one app, so it opens filling the screen. ``showMaximized`` alone is
+not enough: without a window manager (a kiosk X session, Xvfb) nobody maximizes the window
+and it would open at its small size hint, cutting off the lookup field's prompt and the
+status messages. So the window is first given the screen's available area, then maximized.
+If the person resizes it, that is kept (``window.ini`` in the data directory, apart from
+the settings) and used next time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow
+
+FILE_NAME = "window.ini"
+
+
+def state_path(data_dir: Path) -> Path:
+    return data_dir / FILE_NAME
+
+
+def _store(path: Path) -> QSettings:
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def show(window: QMainWindow, path: Path) -> None:
+    """Show ``window`` as it was left, or filling the screen the first time."""
+    store = _store(path)
+    geometry = store.value("main/geometry")
+    maximized = str(store.value("main/maximized", "true")).lower() == "true"
+    if isinstance(geometry, QByteArray) and window.restoreGeometry(geometry) and not maximized:
+        window.showNormal()
+        return
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.availableGeometry())
+    window.showMaximized()
+
+
+def save(window: QMainWindow, path: Path) -> None:
+    """Remember size, place and whether it was maximized (at close)."""
+    store = _store(path)
+    store.setValue("main/geometry", window.saveGeometry())
+    store.setValue("main/maximized", "true" if window.isMaximized() else "false")
+    store.sync()
