@@ -5,7 +5,8 @@ not enough: without a window manager (a kiosk X session, Xvfb) nobody maximizes 
 and it would open at its small size hint, cutting off the lookup field's prompt and the
 status messages. So the window is first given the screen's available area, then maximized.
 If the person resizes it, that is kept (``window.ini`` in the data directory, apart from
-the settings) and used next time.
+the settings) and used next time. The window also asks for the keyboard: without a window
+manager nobody gives it, and until then no shortcut (F5, Ctrl+L …) would work.
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ def show(window: QMainWindow, path: Path) -> None:
     maximized = str(store.value("main/maximized", "true")).lower() == "true"
     if isinstance(geometry, QByteArray) and window.restoreGeometry(geometry) and not maximized:
         window.showNormal()
-        return
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is not None:
-        window.setGeometry(screen.availableGeometry())
-    window.showMaximized()
+    else:
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.availableGeometry())
+        window.showMaximized()
+    window.raise_()
+    window.activateWindow()
 
 
 def save(window: QMainWindow, path: Path) -> None:

@@ -1,8 +1,12 @@
 """Render the README screenshots offscreen, into ``docs/screenshots/``:
 
-* ``main-window.png``: a cashier has scanned a member's card (masked name and phone, the
-  allergy banner, birthday-month and member-day badges, points expiring soon, last visits);
-* ``pick-list.png``: the last four digits of a phone fit several members;
+* ``main-window.png``: at 1366×768, a cashier has scanned a member's card (masked name and
+  phone, the allergy banner, birthday-month and member-day badges, points expiring soon, last
+  visits) and the last sync's summary is in the status bar;
+* ``main-window-1024.png``: the same at 1024×768, the status message wrapped;
+* ``pick-list.png``: the last four digits of a phone fit several members: masked, told apart
+  by birth year, gender, district and the last visit here;
+* ``lock-screen.png``: the locked counter: the operators numbered, then the PIN;
 * ``member-phone.png``: the demo's member phone with a dynamic member code.
 
     .venv/bin/python docs/screenshots/make_screenshots.py
@@ -36,9 +40,11 @@ from counter.codes import make_card_no  # noqa: E402
 from counter.contract import parse_member_record  # noqa: E402
 from counter.settings import Settings  # noqa: E402
 from counter.sync.apply import apply_member_records  # noqa: E402
+from counter.sync.engine import SyncReport  # noqa: E402
 from ui.app import desktop_session  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.member_phone import QR_BOX, ShownCode  # noqa: E402
+from ui.sync_controller import SyncOutcome  # noqa: E402
 from ui.tasks import ImmediateRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -84,9 +90,33 @@ MEMBERS = [
             {"at": "2026-10-02T07:05:00Z", "store_code": "S014", "amount_fen": 3600},
         ],
     ),
-    record(2, "张伟强", "15012341234", tier="silver"),
-    record(3, "李秀英", "18912341234", tier="basic"),
-    record(4, "欧阳娜娜", "13601231234", tier="gold"),
+    record(
+        2,
+        "张伟强",
+        "15012341234",
+        tier="silver",
+        gender="M",
+        birthday="1962-04-03",
+        address="上海市静安区南京西路1266号",
+        recent_visits=[{"at": "2026-10-30T02:00:00Z", "store_code": "S001", "amount_fen": 880}],
+    ),
+    record(
+        3,
+        "李秀英",
+        "18912341234",
+        tier="basic",
+        birthday="1979-09-09",
+        address="上海市徐汇区漕溪北路88号",
+    ),
+    record(
+        4,
+        "欧阳娜娜",
+        "13601231234",
+        tier="gold",
+        birthday="1994-01-20",
+        address="上海市浦东新区张杨路500号",
+        recent_visits=[{"at": "2026-11-02T09:00:00Z", "store_code": "S001", "amount_fen": 5600}],
+    ),
     record(5, "王芳", "13900005678"),
 ]
 
@@ -114,18 +144,27 @@ def main() -> list[Path]:
         ctx = services.open_context(settings)
         try:
             cashier = services.create_operator(ctx, "李娜", "cashier", "1111")
+            services.create_operator(ctx, "王芳", "service", "2222")
+            services.create_operator(ctx, "陈刚", "manager", "3333")
             load(ctx)
             with desktop_session(settings, language="zh_CN", no_dialogs=True) as app:
                 window = MainWindow(
                     ctx, settings, cashier, ImmediateRunner(), language="zh_CN", demo=True
                 )
-                window.resize(1280, 800)
+                window.resize(1366, 768)
                 window.show()
                 window.activateWindow()
                 app.processEvents()
 
                 window.scanner.feed(MEMBERS[0]["cards"][0]["card_no"])
+                synced = SyncReport(NOW, NOW, pushed=3, pulled_members=12, pulled_complaints=1)
+                probe = services.HQProbe(online=True, configured=True)
+                window.statusBarWidget.show_outcome(SyncOutcome(probe, synced, announce=True))
                 written.append(save(window, "main-window.png"))
+                window.resize(1024, 768)
+                app.processEvents()
+                written.append(save(window, "main-window-1024.png"))
+                window.resize(1366, 768)
 
                 field = window.lookupBar.input
                 QTest.keyClicks(field, "1234", delay=60)  # a person: slower than a scanner
@@ -133,6 +172,10 @@ def main() -> list[Path]:
                 QTest.keyClick(field, Qt.Key.Key_Return)
                 QTest.qWait(400)  # the field's clear button fades out
                 written.append(save(window, "pick-list.png"))
+
+                window.lock()
+                written.append(save(window, "lock-screen.png"))
+                window.unlock(cashier)
 
                 window.open_member_phone()
                 phone = window.memberPhone

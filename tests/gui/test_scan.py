@@ -189,11 +189,18 @@ def test_member_code_scan_finds_the_member(qtbot, members, note_dialog, scan_clo
 def test_scan_on_the_locked_counter_is_no_pin(qtbot, make_window, staff, members, scan_clock, zh):
     window = make_window(staff.cashier)
     window.lockAction.trigger()
+    operators = window.lockScreen.form.operatorList
+    qtbot.waitUntil(operators.hasFocus)  # who is it? first
+    chosen = operators.currentRow()
+    scanner_sends(qtbot, operators, scan_clock, hq_card(1))  # its digits pick nobody
+    assert operators.currentRow() == chosen and operators.hasFocus()
+    assert window.locked and shown_member(window) is None
+    assert window.statusBar().currentMessage() == "请先登录，再重新扫码。"
+    qtbot.keyClick(operators, Qt.Key.Key_Return)
     pin = window.lockScreen.findChild(QLineEdit, "pinInput")
-    qtbot.waitUntil(pin.hasFocus)
+    assert pin.hasFocus()
     scanner_sends(qtbot, pin, scan_clock, hq_card(1))
     assert pin.text() == ""
-    assert window.locked and shown_member(window) is None
     assert window.statusBar().currentMessage() == "请先登录，再重新扫码。"
     qtbot.keyClicks(pin, PINS["cashier"])  # typing a PIN still works (a short burst)
     qtbot.keyClick(pin, Qt.Key.Key_Return)
