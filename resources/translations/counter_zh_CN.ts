@@ -553,7 +553,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+155"/>
+        <location filename="../../ui/main_window.py" line="+157"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
