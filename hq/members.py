@@ -17,8 +17,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from counter.codes import is_card_no, mint_member_token
 from counter.contract import PHONE_RE
+from hq.complaints import CP
 from hq.config import signing_key
-from hq.db import write_transaction
+from hq.db import Writer, write_transaction
 from hq.errors import HQError
 from hq.models import Card, Member, PointsEntry, Receipt
 from hq.records import expiring_points, refresh_member
@@ -128,32 +129,49 @@ def _active(conn: Connection, member_id: str) -> Any:
     return row
 
 
+# A member's personal data as HQ forgets it (deleted, or merged into a survivor).
+_FORGOTTEN: dict[str, Any] = {
+    "name": "",
+    "name_pinyin": "",
+    "name_initials": "",
+    "gender": "",
+    "phone": None,
+    "email": "",
+    "address": "",
+    "birthday": None,
+    "education": None,
+    "income": None,
+    "marital_status": None,
+    "health": None,
+    "health_consent": False,
+}
+
+
 def delete_member(engine: Engine, member_id: str) -> int:
     """Forget a member: personal data erased, a ``deleted`` tombstone; returns its seq."""
     with write_transaction(engine) as w:
         _active(w.conn, member_id)
-        w.conn.execute(
-            update(M)
-            .where(M.c.id == member_id)
-            .values(
-                status="deleted",
-                name="",
-                name_pinyin="",
-                name_initials="",
-                phone=None,
-                email="",
-                address="",
-                birthday=None,
-                education=None,
-                income=None,
-                marital_status=None,
-                health=None,
-                health_consent=False,
-            )
-        )
+        w.conn.execute(update(M).where(M.c.id == member_id).values(status="deleted", **_FORGOTTEN))
         seq = w.changes.take()
         refresh_member(w.conn, member_id, seq, w.now)
+        _anonymise_complaints(w, member_id)
         return seq
+
+
+def _anonymise_complaints(w: Writer, member_id: str) -> None:
+    """The member's complaints stay as records without the person (no name, no phone);
+    each gets a new seq, so the store that logged it gets the record without them too."""
+    ids = w.conn.scalars(
+        select(CP.c.id).where(
+            CP.c.member_id == member_id, (CP.c.customer_name != "") | (CP.c.customer_phone != "")
+        )
+    ).all()
+    for complaint_id in ids:
+        w.conn.execute(
+            update(CP)
+            .where(CP.c.id == complaint_id)
+            .values(customer_name="", customer_phone="", updated_at=w.now, seq=w.changes.take())
+        )
 
 
 def merge_members(engine: Engine, source_id: str, target_id: str) -> tuple[int, int]:
@@ -215,10 +233,13 @@ def merge_members(engine: Engine, source_id: str, target_id: str) -> tuple[int, 
         conn.execute(
             update(M)
             .where(M.c.id == source_id)
-            .values(status="merged", merged_into=target_id, phone=None, health=None)
+            .values(status="merged", merged_into=target_id, **_FORGOTTEN)
         )
         source_seq = w.changes.take()
         refresh_member(conn, source_id, source_seq, now)
         target_seq = w.changes.take()
         refresh_member(conn, target_id, target_seq, now)
+        # Only the survivor's data stays: the merged registration's name and phone
+        # leave its complaints (which still name it, and so the survivor).
+        _anonymise_complaints(w, source_id)
         return source_seq, target_seq

@@ -726,6 +726,9 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
             {"complaint_id": p["complaint_id"]},
         )
     member_id = _complaint_member(batch, p["member_id"])
+    # Logged for a member HQ has since forgotten (deleted, or merged into another): the
+    # complaint is kept without the person's name and phone, as at deletion.
+    forgotten = p["member_id"] is not None and member_id != p["member_id"]
     created_at = parse_time(p["created_at"])
     seq = batch.w.changes.take()
     fx.insert(
@@ -734,8 +737,8 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
             "id": p["complaint_id"],
             "store_code": batch.store_code,
             "member_id": member_id,
-            "customer_name": p["customer_name"],
-            "customer_phone": p["customer_phone"],
+            "customer_name": "" if forgotten else p["customer_name"],
+            "customer_phone": "" if forgotten else p["customer_phone"],
             "category": p["category"],
             "severity": p["severity"],
             "channel": p["channel"],
@@ -759,7 +762,7 @@ def _complaint_member(batch: Batch, member_id: str | None) -> str | None:
 
     A member HQ never had is ``member_not_found``: the counter logged it for a member whose
     registration HQ refused, and re-points it to HQ's member. A deleted member's complaint
-    is kept without the link; the customer's name and phone in it still say who it was.
+    is kept without the link (and without the person's name and phone: the caller's job).
     """
     if member_id is None:
         return None

@@ -323,6 +323,11 @@ class ProblemsDialog(QDialog):
             return self.tr(
                 "HQ's rules give {0} points for this sale. Retry sends it with HQ's points."
             ).format(details["expected"])
+        if details.get("erased"):
+            return self.tr(
+                "HQ has erased this member (a deletion request or a merge); the operation "
+                "keeps no personal data. Dismiss it."
+            )
         if not view.retryable:
             return self.tr("HQ would refuse this again; check it with the member and dismiss it.")
         if reason_label(view.code) == view.code:

@@ -51,7 +51,11 @@ class ProblemView:
 
     @property
     def retryable(self) -> bool:
-        return self.resolved_at is None and self.code not in NOT_RETRYABLE
+        return (
+            self.resolved_at is None
+            and self.code not in NOT_RETRYABLE
+            and not self.details.get("erased")
+        )
 
 
 def _view(p: SyncProblem, op: OutboxOp | None) -> ProblemView:
@@ -120,8 +124,15 @@ def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> Problem
                 "Retrying would be refused again; check it and dismiss it.",
                 detail=problem.code,
             )
-        payload = open_payload(ctx.cipher, old.op_id, old.payload)
         details = json.loads(problem.details or "{}")
+        if details.get("erased"):
+            # Scrubbed of the person's data (counter.store.erasure): nothing left to send.
+            raise ValidationError(
+                "总部已删除该会员，此操作无法重试，请忽略。",
+                "HQ has erased this member; the operation can't be retried. Dismiss it.",
+                detail="member_erased",
+            )
+        payload = open_payload(ctx.cipher, old.op_id, old.payload)
         if problem.code == "points_mismatch" and isinstance(details.get("expected"), int):
             payload["points"] = details["expected"]
         new = queue_op(s, ctx, actor, old.type, payload, now, member_id=old.member_id)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from counter.store import effects
 from counter.store.crypto import HealthCipher
+from counter.store.erasure import erase_members, erased_ids
 from counter.store.models import Complaint, OutboxOp
 from counter.store.outbox_health import open_payload
 from counter.sync.pages import (
@@ -127,6 +128,9 @@ def apply_prepared(
         raw.executemany(_CARD_STAGE_SQL if staged else _CARD_SQL, cards)
     if gone:
         raw.executemany(_TOMBSTONE_SQL, gone)
+        if not fresh:
+            # What HQ forgot goes here too (a fresh cache holds nobody to forget).
+            erase_members(raw, {g[3]: g[1] if g[0] == "merged" else None for g in gone})
     return len(members) + len(gone)
 
 
@@ -189,8 +193,13 @@ def overlay_pending(
     operations were laid over.
     """
     done = 0
-    for op in pending_overlays(session, OVERLAID_TYPES, member_ids):
+    ops = pending_overlays(session, OVERLAID_TYPES, member_ids)
+    # An erased member's pending operations still go to HQ, but never back into its row.
+    erased = erased_ids(raw_of(session), {op.member_id for op in ops if op.member_id})
+    for op in ops:
         if op.member_id is None or (member_ids is not None and op.member_id not in member_ids):
+            continue
+        if op.member_id in erased:
             continue
         payload = open_payload(cipher, op.op_id, op.payload)
         if op.type == "member.update":
@@ -264,14 +273,19 @@ def apply_complaint_records(
             raw.execute(f"SELECT id, hq_seq FROM complaints WHERE id IN ({marks})", chunk)
         )
     fresh = [r for r in by_id.values() if cached.get(r["id"], -1) <= r["seq"]]
-    moved = _current_members(raw, {r["member_id"] for r in fresh if r["member_id"]})
+    linked = {r["member_id"] for r in fresh if r["member_id"]}
+    moved = _current_members(raw, linked)
+    # A complaint of a member HQ has forgotten stays a record without the person.
+    erased = erased_ids(raw, linked)
     rows = []
     for r in fresh:
         f = r["followup"]
+        anonymous = r["member_id"] in erased
         rows.append(
             (
                 r["id"], r["store_code"], moved.get(r["member_id"], r["member_id"]),
-                r["customer_name"], r["customer_phone"], r["category"], r["severity"],
+                "" if anonymous else r["customer_name"],
+                "" if anonymous else r["customer_phone"], r["category"], r["severity"],
                 r["channel"], r["description"], r["wants"], r["status"], _hq_text(r["due_at"]),
                 _hq_text(r["created_at"]), _hq_text(r["updated_at"]), "hq",
                 _hq_text(f["at"]) if f else None, f["note"] if f else "",

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from counter.contract import ContractError
@@ -29,6 +29,8 @@ from counter.services.config import HQ_CONFIG_ETAG_KEY, kv_get, kv_set, store_co
 from counter.services.connection import MAX_CLOCK_SKEW, make_client
 from counter.services.context import ServiceContext
 from counter.services.status import EPOCH_KEY, LAST_SYNC_KEY
+from counter.store import erasure
+from counter.store.erasure import ERASED
 from counter.store.models import Complaint, Member, OutboxOp, PointsEntry, SyncCursor
 from counter.store.outbox_health import purge_wal
 from counter.sync import fastload
@@ -200,18 +202,23 @@ class SyncEngine:
         The outbox is never thrown away.
         """
         log.warning("HQ's epoch changed to %s: downloading afresh and re-sending", epoch)
+        # Operations of members HQ had forgotten were scrubbed: they are not sent again.
+        erased = select(Member.id).where(Member.origin == ERASED)
         with self.ctx.db.write() as s:
             s.execute(delete(SyncCursor))
             s.execute(update(Member).where(Member.hq_seq != 0).values(hq_seq=0))
             s.execute(update(Complaint).where(Complaint.hq_seq != 0).values(hq_seq=0))
             s.execute(
                 update(OutboxOp)
-                .where(OutboxOp.state == "applied")
+                .where(
+                    OutboxOp.state == "applied",
+                    or_(OutboxOp.member_id.is_(None), OutboxOp.member_id.not_in(erased)),
+                )
                 .values(state="pending", hq_seq=None, last_error="epoch_changed")
             )
             s.execute(
                 update(PointsEntry)
-                .where(PointsEntry.state == "applied")
+                .where(PointsEntry.state == "applied", PointsEntry.member_id.not_in(erased))
                 .values(state="pending", hq_seq=None)
             )
             kv_set(s, EPOCH_KEY, epoch)
@@ -462,6 +469,7 @@ class SyncEngine:
         )
 
     def _run_steps(self, tally: Tally, max_pages: int | None) -> None:
+        erasure.sweep_once(self.ctx.db)
         self._report("health", 0)
         self.check_epoch(self.check_health(tally), tally)
         self._check_stop()

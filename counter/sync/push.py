@@ -43,6 +43,7 @@ from counter.services.context import Actor, ServiceContext
 from counter.services.ops import queue_op
 from counter.store import effects, outbox_health
 from counter.store.crypto import HealthCipher, HealthDataUnreadable
+from counter.store.erasure import scrub_answered
 from counter.store.models import (
     Card,
     Complaint,
@@ -272,6 +273,8 @@ def record_answer(
             assert register is not None, op_id
             assert problem is not None, op_id
             stats.repointed += repoint(s, ctx, register, problem, details.get("member"), now)
+        # Operations of a member HQ has forgotten keep no personal data once answered.
+        scrub_answered(raw, ids)
 
 
 _APPLIED_SQL = (

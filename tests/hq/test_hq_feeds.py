@@ -18,7 +18,7 @@ from counter.rules import DEFAULT_CONFIG, from_config
 from hq.config import rotate_key, set_rules
 from hq.db import renew_epoch
 from hq.members import delete_member, merge_members
-from hq.models import PointsEntry
+from hq.models import Member, PointsEntry
 from hq.seed import seed_members
 
 RECORD_KEYS = [
@@ -116,6 +116,31 @@ def test_deleted_and_merged_members_come_as_tombstones(fresh_env: HQEnv) -> None
             ).all()
         )
     assert sums == {a["id"]: -100, b["id"]: 100}
+
+
+def test_forgotten_members_complaints_come_again_without_the_person(fresh_env: HQEnv) -> None:
+    """PIPL Art. 47: HQ blanks a deleted (or merged) member's data, and the name and phone
+    in their complaints, which the store that logged them pulls again."""
+    s1 = fresh_env.store("S1")
+    a, b, c = s1.new_member(), s1.new_member(), s1.new_member()
+    by_a = s1.applied(s1.complaint(member_id=a["id"], customer_phone=new_phone()))["entity"]
+    by_c = s1.applied(s1.complaint(member_id=c["id"], customer_name="周红"))["entity"]
+    _, cursor = s1.pull("/v1/complaints/changes")
+    merge_members(fresh_env.engine, a["id"], b["id"])
+    delete_member(fresh_env.engine, c["id"])
+    items, _ = s1.pull("/v1/complaints/changes", cursor=cursor)
+    again = {i["id"]: i for i in items}
+    assert set(again) == {by_a["id"], by_c["id"]}
+    for complaint in again.values():
+        assert (complaint["customer_name"], complaint["customer_phone"]) == ("", "")
+        assert complaint["seq"] > max(by_a["seq"], by_c["seq"])
+    with fresh_env.engine.connect() as conn:
+        rows = conn.execute(
+            select(Member.name, Member.phone, Member.address, Member.health).where(
+                Member.id.in_([a["id"], c["id"]])
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("", None, "", None)] * 2
 
 
 @pytest.mark.parametrize("limit", [0, 5001, -1])

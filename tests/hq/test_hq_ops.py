@@ -509,10 +509,11 @@ def test_a_complaint_follows_its_member_through_merges_and_never_names_a_strange
     a, b, c = s1.new_member(), s1.new_member(), s1.new_member()
     merge_members(hq_env.engine, a["id"], b["id"])
     delete_member(hq_env.engine, c["id"])
-    merged = s1.applied(s1.complaint(member_id=a["id"]))["entity"]
-    assert merged["member_id"] == b["id"]
+    merged = s1.applied(s1.complaint(member_id=a["id"], customer_name="甲"))["entity"]
+    assert merged["member_id"] == b["id"] and merged["customer_name"] == ""
+    # A forgotten member's complaint is kept, without the person (PIPL Art. 47).
     gone = s1.applied(s1.complaint(member_id=c["id"], customer_phone="13900001111"))["entity"]
-    assert gone["member_id"] is None and gone["customer_phone"] == "13900001111"
+    assert gone["member_id"] is None and gone["customer_phone"] == ""
     stranger = str(uuid.uuid4())
     error = s1.rejected(s1.complaint(member_id=stranger), "member_not_found")
     assert error["details"] == {"member_id": stranger}
