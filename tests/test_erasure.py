@@ -21,6 +21,7 @@ from sync_helpers import HQ, Counter, sql
 from counter import logs, services
 from counter.codes import make_card_no
 from counter.errors import ValidationError
+from counter.services import audit
 from counter.store import erasure
 from counter.sync.engine import sync_once
 from hq.db import make_engine
@@ -108,6 +109,9 @@ def test_a_member_deleted_at_hq_leaves_no_trace_in_the_cache_or_the_log(
     c = hq.counter()
     member_id = cached_person(hq, c)
     pending_ops(c, member_id)
+    with c.ctx.db.write() as s:  # a typed note about her, as a dismissal records one
+        audit.record(s, c.actor, "problem.dismiss", c.ctx.clock(), member_id=member_id,
+                     note=f"{NAME}说不用了", problem=1)  # fmt: skip
     assert leftovers(c)  # the test can see the words where they are
 
     engine = make_engine(hq.url_db)
@@ -130,6 +134,9 @@ def test_a_member_deleted_at_hq_leaves_no_trace_in_the_cache_or_the_log(
     # The complaint stays as a record, without the person; the audit log has ids only.
     assert sql(c.ctx, "SELECT customer_name, customer_phone, status FROM complaints") == [
         ("", "", "handling")
+    ]
+    assert sql(c.ctx, "SELECT details FROM audit_log WHERE action = 'problem.dismiss'") == [
+        ('{"problem": 1}',)
     ]
     # Every answered operation keeps ids and figures only.
     for op_type, state, payload in sql(
@@ -207,3 +214,45 @@ def test_a_cache_from_before_erasure_is_swept_once(hq: HQ, logged: None, tmp_pat
     assert sync_once(c.ctx).ok
     assert leftovers(c) == {}
     assert erasure.sweep_once(c.ctx.db) == 0  # once
+
+
+def test_operations_answered_after_the_tombstone_are_scrubbed_then(hq: HQ, logged: None) -> None:
+    """The pull can come first (a push that failed): pending operations still go out as
+    they are, are never laid back over the erased row, and are scrubbed once answered."""
+    from counter.sync.engine import SyncEngine, Tally
+
+    c = hq.counter()
+    member_id = cached_person(hq, c)
+    pending_ops(c, member_id)
+    engine = make_engine(hq.url_db)
+    delete_member(engine, member_id)
+    engine.dispose()
+
+    sync = SyncEngine(c.ctx)
+    tally = Tally()
+    sync.pull_members(tally)
+    row = sql(c.ctx, "SELECT name, address, origin FROM members WHERE id = ?", member_id)
+    assert row == [("", "", "erased")]  # the pending address change is not laid over it
+    update = sql(c.ctx, "SELECT payload, state FROM outbox WHERE type = 'member.update'")
+    assert update[-1][1] == "pending" and NEW_ADDRESS in update[-1][0]
+    sync.push(tally)
+    sync.pull_complaints(tally)
+    sync.close()
+    assert sorted(code for _, code in tally.push.rejections) == ["member_not_found"] * 2
+    assert erasure.checkpoint_if_needed(c.ctx.db)
+    assert leftovers(c) == {}
+
+
+def test_copies_made_before_a_migration_are_deleted_after_30_days(
+    ctx: services.ServiceContext,
+) -> None:
+    from counter.store.migrate import backup
+
+    copy = backup(ctx.db.path, "migration-from-0003")
+    other = ctx.db.path.with_name("counter.before-hand-made.db")
+    other.write_bytes(b"")
+    now = dt.datetime.now(dt.UTC)
+    assert erasure.prune_backups(ctx.db.path, now + dt.timedelta(days=29)) == 0
+    assert copy.exists()
+    assert erasure.prune_backups(ctx.db.path, now + dt.timedelta(days=31)) == 1
+    assert not copy.exists() and other.exists() and ctx.db.path.exists()

@@ -9,7 +9,8 @@ counter holds about that person goes, in the transaction that applies the tombst
 2. search keys, card bindings and consent records are deleted (a merge's cards arrive
    with the survivor's record, as HQ moved them);
 3. complaints stay as records without the person: no customer name or phone (a merged
-   member's complaints now belong to the survivor);
+   member's complaints now belong to the survivor); audit rows keep ids, field names and
+   figures, and lose any typed note;
 4. operations HQ has answered (applied, rejected, superseded) keep ids and business
    figures only: the payload, HQ's answer and the problem's details lose every personal
    field, and the person's known values are starred out of free text. Pending ones are
@@ -23,15 +24,18 @@ registration, ``counter.sync.push``) are the same person and go the same way.
 Deleted rows must not linger in free pages or the WAL: the cache runs with
 ``secure_delete`` (``counter.store.db``) so freed cells are zeroed, and the sync
 truncates the WAL after an erasure (:func:`checkpoint_if_needed`). A cache written by a
-version without this module is swept once, then vacuumed (:func:`sweep_once`).
+version without this module is swept once, then vacuumed (:func:`sweep_once`). Copies
+made before a migration are deleted after ``BACKUP_MAX_AGE`` (:func:`prune_backups`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
 from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from counter.store.db import Database
@@ -43,6 +47,9 @@ ERASED = "erased"  # members.origin of an erased row
 CHECKPOINT_KEY = "erasure_checkpoint"
 # Set once tombstoned rows cached before erasure existed have been erased and vacuumed.
 SWEEP_KEY = "erasure_sweep"
+# A copy of the cache made before a schema migration (``counter.store.migrate.backup``)
+# is for going back should the new version fail; after this long it only keeps people.
+BACKUP_MAX_AGE = dt.timedelta(days=30)
 
 # Keys whose values describe a person, wherever they sit in a payload, an answer or a
 # problem's details. Free text (complaint descriptions, notes) goes too: the complaint
@@ -163,6 +170,7 @@ def erase_members(raw: sqlite3.Connection, gone: Mapping[str, str | None]) -> in
         "UPDATE complaints SET member_id = ? WHERE member_id = ?",
         [(to, member_id) for member_id, to in survivors.items() if to is not None],
     )
+    _scrub_audit(raw, ids)
     ops: list[str] = []
     for chunk in _chunks(ids):
         ops.extend(
@@ -178,6 +186,21 @@ def erase_members(raw: sqlite3.Connection, gone: Mapping[str, str | None]) -> in
     if erased:
         log.info("erased %d member(s) as HQ asked; %d operation(s) scrubbed", erased, len(ops))
     return erased
+
+
+def _scrub_audit(raw: sqlite3.Connection, ids: list[str]) -> None:
+    """Audit rows keep who did what to which id; free text about the person goes (the
+    services write ids, field names and figures, but a dismissal note is typed)."""
+    for chunk in _chunks(ids):
+        rows = raw.execute(
+            f"SELECT id, details FROM audit_log WHERE member_id IN ({_in(chunk)})", chunk
+        ).fetchall()
+        fixed = []
+        for audit_id, details_text in rows:
+            details = _loads(details_text)
+            if isinstance(details, dict) and set(details) & PERSONAL_KEYS:
+                fixed.append((_dumps(scrub(details)), audit_id))
+        raw.executemany("UPDATE audit_log SET details = ? WHERE id = ?", fixed)
 
 
 def _add_merged_into(raw: sqlite3.Connection, survivors: dict[str, str | None]) -> None:
@@ -346,3 +369,25 @@ def sweep_once(db: Database) -> int:
             log.warning("VACUUM after the erasure sweep failed (%s); the next sync retries", exc)
     checkpoint_if_needed(db)
     return erased
+
+
+def prune_backups(db_path: Path, now: dt.datetime, max_age: dt.timedelta = BACKUP_MAX_AGE) -> int:
+    """Delete the cache's pre-migration copies older than ``max_age``; returns how many."""
+    removed = 0
+    for path in db_path.parent.glob(f"{db_path.stem}.before-*.db"):
+        stamp = path.name.rsplit(".", 2)[-2]
+        try:
+            made = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+        except ValueError:
+            continue  # not one of ours
+        if now - made > max_age:
+            try:
+                path.unlink()
+                removed += 1
+            except OSError as exc:
+                log.warning("could not delete the old cache copy %s: %s", path.name, exc)
+    if removed:
+        log.info(
+            "%d cache copies made before a migration were older than %s: deleted", removed, max_age
+        )
+    return removed

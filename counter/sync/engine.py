@@ -470,6 +470,7 @@ class SyncEngine:
 
     def _run_steps(self, tally: Tally, max_pages: int | None) -> None:
         erasure.sweep_once(self.ctx.db)
+        erasure.prune_backups(self.ctx.db.path, self.ctx.clock())
         self._report("health", 0)
         self.check_epoch(self.check_health(tally), tally)
         self._check_stop()

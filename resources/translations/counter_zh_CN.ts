@@ -1147,12 +1147,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+102"/>
+        <location line="+107"/>
         <source>Send the operation again as a new one (Enter)</source>
         <translation>作为新操作再次发送（Enter）</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-105"/>
         <source>&amp;Dismiss</source>
         <translation>忽略(&amp;D)</translation>
     </message>
@@ -1177,7 +1177,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>按总部现行规则，本单应积 {0} 分。重试将按总部的积分发送。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
+        <source>HQ has erased this member (a deletion request or a merge); the operation keeps no personal data. Dismiss it.</source>
+        <translation>总部已删除该会员（本人申请删除或会员合并），此操作已不含个人信息。请忽略。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>HQ says: {0}</source>
         <translation>总部说明：{0}</translation>
     </message>

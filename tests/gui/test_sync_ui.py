@@ -240,6 +240,36 @@ def test_a_manager_works_through_the_problems_list(qtbot, hq: HQ, open_window) -
     assert not dialog.isVisible()
 
 
+def test_a_problem_of_a_member_hq_erased_shows_no_person(qtbot, hq: HQ, open_window) -> None:
+    """PIPL Art. 47: the refusal stays in the list, without the person, and can't be retried."""
+    from hq.db import make_engine
+    from hq.members import delete_member
+
+    c = hq.counter()
+    manager = services.create_operator(c.ctx, "赵店长", "manager", "3456")
+    form = services.MemberForm(name="欧阳翠微", phone="13998765432")
+    member = services.register_member(c.ctx, c.actor, form)
+    assert sync_once(c.ctx).ok
+    services.earn_points(c.ctx, c.actor, member.id, "R-9", c.ctx.clock(), SALE, CASH)
+    engine = make_engine(hq.url_db)
+    delete_member(engine, member.id)
+    engine.dispose()
+    window = open_window(c, manager)  # its first sync sends the earn and pulls the tombstone
+    button = problems_button(window)
+    qtbot.waitUntil(lambda: button.text() == "问题 1", timeout=20_000)
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.findChild(ProblemsDialog) is not None)
+    dialog = window.findChild(ProblemsDialog, "problemsDialog")
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.loads == 1, timeout=10_000)
+    model = dialog.model
+    assert model.rowCount() == 1 and model.index(0, 4).data() == "—"  # no member shown
+    dialog.table.selectRow(0)
+    assert dialog.detailLabel.text().startswith("总部已删除该会员")
+    assert not dialog.findChild(QPushButton, "retryButton").isEnabled()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
+
+
 def test_a_cashier_is_told_a_manager_must_sign_in(qtbot, hq: HQ, open_window) -> None:
     c = hq.counter()
     cashier = services.create_operator(c.ctx, "王收银", "cashier", "1234")
