@@ -122,6 +122,7 @@ def test_a_member_deleted_at_hq_leaves_no_trace_in_the_cache_or_the_log(
     assert sorted(code for _, code in report.rejections) == ["member_not_found"] * 2
 
     assert leftovers(c) == {}
+    assert free_pages_with_data(c.ctx.db.path) == 0
     row = sql(
         c.ctx,
         "SELECT status, name, phone, member_no, email, address, birthday, health_enc, origin "
@@ -256,3 +257,36 @@ def test_copies_made_before_a_migration_are_deleted_after_30_days(
     assert copy.exists()
     assert erasure.prune_backups(ctx.db.path, now + dt.timedelta(days=31)) == 1
     assert not copy.exists() and other.exists() and ctx.db.path.exists()
+
+
+def free_pages_with_data(db_path: Path) -> int:
+    """How many pages on the file's free list hold anything but zeros (after a checkpoint)."""
+    data = db_path.read_bytes()
+    size = int.from_bytes(data[16:18], "big")
+    size = 65536 if size == 1 else size
+    page = lambda n: data[(n - 1) * size : n * size]  # noqa: E731
+    dirty = 0
+    trunk = int.from_bytes(data[32:36], "big")
+    while trunk:
+        raw = page(trunk)
+        count = int.from_bytes(raw[4:8], "big")
+        leaves = [int.from_bytes(raw[8 + 4 * i : 12 + 4 * i], "big") for i in range(count)]
+        dirty += any(raw[8 + 4 * count :])
+        dirty += sum(any(page(n)) for n in leaves)
+        trunk = int.from_bytes(raw[:4], "big")
+    return dirty
+
+
+def test_a_first_sync_leaves_no_data_in_free_pages(hq: HQ) -> None:
+    """The first sync frees its staging tables without zeroing them (to save ~150 MB of
+    writes for a million members) and wipes whatever the index build left free."""
+    hq.seed(2000)
+    c = hq.counter()
+    assert sync_once(c.ctx).ok
+    with c.ctx.db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (free,) = raw.execute("PRAGMA freelist_count").fetchone()
+    assert free > 0  # the scratch table's pages, zeroed
+    assert free_pages_with_data(c.ctx.db.path) == 0
