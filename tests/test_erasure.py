@@ -23,6 +23,7 @@ from counter.codes import make_card_no
 from counter.errors import ValidationError
 from counter.services import audit
 from counter.store import erasure
+from counter.store.outbox_health import purge_wal
 from counter.sync.engine import sync_once
 from hq.db import make_engine
 from hq.members import delete_member, merge_members
@@ -240,7 +241,7 @@ def test_operations_answered_after_the_tombstone_are_scrubbed_then(hq: HQ, logge
     sync.pull_complaints(tally)
     sync.close()
     assert sorted(code for _, code in tally.push.rejections) == ["member_not_found"] * 2
-    assert erasure.checkpoint_if_needed(c.ctx.db)
+    assert purge_wal(c.ctx.db)
     assert leftovers(c) == {}
 
 

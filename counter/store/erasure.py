@@ -22,8 +22,8 @@ Members this counter merged into the erased one itself (a refused duplicate
 registration, ``counter.sync.push``) are the same person and go the same way.
 
 Deleted rows must not linger in free pages or the WAL: the cache runs with
-``secure_delete`` (``counter.store.db``) so freed cells are zeroed, and the sync
-truncates the WAL after an erasure (:func:`checkpoint_if_needed`). A cache written by a
+``secure_delete`` (``counter.store.db``) so freed cells are zeroed, and every sync ends
+by truncating the WAL (``outbox_health.purge_wal``). A cache written by a
 version without this module is swept once, then vacuumed (:func:`sweep_once`). Copies
 made before a migration are deleted after ``BACKUP_MAX_AGE`` (:func:`prune_backups`).
 """
@@ -38,13 +38,13 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from counter.errors import KnownError
 from counter.store.db import Database
+from counter.store.outbox_health import purge_wal
 
 log = logging.getLogger(__name__)
 
 ERASED = "erased"  # members.origin of an erased row
-# Set in the transaction that erased someone; cleared once the WAL is truncated.
-CHECKPOINT_KEY = "erasure_checkpoint"
 # Set once tombstoned rows cached before erasure existed have been erased and vacuumed.
 SWEEP_KEY = "erasure_sweep"
 # A copy of the cache made before a schema migration (``counter.store.migrate.backup``)
@@ -182,7 +182,6 @@ def erase_members(raw: sqlite3.Connection, gone: Mapping[str, str | None]) -> in
             )
         )
     _scrub_ops(raw, ops, values)
-    raw.execute(_KV_SQL, (CHECKPOINT_KEY, "1"))
     if erased:
         log.info("erased %d member(s) as HQ asked; %d operation(s) scrubbed", erased, len(ops))
     return erased
@@ -253,7 +252,6 @@ def scrub_answered(raw: sqlite3.Connection, op_ids: Collection[str]) -> int:
         )
     if found:
         _scrub_ops(raw, found, set())
-        raw.execute(_KV_SQL, (CHECKPOINT_KEY, "1"))
     return len(found)
 
 
@@ -301,73 +299,41 @@ def _scrub_ops(raw: sqlite3.Connection, op_ids: list[str], values: set[str]) -> 
 # ---------------------------------------------------------------- the file itself
 
 
-def _kv(raw: sqlite3.Connection, key: str) -> str:
-    row = raw.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
-    return str(row[0]) if row is not None else ""
-
-
-def checkpoint_if_needed(db: Database) -> bool:
-    """After an erasure, fold the WAL into the file and truncate it (old frames hold the
-    person). Readers still on an old snapshot make it wait, then give up; the next sync
-    tries again. Returns True when nothing is left to do."""
-    try:
-        with db.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert isinstance(raw, sqlite3.Connection)
-            if _kv(raw, CHECKPOINT_KEY) != "1":
-                return True
-            raw.execute(_KV_SQL, (CHECKPOINT_KEY, ""))
-            busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            if busy:
-                raw.execute(_KV_SQL, (CHECKPOINT_KEY, "1"))
-    except sqlite3.Error as exc:
-        busy = 1
-        log.warning("WAL checkpoint after an erasure failed: %s", exc)
-    if busy:
-        log.warning("the WAL could not be truncated after an erasure; the next sync retries")
-        return False
-    return True
-
-
 def sweep_once(db: Database) -> int:
     """Erase members tombstoned before this module existed, once, then VACUUM the file
     (free space written before ``secure_delete`` may still hold them).
 
     Returns how many rows were erased (0 once done).
     """
-    with db.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        assert isinstance(raw, sqlite3.Connection)
-        state = _kv(raw, SWEEP_KEY)
+    with db.raw() as raw:
+        row = raw.execute("SELECT value FROM kv WHERE key = ?", (SWEEP_KEY,)).fetchone()
+    state = str(row[0]) if row is not None else ""
     if state == "done":
         return 0
     erased = 0
     if state != "vacuum":
         with db.bulk() as s:
-            raw = s.connection().connection.dbapi_connection
-            assert isinstance(raw, sqlite3.Connection)
+            conn = s.connection().connection.dbapi_connection
+            assert isinstance(conn, sqlite3.Connection)
             # Rows this counter merged itself (a refused duplicate registration) are not
             # HQ's erasures: they go when HQ forgets the member they were merged into.
-            rows = raw.execute(
+            rows = conn.execute(
                 "SELECT id, merged_into, status FROM members "
                 "WHERE status <> 'active' AND origin = 'hq'"
             ).fetchall()
-            erased = erase_members(raw, {r[0]: r[1] if r[2] == "merged" else None for r in rows})
-            raw.execute(_KV_SQL, (SWEEP_KEY, "vacuum" if erased else "done"))
+            erased = erase_members(conn, {r[0]: r[1] if r[2] == "merged" else None for r in rows})
+            conn.execute(_KV_SQL, (SWEEP_KEY, "vacuum" if erased else "done"))
         if erased:
             log.info("cache swept: %d member(s) HQ had forgotten before were erased", erased)
         state = "vacuum" if erased else "done"
     if state == "vacuum":
         try:
-            with db.engine.connect() as conn:
-                raw = conn.connection.dbapi_connection
-                assert isinstance(raw, sqlite3.Connection)
+            with db.raw() as raw:
                 raw.execute("VACUUM")  # every page rewritten: nothing freed before remains
                 raw.execute(_KV_SQL, (SWEEP_KEY, "done"))
-                raw.execute(_KV_SQL, (CHECKPOINT_KEY, "1"))
-        except sqlite3.Error as exc:
+        except (KnownError, sqlite3.Error) as exc:
             log.warning("VACUUM after the erasure sweep failed (%s); the next sync retries", exc)
-    checkpoint_if_needed(db)
+        purge_wal(db)
     return erased
 
 
