@@ -291,3 +291,30 @@ def test_a_first_sync_leaves_no_data_in_free_pages(hq: HQ) -> None:
         (free,) = raw.execute("PRAGMA freelist_count").fetchone()
     assert free > 0  # the scratch table's pages, zeroed
     assert free_pages_with_data(c.ctx.db.path) == 0
+
+
+def test_a_registration_this_counter_merged_into_her_goes_with_her(hq: HQ, logged: None) -> None:
+    """Store B registered her offline after store A did: B's registration was refused and
+    re-pointed to HQ's member. When HQ forgets that member, B's own duplicate goes too."""
+    a, b = hq.counter("S001"), hq.counter("S002")
+    logs.setup(b.settings.log_dir)
+    assert sync_once(a.ctx).ok and sync_once(b.ctx).ok
+    first = services.register_member(a.ctx, a.actor, services.MemberForm(NAME, PHONE))
+    local = services.register_member(
+        b.ctx, b.actor, services.MemberForm(NAME, PHONE, email=EMAIL, address=ADDRESS)
+    )
+    services.earn_points(b.ctx, b.actor, local.id, "B-1", b.ctx.clock(), SALE, CASH)
+    assert sync_once(a.ctx).ok
+    report = sync_once(b.ctx)
+    assert report.ok and report.repointed == 1, (report.errors, report.rejections)
+    assert leftovers(b)  # the refused registration, the problem holding HQ's record …
+
+    engine = make_engine(hq.url_db)
+    delete_member(engine, first.id)
+    engine.dispose()
+    assert sync_once(b.ctx).ok
+    assert leftovers(b) == {}
+    assert sql(b.ctx, "SELECT origin FROM members WHERE id IN (?, ?)", first.id, local.id) == [
+        ("erased",),
+        ("erased",),
+    ]

@@ -203,22 +203,26 @@ def _scrub_audit(raw: sqlite3.Connection, ids: list[str]) -> None:
 
 
 def _add_merged_into(raw: sqlite3.Connection, survivors: dict[str, str | None]) -> None:
-    """Add rows merged (by this counter or by HQ) into an erased member: the same person."""
-    frontier = list(survivors)
+    """Add the rows this counter merged into an erased member: the same person.
+
+    Those are local members whose registration HQ refused as ``phone_registered``
+    (``counter.sync.push.repoint``); found through their rejected registrations (few, and
+    indexed), since ``merged_into`` has no index and a million rows are no scan per page.
+    HQ's own merges are tombstones of their own.
+    """
+    merged = dict(
+        raw.execute(
+            "SELECT m.id, m.merged_into FROM outbox o JOIN members m ON m.id = o.member_id "
+            "WHERE o.state = 'rejected' AND o.type = 'member.register' "
+            f"AND m.status = 'merged' AND m.origin <> '{ERASED}'"
+        ).fetchall()
+    )
     for _ in range(8):
-        found: list[str] = []
-        for chunk in _chunks(frontier):
-            for member_id, into in raw.execute(
-                f"SELECT id, merged_into FROM members WHERE merged_into IN ({_in(chunk)}) "
-                f"AND status = 'merged' AND origin <> '{ERASED}'",
-                chunk,
-            ):
-                if member_id not in survivors:
-                    survivors[member_id] = survivors[into]
-                    found.append(member_id)
+        found = [m for m, into in merged.items() if into in survivors and m not in survivors]
         if not found:
             return
-        frontier = found
+        for member_id in found:
+            survivors[member_id] = survivors[merged[member_id]]
 
 
 def erased_ids(raw: sqlite3.Connection, member_ids: Collection[str]) -> set[str]:
