@@ -5,9 +5,20 @@ from __future__ import annotations
 import collections
 import logging
 import logging.handlers
+from io import TextIOWrapper
 from pathlib import Path
 
+from counter import private
+
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file (the first, and each one a rotation starts) is 0600."""
+
+    def _open(self) -> TextIOWrapper:
+        private.create_private(Path(self.baseFilename))
+        return super()._open()
 
 
 class RingBuffer(logging.Handler):
@@ -30,14 +41,14 @@ class RingBuffer(logging.Handler):
 
 def setup(log_dir: Path, level: int = logging.INFO) -> RingBuffer:
     """Route the root logger to ``log_dir/counter.log`` (5 × 2 MB) and a ring buffer."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    private.private_dir(log_dir)
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
         if getattr(handler, "counter_owned", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = _PrivateFileHandler(
         log_dir / "counter.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
     )
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))

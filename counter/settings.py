@@ -38,6 +38,7 @@ class Settings:
     tls_verify: bool = True
     sync_interval_s: int = 30
     idle_lock_minutes: int = 5
+    pin_lockout_minutes: int = 5
     secret_store: str = "auto"
     version: int = SETTINGS_VERSION
 
@@ -82,6 +83,11 @@ FIELDS: dict[str, FieldInfo] = {
         ),
         FieldInfo("sync_interval_s", int, "seconds between background syncs"),
         FieldInfo("idle_lock_minutes", int, "lock the counter after this many idle minutes"),
+        FieldInfo(
+            "pin_lockout_minutes",
+            int,
+            "after 5 wrong PINs in a row the operator is locked for this many minutes",
+        ),
         FieldInfo("secret_store", str, "where the store token lives", ("auto", "keyring", "file")),
     )
 }

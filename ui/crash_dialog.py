@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter import __version__
+from counter import __version__, private
 from counter.errors import KnownError
 from counter.logs import RingBuffer
 from ui.labels import app_title
@@ -80,14 +80,14 @@ def build_report(
 
 def write_report(directory: Path, text: str, now: dt.datetime) -> Path:
     """``crash-YYYYmmdd-HHMMSS.txt``; a second crash in the same second gets ``-2``, ``-3``…"""
-    directory.mkdir(parents=True, exist_ok=True)
+    private.private_dir(directory)
     stem = f"crash-{now:%Y%m%d-%H%M%S}"
     path = directory / f"{stem}.txt"
     n = 1
     while path.exists():
         n += 1
         path = directory / f"{stem}-{n}.txt"
-    path.write_text(text, encoding="utf-8")
+    private.create_private(path).write_text(text, encoding="utf-8")
     return path
 
 

@@ -27,7 +27,14 @@ from counter.services.members import (
     register_member,
 )
 from counter.services.online import lookup_online
-from counter.services.operators import create_operator, has_operators, list_operators, login
+from counter.services.operators import (
+    OperatorLocked,
+    add_operator,
+    create_operator,
+    has_operators,
+    list_operators,
+    login,
+)
 from counter.services.points import PointsResult, SaleLine, Tender, earn_points, redeem_points
 from counter.services.problems import (
     ProblemView,
@@ -66,6 +73,7 @@ __all__ = [
     "MemberForm",
     "MemberView",
     "NotFoundError",
+    "OperatorLocked",
     "PermissionDenied",
     "PointsResult",
     "ProblemView",
@@ -74,6 +82,7 @@ __all__ = [
     "Tender",
     "ValidationError",
     "Visit",
+    "add_operator",
     "audit_health_view",
     "bind_card",
     "choose",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from counter import private
 from counter.keystore import SecretStore, open_store
 from counter.settings import Settings
 from counter.store import migrate, outbox_health
@@ -45,6 +46,10 @@ class ServiceContext:
     secrets: SecretStore
     hq_url: str = ""
     tls_verify: bool = True
+    # The secret that keys the operators' PIN hashes (kept outside the cache, like the
+    # health key) and how long five wrong PINs in a row lock an operator out.
+    pin_key: bytes = b""
+    pin_lockout_minutes: int = 5
     # The PC's own clock (injectable: tests shift it). Read it through now() unless the
     # PC's raw time is what is wanted (measuring the skew, durations, the op's pc_time).
     clock: Callable[[], dt.datetime] = field(default=utc_now)
@@ -68,14 +73,23 @@ class ServiceContext:
 
 
 def open_context(settings: Settings, *, db_path: Path | None = None) -> ServiceContext:
-    """Migrate the cache (copying it first) and open it with this store's secrets."""
+    """Migrate the cache (copying it first) and open it with this store's secrets.
+
+    The data directory and every file in it are made private first (a cache created by
+    an older version, or restored from a copy, may be readable by other accounts).
+    """
     path = db_path or settings.db_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    for directory in {settings.data_path, path.parent}:
+        private.secure_data_dir(directory)
+    if not path.exists():
+        private.create_private(path)  # SQLite gives its WAL and SHM the same mode
     result = migrate.upgrade(path)
     secrets = open_store(settings.secret_store, settings.data_path)
     db = Database(path)
     cipher = load_cipher(secrets)
     outbox_health.seal_legacy(db, cipher)
+    from counter.services.operators import load_pin_key
+
     return ServiceContext(
         db=db,
         store_code=settings.store_code,
@@ -83,6 +97,8 @@ def open_context(settings: Settings, *, db_path: Path | None = None) -> ServiceC
         secrets=secrets,
         hq_url=settings.hq_url,
         tls_verify=settings.tls_verify,
+        pin_key=load_pin_key(secrets),
+        pin_lockout_minutes=settings.pin_lockout_minutes,
         migration=result,
         clock_skew_s=_remembered_skew(db),
     )

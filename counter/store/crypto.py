@@ -56,9 +56,8 @@ class HealthCipher:
 
 
 def load_cipher(secrets: SecretStore) -> HealthCipher:
-    """The cache's health key, created on first use."""
-    encoded = secrets.get(KEY_NAME)
-    if encoded is None:
-        encoded = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
-        secrets.set(KEY_NAME, encoded)
+    """The cache's health key, created on first use (once, however many processes start)."""
+    encoded = secrets.get_or_create(
+        KEY_NAME, lambda: base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
+    )
     return HealthCipher(base64.b64decode(encoded))

@@ -12,11 +12,16 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from counter import private
+from counter.errors import StorageError
+
 log = logging.getLogger(__name__)
 
 # The newest revision in migrations/versions; a test keeps the two in step.
-SCHEMA_HEAD = "0005_pc_time"
+SCHEMA_HEAD = "0006_pin_lockout"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# A migration of a million-member cache takes a while; a second process waits for it.
+MIGRATE_WAIT_S = 900.0
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ def current_revision(path: Path) -> str | None:
 def backup(path: Path, label: str) -> Path:
     """A consistent copy through SQLite's backup API (it includes what sits in the WAL)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.before-{label}.{stamp}.db")
+    target = private.create_private(path.with_name(f"{path.stem}.before-{label}.{stamp}.db"))
     src = sqlite3.connect(path)
     dst = sqlite3.connect(target)
     try:
@@ -66,7 +71,27 @@ def _has_tables(path: Path) -> bool:
 
 
 def upgrade(path: Path, target: str = "head") -> MigrationResult:
-    """Migrate ``path`` to ``target``; an existing database is copied beside it first."""
+    """Migrate ``path`` to ``target``; an existing database is copied beside it first.
+
+    Processes started at once on a fresh cache (the app, ``counter sync``) would each
+    create the tables: one migrates under a file lock, the others then find it done.
+    """
+    before = current_revision(path)
+    if target == "head" and before == SCHEMA_HEAD:
+        return MigrationResult(before, SCHEMA_HEAD, None)
+    from counter.sync.lock import SyncLock
+
+    with SyncLock(path.with_name(path.name + ".migrate-lock")) as lock:
+        if not lock.acquire(wait_s=MIGRATE_WAIT_S):
+            raise StorageError(
+                "另一个程序正在升级本地数据库，请稍后重试。",
+                "Another program is upgrading the local database; try again in a moment.",
+                detail=str(path),
+            )
+        return _upgrade(path, target)
+
+
+def _upgrade(path: Path, target: str) -> MigrationResult:
     before = current_revision(path)
     if target == "head" and before == SCHEMA_HEAD:
         return MigrationResult(before, SCHEMA_HEAD, None)

@@ -209,6 +209,10 @@ class Operator(Base):
     role: Mapped[str] = mapped_column(String(16))
     pin_salt: Mapped[bytes] = mapped_column(LargeBinary)
     pin_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    # 1: scrypt alone (before 0006); 2: scrypt keyed with the PIN key outside the cache.
+    pin_scheme: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
