@@ -141,3 +141,23 @@ def test_english_messages_come_from_the_core_too(qtbot, ctx, staff):
     dialog.open()
     type_pin(qtbot, dialog, "9999")
     assert dialog.findChild(QLabel, "loginMessage").text() == "Wrong PIN."
+
+
+def test_five_wrong_pins_lock_that_operator_with_the_time_left(qtbot, make_dialog, staff, zh):
+    dialog = make_dialog()
+    choose(dialog, "王收银")
+    message = dialog.findChild(QLabel, "loginMessage")
+    for _ in range(4):
+        type_pin(qtbot, dialog, "9999")
+    assert message.text() == "PIN 不正确。再错 1 次将锁定 5 分钟。"
+    type_pin(qtbot, dialog, "9999")
+    assert message.text() == "王收银 连续 5 次 PIN 错误，已锁定。请 5 分 0 秒后再试。"
+    type_pin(qtbot, dialog, PINS["cashier"])  # the right PIN now: still locked
+    assert message.text().startswith("王收银 连续 5 次 PIN 错误，已锁定。请 ")
+    assert message.property("tone") == "refusal"
+    assert dialog.actor is None
+    # Someone else at the counter is not locked out.
+    choose(dialog, "李客服")
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        type_pin(qtbot, dialog, PINS["service"])
+    assert dialog.actor == staff.service
