@@ -23,6 +23,7 @@ from counter import settings as settings_mod
 from counter.errors import KnownError
 
 if TYPE_CHECKING:
+    from counter.services import Actor, MemberChoice, MemberView, ServiceContext
     from counter.sync.engine import SyncProgress, SyncReport
 
 log = logging.getLogger("counter.cli")
@@ -91,10 +92,16 @@ def _parser() -> argparse.ArgumentParser:
 
     op = sub.add_parser("operator", help="manage operators")
     op_sub = op.add_subparsers(dest="operator_command", required=True)
-    op_add = op_sub.add_parser("add", help="add an operator (asks for the PIN)")
+    op_add = op_sub.add_parser(
+        "add",
+        help="add an operator: asks a manager's PIN (except for the first operator), "
+        "then the new PIN twice",
+    )
     op_add.add_argument("name")
     op_add.add_argument("role", choices=("cashier", "service", "manager"))
-    op_add.add_argument("--pin", help="the PIN (default: asked without echo)")
+    op_add.add_argument(
+        "--operator", metavar="MANAGER", help="the manager who adds them (name or id)"
+    )
     op_sub.add_parser("list", help="list operators")
 
     bench = sub.add_parser("bench", help="measure and print a table (budgets: DESIGN §8)")
@@ -139,7 +146,16 @@ def _parser() -> argparse.ArgumentParser:
 
     lookup = sub.add_parser("lookup", help="look a member up as the lookup bar would")
     lookup.add_argument("text", help="card number, QR token, phone, phone tail, name, initials")
-    lookup.add_argument("--role", default="cashier", choices=("cashier", "service", "manager"))
+    lookup.add_argument(
+        "--operator",
+        metavar="NAME",
+        help="who signs in (name or id; asks the PIN); needed when there are several",
+    )
+    lookup.add_argument(
+        "--reveal",
+        action="store_true",
+        help="show the full name and phone (service and manager; audited)",
+    )
 
     token = sub.add_parser("token", help="store this store's HQ token in the secret store")
     token.add_argument("--from-stdin", action="store_true", help="read the token from stdin")
@@ -196,6 +212,46 @@ def _config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def read_pin(prompt: str) -> str:
+    """A PIN typed at the terminal without echo, or one line of stdin (scripts, tests).
+
+    Never an argument: ``ps`` shows every process's command line to every account.
+    """
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    print(prompt, end="", file=sys.stderr, flush=True)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    print(file=sys.stderr)
+    return line.rstrip("\r\n")
+
+
+def sign_in(ctx: ServiceContext, wanted: str | None, role: str | None = None) -> Actor:
+    """Sign in as the app does: pick the operator, ask their PIN, ``services.login``
+    (so the same audit rows, and the same lockout after five wrong PINs)."""
+    from counter import services
+
+    candidates = [a for a in services.list_operators(ctx) if role in (None, a.role)]
+    if wanted:
+        matches = [a for a in candidates if wanted in (a.operator_id, a.name)]
+    else:
+        matches = candidates if len(candidates) == 1 else []
+    if len(matches) != 1:
+        known = ", ".join(f"{a.name} ({a.role})" for a in candidates) or "none"
+        who = f"a {role}" if role else "an operator"
+        reason = (
+            f"no {role or 'operator'} named {wanted!r}"
+            if wanted and not matches
+            else f"choose {who}"
+        )
+        if len(matches) > 1:
+            reason = f"several operators are named {wanted!r}; give the id (operator list)"
+        raise KnownError(
+            f"请用 --operator 指定操作员（姓名或编号）。可选：{known}",
+            f"{reason}: --operator NAME (or id). Operators: {known}",
+        )
+    return services.login(ctx, matches[0].operator_id, read_pin(f"PIN for {matches[0].name}: "))
+
+
 def _operator(args: argparse.Namespace) -> int:
     from counter import services
 
@@ -205,8 +261,13 @@ def _operator(args: argparse.Namespace) -> int:
             for actor in services.list_operators(ctx):
                 print(f"{actor.operator_id}  {actor.role:<8} {actor.name}")
             return EXIT_OK
-        pin = args.pin or getpass.getpass("PIN: ")
-        actor = services.create_operator(ctx, args.name, args.role, pin)
+        # A manager signs in first, except on an empty cache (its first manager).
+        manager = sign_in(ctx, args.operator, "manager") if services.has_operators(ctx) else None
+        pin = read_pin(f"new PIN for {args.name}: ")
+        if read_pin("the same PIN again: ") != pin:
+            print("counter: the two PINs differ; nothing changed", file=sys.stderr)
+            return EXIT_FAIL
+        actor = services.add_operator(ctx, manager, args.name, args.role, pin)
         print(f"added {actor.role} {actor.name} ({actor.operator_id})")
         return EXIT_OK
     finally:
@@ -256,12 +317,16 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _lookup(args: argparse.Namespace) -> int:
-    """Exit 0 found (or several to choose from), 1 not found, 2 refused."""
+    """Exit 0 found (or several to choose from), 1 not found, 2 refused.
+
+    Signed in like the app, masked like the app; ``--reveal`` and the allergy banner are
+    audited like the app.
+    """
     from counter import services
 
     ctx = services.open_context(_settings(args))
     try:
-        actor = services.Actor("cli", "cli", args.role)
+        actor = sign_in(ctx, args.operator)
         result = services.lookup(ctx, actor, args.text)
         if result.outcome == "refused":
             print(
@@ -277,7 +342,7 @@ def _lookup(args: argparse.Namespace) -> int:
         if result.member is not None:
             print(
                 json.dumps(
-                    dataclasses.asdict(result.member),
+                    _shown(ctx, actor, result.member, args.reveal),
                     ensure_ascii=False,
                     indent=2,
                     default=_jsonable,
@@ -286,7 +351,7 @@ def _lookup(args: argparse.Namespace) -> int:
         else:
             print(
                 json.dumps(
-                    {"choices": [dataclasses.asdict(c) for c in result.choices]},
+                    {"choices": [_masked_choice(c) for c in result.choices]},
                     ensure_ascii=False,
                     indent=2,
                 )
@@ -294,6 +359,30 @@ def _lookup(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         ctx.close()
+
+
+def _shown(ctx: ServiceContext, actor: Actor, view: MemberView, reveal: bool) -> dict[str, object]:
+    """The member as the panel shows them: masked unless revealed (audited), and the
+    allergy banner's showing audited."""
+    from counter import services
+    from counter.privacy import mask_name, mask_phone
+
+    shown = dataclasses.asdict(view)
+    if reveal:
+        contact = services.reveal_member(ctx, actor, view.id, "counter lookup")
+        shown.update(name=contact.name, phone=contact.phone, masked=False)
+    elif not view.masked:
+        shown.update(name=mask_name(view.name), phone=mask_phone(view.phone), masked=True)
+    if view.allergies:
+        services.audit_health_view(ctx, actor, view.id, "allergy_banner")
+    return shown
+
+
+def _masked_choice(choice: MemberChoice) -> dict[str, object]:
+    """A pick-list line, masked for every role (masking an already masked name is a no-op)."""
+    from counter.privacy import mask_name
+
+    return {**dataclasses.asdict(choice), "name": mask_name(choice.name)}
 
 
 def _progress_printer(quiet: bool) -> Callable[[SyncProgress], None] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -71,12 +72,34 @@ def test_wrongly_typed_values_fall_back_to_defaults(config_dir: Path) -> None:
     assert loaded.sync_interval_s == 30 and loaded.tls_verify is True
 
 
-def test_operator_add_and_list(config_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["operator", "add", "陈刚", "manager", "--pin", "3333"]) == 0
+def test_operator_add_and_list(
+    config_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def typed(*lines: str) -> None:  # the PINs, as typed at the prompts, on stdin
+        monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{x}\n" for x in lines)))
+
+    typed("3333", "3333")  # an empty cache: its first manager needs nobody's PIN
+    assert cli.main(["operator", "add", "陈刚", "manager"]) == 0
     assert cli.main(["operator", "list"]) == 0
     assert "manager  陈刚" in capsys.readouterr().out
-    assert cli.main(["operator", "add", "陈刚", "manager", "--pin", "12"]) == 1
+    typed("3333", "12", "12")
+    assert cli.main(["operator", "add", "李娜", "cashier"]) == 1
     assert "4 to 8 digits" in capsys.readouterr().err
+    typed("3333", "1111", "1112")
+    assert cli.main(["operator", "add", "李娜", "cashier"]) == 1
+    assert "the two PINs differ" in capsys.readouterr().err
+    # Once there are operators, only a manager's PIN adds one.
+    typed("0000", "1111", "1111")
+    assert cli.main(["operator", "add", "李娜", "cashier"]) == 1
+    assert "Wrong PIN." in capsys.readouterr().err
+    typed("3333", "1111", "1111")
+    assert cli.main(["operator", "add", "李娜", "cashier", "--operator", "陈刚"]) == 0
+    typed("1111", "2222", "2222")  # a cashier is no manager
+    assert cli.main(["operator", "add", "王芳", "service", "--operator", "李娜"]) == 1
+    assert "no manager named '李娜'" in capsys.readouterr().err
+    assert cli.main(["operator", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "cashier  李娜" in listed and "王芳" not in listed
 
 
 def test_core_never_imports_qt() -> None:
