@@ -51,7 +51,11 @@ class Outcome:
 
 
 class SyncProcess:
-    """``counter sync --once`` in its own session, so a kill takes its worker processes too."""
+    """``counter sync --once`` in its own session.
+
+    A kill hits the sync's own process only, as ``kill -9 PID`` or a supervisor would:
+    its worker processes must go with it (``survivors`` finds any that did not).
+    """
 
     def __init__(self, args: Sequence[str], env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
@@ -129,13 +133,38 @@ class SyncProcess:
     def _kill(self) -> bool:
         if self.proc.poll() is not None:
             return False  # it finished first
-        os.killpg(self.proc.pid, signal.SIGKILL)
+        os.kill(self.proc.pid, signal.SIGKILL)
         return True
+
+    def survivors(self) -> list[str]:
+        """Live processes of this sync's session (pid and command), on Linux; [] elsewhere.
+
+        Once ``follow`` has read the output to its end, every process holding it is gone,
+        so this is exact, not a race: a worker that outlived the sync shows here.
+        """
+        found = []
+        proc_dir = Path("/proc")
+        if not proc_dir.is_dir():
+            return found
+        for entry in proc_dir.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue  # gone meanwhile
+            state, _ppid, _pgrp, session = stat.rsplit(")", 1)[1].split()[:4]
+            if int(session) == self.proc.pid and state != "Z":
+                found.append(f"{entry.name}: {cmd.strip()}")
+        return found
 
     def stop(self) -> None:
         """Kill (if still running) and reap; for clean-up after a failure."""
-        if self.proc.poll() is None:
+        try:  # the whole session: workers too, if a failed test left them behind
             os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.proc.wait(30)
         if self.proc.stdout is not None:
             self.proc.stdout.close()

@@ -242,6 +242,7 @@ def test_sync_killed_at_random_points_ends_with_hq_and_cache_agreeing(
             runs += 1
             assert outcome.killed or outcome.returncode == 0 or outcome.busy, (note, outcome)
             if outcome.killed:
+                assert current.survivors() == [], (note, outcome.stage)
                 check = _rows(db, "PRAGMA integrity_check")
                 assert check == [("ok",)], (note, len(kills), outcome, check)
                 if outcome.stage == EXIT:
@@ -357,6 +358,21 @@ def _check(ctx: services.ServiceContext, hq: HQ, queued: int, summary: str) -> N
     # And the cache is HQ's truth.
     assert cache_members(ctx) == as_cached(hq_members(ctx)), summary
     print(f"{summary}; outbox {dict(states)}; HQ answered {replays} re-sent ops as replays")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_first_sync_killed_takes_its_worker_processes_with_it(hq: HQ, tmp_path: Path) -> None:
+    """SIGKILL of the sync's process alone (not its group): its workers die too, and its
+    output ends (a worker holding it would make a supervisor reading it wait forever)."""
+    hq.seed(MEMBERS)
+    _, env = _configure(tmp_path / "s001", hq)
+    sync = SyncProcess(SYNC_ARGS, env)
+    try:
+        outcome = sync.follow([Trigger("pull members", 0.3)], limit_s=60)
+        assert outcome.killed and outcome.stage == "pull members", outcome
+        assert sync.survivors() == []
+    finally:
+        sync.stop()
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,16 @@ so a first sync stopped half-way resumes from its cursor like any other.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import marshal
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
+import signal
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,8 +61,40 @@ def _tail_cursor(raw: bytes) -> tuple[str, bool] | None:
 _cipher: HealthCipher | None = None
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive the sync that started it.
+
+    A sync killed with SIGKILL cannot shut its pool down, and its workers (~100 MB each,
+    holding the dead parent's stdout and stderr, so a supervisor reading them waits
+    forever) would linger. On Linux the kernel kills the worker when its parent goes
+    (``PR_SET_PDEATHSIG``; the pool is made and shut down by the same engine thread,
+    which that signal follows); everywhere, a thread waits on the parent's sentinel,
+    which becomes readable the moment the parent is gone, and ends the process.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl here: the thread below still watches
+            pass
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_when_gone, args=(parent.sentinel,), name="parent-watch", daemon=True
+        ).start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)  # no clean-up to do: the parent's transaction never saw this page
+
+
 def _init_worker(key: bytes) -> None:
     global _cipher
+    _die_with_parent()
     _cipher = HealthCipher(key)
     gc.disable()  # page data has no reference cycles; a worker lives for one download
 
