@@ -208,6 +208,11 @@ def _config(args: argparse.Namespace) -> int:
     path = settings_mod.save(updated)
     if args.key == "tls_verify" and updated.tls_verify is False:
         print("WARNING: TLS certificate verification of HQ is now OFF.", file=sys.stderr)
+    if args.key == "hq_url":
+        from counter.sync.client import PLAIN_HTTP_WARNING, plain_http
+
+        if plain_http(updated.hq_url):
+            print(f"WARNING: {PLAIN_HTTP_WARNING.format(url=updated.hq_url)}", file=sys.stderr)
     print(f"{args.key} = {getattr(updated, args.key)!r}  ({path})")
     return EXIT_OK
 

@@ -204,7 +204,8 @@ MAX_KEY_ID = 0xFFFF
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SECOND = timedelta(seconds=1)
 _MAX_SCAN_TEXT = 1024  # anything longer is refused before any work: no scanner sends that much
-_OTHER_TOKEN_PREFIX = re.compile(r"CM[0-9]{1,3}:", re.ASCII)
+# Any version number, however long: "CM123456:…" is a token of a version we don't know.
+_OTHER_TOKEN_PREFIX = re.compile(r"CM[0-9]+:", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,7 +438,7 @@ def classify_scan(text: str) -> Scan:
     if not isinstance(text, str) or len(text) > _MAX_SCAN_TEXT:
         return Scan("unknown", "")
     s = text.translate(_FULL_WIDTH).strip()
-    if s[:4].upper() == TOKEN_PREFIX or _OTHER_TOKEN_PREFIX.match(s[:6].upper()):
+    if s[:4].upper() == TOKEN_PREFIX or _OTHER_TOKEN_PREFIX.match(s.upper()):
         # Unverified: verify_member_token decides, and explains a refusal.
         return Scan("member_token", s.upper() if s.isascii() else s)
 

@@ -327,6 +327,7 @@ def test_unsupported_versions() -> None:
     assert _refusal(_signed(_payload(version=0, issued=issued))) == "unsupported_version"
     assert _refusal("CM2:" + EXAMPLE_TOKEN[4:]) == "unsupported_version"
     assert _refusal("cm10:ABC") == "unsupported_version"
+    assert _refusal("CM123456:ABC") == "unsupported_version"  # not "not a code"
 
 
 def test_member_number_wider_than_ten_digits_is_malformed() -> None:
@@ -513,6 +514,7 @@ def test_render_qr_gives_a_pil_image_of_the_right_size() -> None:
         (EXAMPLE_TOKEN + "\r", "member_token", EXAMPLE_TOKEN),
         (EXAMPLE_TOKEN.lower(), "member_token", EXAMPLE_TOKEN),
         ("CM2:ABC", "member_token", "CM2:ABC"),
+        ("CM123456:ABC", "member_token", "CM123456:ABC"),
         ("13812345678", "phone", "13812345678"),
         ("138-1234-5678", "phone", "13812345678"),
         ("+86 138 1234 5678", "phone", "13812345678"),

@@ -121,6 +121,9 @@ def test_not_found_and_refused_exit_codes(
     pins(monkeypatch, "1111")
     assert cli.main(["lookup", "CM1:NOT-A-TOKEN", "--operator", "李娜"]) == 2
     assert json.loads(capsys.readouterr().out)["refused"] == "malformed"
+    pins(monkeypatch, "1111")  # a token of a version this counter does not know
+    assert cli.main(["lookup", "CM123456:ABC", "--operator", "李娜"]) == 2
+    assert json.loads(capsys.readouterr().out)["refused"] == "unsupported_version"
 
 
 def test_a_real_process_reads_the_pin_from_stdin_never_the_command_line(stored: None) -> None:

@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -135,6 +136,20 @@ def _retry_after(resp: requests.Response) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+def plain_http(url: str) -> bool:
+    """An ``http://`` HQ URL off this machine: the token and members' data would cross
+    the network unencrypted (loopback is the demo and the tests)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    host = parts.hostname or ""
+    return parts.scheme == "http" and not (host in ("localhost", "::1") or host.startswith("127."))
+
+
+PLAIN_HTTP_WARNING = (
+    "HQ's URL is plain http:// ({url}): the store token and members' data cross the network "
+    "unencrypted; use https://"
+)
+
+
 class HQClient:
     def __init__(
         self,
@@ -157,6 +172,11 @@ class HQClient:
                 "TLS certificate verification of HQ is OFF (setting tls_verify=false): "
                 "anyone on the network path can impersonate HQ"
             )
+        if plain_http(base_url):
+            log.warning(PLAIN_HTTP_WARNING.format(url=self.base_url))
+        # Given with every request too: a session-wide False would lose to
+        # REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE (requests merges those over it).
+        self.verify = verify
         self.session.verify = verify
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
@@ -188,7 +208,7 @@ class HQClient:
             try:
                 resp = self.session.request(
                     method, url, params=params, data=data, headers=send_headers,
-                    timeout=self.timeouts,
+                    timeout=self.timeouts, verify=self.verify,
                 )  # fmt: skip
             except (
                 requests.ConnectionError,
