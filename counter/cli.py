@@ -291,6 +291,8 @@ def _token(args: argparse.Namespace) -> int:
     store = open_store(current.secret_store, current.data_path)
     store.set(TOKEN_KEY, value)
     print(f"token saved in the {store.kind} secret store")
+    if store.notice:
+        print(f"note: {store.notice}")
     return EXIT_OK
 
 
@@ -466,13 +468,21 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from counter import services
+    from counter.sync.client import PLAIN_HTTP_WARNING, plain_http
 
-    ctx = services.open_context(_settings(args))
+    current = _settings(args)
+    ctx = services.open_context(current)
     try:
         status = services.counter_status(ctx)
         probe = None if args.offline else services.probe_hq(ctx)
+        secrets = (ctx.secrets.kind, ctx.secrets.notice)
     finally:
         ctx.close()
+    warnings = []
+    if not current.tls_verify:
+        warnings.append("TLS certificate verification of HQ is OFF (tls_verify=false)")
+    if plain_http(current.hq_url):
+        warnings.append(PLAIN_HTTP_WARNING.format(url=current.hq_url))
     body = {
         "store_code": status.store_code,
         "operations": {
@@ -492,6 +502,8 @@ def _status(args: argparse.Namespace) -> int:
             c.stream: {"cursor": c.cursor, "epoch": c.epoch, "updated_at": c.updated_at.isoformat()}
             for c in status.cursors
         },
+        "secrets": {"store": secrets[0], "notice": secrets[1] or None},
+        "warnings": warnings,
         "hq": None
         if probe is None
         else {
@@ -510,6 +522,9 @@ def _status(args: argparse.Namespace) -> int:
         f"{status.applied} applied, {status.rejected} rejected, {status.superseded} superseded"
     )
     print(f"open problems: {status.open_problems}")
+    print(f"secrets: {secrets[0]} store" + (f" ({secrets[1]})" if secrets[1] else ""))
+    for warning in warnings:
+        print(f"WARNING: {warning}")
     print(f"last successful sync: {body['last_successful_sync'] or 'never'}")
     for c in status.cursors:
         print(f"cursor {c.stream}: {c.cursor or '(start)'} at {c.updated_at.isoformat()}")
