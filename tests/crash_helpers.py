@@ -6,6 +6,7 @@ stage plus a random delay, and the stage last seen before the kill is what it hi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -161,10 +162,8 @@ class SyncProcess:
 
     def stop(self) -> None:
         """Kill (if still running) and reap; for clean-up after a failure."""
-        try:  # the whole session: workers too, if a failed test left them behind
+        with contextlib.suppress(ProcessLookupError):  # the session: workers too, if any
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.proc.wait(30)
         if self.proc.stdout is not None:
             self.proc.stdout.close()

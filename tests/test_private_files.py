@@ -54,7 +54,13 @@ def test_a_fresh_data_dir_and_everything_in_it_is_private(tmp_path: Path) -> Non
         wal, shm = Path(f"{ctx.db.path}-wal"), Path(f"{ctx.db.path}-shm")
         assert wal.exists() and shm.exists()
         assert mode(data) == 0o700
-        for path in (ctx.db.path, wal, shm, data / "secrets.json", settings.log_dir / "counter.log"):
+        for path in (
+            ctx.db.path,
+            wal,
+            shm,
+            data / "secrets.json",
+            settings.log_dir / "counter.log",
+        ):
             assert mode(path) == 0o600, path
         assert mode(settings.log_dir) == 0o700
     finally:

@@ -183,8 +183,10 @@ def login(ctx: ServiceContext, operator_id: str, pin: str) -> Actor:
             if moved:
                 _set_pin(ctx, op, pin)
             op.failed_pins, op.locked_until = 0, None
-            details = {"pin_rehashed": True} if moved else {}
-            audit.record(s, actor, "operator.login", now, **details)
+            if moved:
+                audit.record(s, actor, "operator.login", now, pin_rehashed=True)
+            else:
+                audit.record(s, actor, "operator.login", now)
             return actor
         else:
             actor = Actor(op.id, op.name, op.role)
