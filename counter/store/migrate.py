@@ -81,6 +81,7 @@ def upgrade(path: Path, target: str = "head") -> MigrationResult:
         return MigrationResult(before, SCHEMA_HEAD, None)
     from counter.sync.lock import SyncLock
 
+    private.private_dir(path.parent)
     with SyncLock(path.with_name(path.name + ".migrate-lock")) as lock:
         if not lock.acquire(wait_s=MIGRATE_WAIT_S):
             raise StorageError(
