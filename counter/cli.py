@@ -621,6 +621,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from counter import private
+
+    private.restrict_umask()  # whatever this process creates is its user's alone
     args = _parser().parse_args(argv)
     command = args.command or "run"
     if args.demo and command not in DEMO_COMMANDS:
