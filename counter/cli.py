@@ -236,6 +236,11 @@ def sign_in(ctx: ServiceContext, wanted: str | None, role: str | None = None) ->
     from counter import services
 
     candidates = [a for a in services.list_operators(ctx) if role in (None, a.role)]
+    if not services.has_operators(ctx):
+        raise KnownError(
+            "还没有操作员：请先添加店长：counter operator add 姓名 manager",
+            "no operators yet: add the first manager with counter operator add NAME manager",
+        )
     if wanted:
         matches = [a for a in candidates if wanted in (a.operator_id, a.name)]
     else:

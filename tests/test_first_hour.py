@@ -3,9 +3,11 @@ through to the app, the CLI on the demo's data, and a repository that stands alo
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,7 +97,7 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_counter_demo_lookup_acts_on_the_demos_data(
-    dirs: Path, capsys: pytest.CaptureFixture[str]
+    dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``counter --demo lookup 9634`` finds the demo's member; without --demo the store's
     own cache does not have them."""
@@ -108,10 +110,21 @@ def test_counter_demo_lookup_acts_on_the_demos_data(
     finally:
         ctx.close()
 
-    assert cli.main(["--demo", "lookup", "9634"]) == 0
+    def pin(typed: str) -> None:  # the CLI signs in like the app: the PIN on stdin
+        monkeypatch.setattr(sys, "stdin", io.StringIO(f"{typed}\n"))
+
+    pin("2222")
+    assert cli.main(["--demo", "lookup", "9634", "--operator", "王芳"]) == 0
     assert "赵*示" in capsys.readouterr().out
-    assert cli.main(["lookup", "9634", "--demo"]) == 0
+    pin("2222")
+    assert cli.main(["lookup", "9634", "--demo", "--operator", "王芳"]) == 0
     assert "139****9634" in capsys.readouterr().out
+    own = services.open_context(settings_mod.load())
+    try:
+        services.create_operator(own, "陈刚", "manager", "3333")
+    finally:
+        own.close()
+    pin("3333")
     assert cli.main(["lookup", "9634"]) == 1
     assert "not_found" in capsys.readouterr().out
     assert cli.main(["--demo", "status", "--offline"]) == 0
