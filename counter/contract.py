@@ -63,8 +63,18 @@ MEMBER_UPDATABLE = (
 PROFILE_FIELDS = tuple(k for k in MEMBER_UPDATABLE if k != "health")
 HEALTH_KEYS = ("allergies", "chronic", "medicines")
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")  # ASCII digits only, no trailing newline
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Characters no text of an operation may hold: C0 and C1 controls (NUL first: PostgreSQL
+# refuses it in text, so one such op would fail its whole batch), lone surrogates (not
+# encodable as UTF-8 at all) and the bidi embeddings, overrides and isolates that make text
+# read otherwise than it is. Fields a person writes paragraphs in may hold tab and newlines.
+_BAD_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_BAD_IN_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
+MULTILINE_FIELDS = frozenset({"description", "wants", "note"})
 
 
 class ContractError(ValueError):
@@ -75,6 +85,38 @@ class ContractError(ValueError):
         self.code = code
         self.message = message
         self.details = details
+
+
+def text_problem(value: str, *, multiline: bool = False) -> tuple[str, str] | None:
+    """``(reason, what)`` for the first character a text field may not hold, else None."""
+    bad = (_BAD_IN_TEXT if multiline else _BAD_IN_LINE).search(value)
+    if bad is None:
+        return None
+    point = ord(bad.group())
+    name = f"U+{point:04X}"
+    if 0xD800 <= point <= 0xDFFF:
+        return "unpaired_surrogate", f"an unpaired surrogate ({name})"
+    if point >= 0x202A:
+        return "bidi_control", f"a text-direction control character ({name})"
+    return "control_character", f"a control character ({name})"
+
+
+def _check_texts(value: Any, key: str, path: str) -> None:
+    """Refuse any text in ``value`` (nested objects and lists too) that :func:`text_problem`
+    finds fault with; ``field`` is the innermost key, ``path`` the way to it."""
+    if isinstance(value, str):
+        problem = text_problem(value, multiline=key in MULTILINE_FIELDS)
+        if problem is not None:
+            reason, what = problem
+            raise ContractError(
+                "invalid_field", f"{path} holds {what}", field=key, reason=reason, path=path
+            )
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_texts(v, str(k), f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for v in value:
+            _check_texts(v, key, path)
 
 
 def _require(payload: Mapping[str, Any], key: str) -> Any:
@@ -145,7 +187,10 @@ def parse_time(value: Any, key: str = "time") -> dt.datetime:
         raise ContractError("invalid_field", f"{key} must be an RFC 3339 time", field=key) from None
     if parsed.tzinfo is None:
         raise ContractError("invalid_field", f"{key} needs a UTC offset", field=key)
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is past the end of time in UTC
+        raise ContractError("invalid_field", f"{key} is out of range", field=key) from None
 
 
 def format_time(value: dt.datetime) -> str:
@@ -378,7 +423,9 @@ def validate_payload(op_type: str, payload: Any) -> dict[str, Any]:
         raise ContractError("unknown_op_type", f"unknown operation type {op_type!r}")
     if not isinstance(payload, dict):
         raise ContractError("invalid_payload", "payload must be a JSON object")
-    return validator(payload)
+    clean = validator(payload)
+    _check_texts(clean, "", "")
+    return clean
 
 
 def validate_op(op: Any) -> dict[str, Any]:
@@ -396,8 +443,9 @@ def validate_op(op: Any) -> dict[str, Any]:
         "created_at": format_time(parse_time(_require(op, "created_at"), "created_at")),
         "store_code": _text(op, "store_code", max_len=32, required=True),
         "operator_id": _text(op, "operator_id", max_len=64, required=True),
-        "payload": validate_payload(str(op_type), op.get("payload")),
     }
+    _check_texts({k: out[k] for k in ("store_code", "operator_id")}, "", "")
+    out["payload"] = validate_payload(str(op_type), op.get("payload"))
     if op.get("pc_time") is not None:
         out["pc_time"] = format_time(parse_time(op["pc_time"], "pc_time"))
     return out

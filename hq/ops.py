@@ -15,6 +15,12 @@ Order of work for a batch:
    same savepoint as its effects, so an op can never be applied twice: a concurrent
    duplicate fails on the key, rolls back, and is answered from the stored outcome.
 4. The transaction commits, and only then is the batch answered.
+
+No op's data can fail the batch: an unexpected error inside an op's savepoint (a value the
+database refuses, a bug in a handler) rolls back that savepoint and rejects the op as
+``op_failed``, logged with its op_id; the batch goes on. Only errors of the database
+connection itself (it went away, it is locked, the disk is full) fail the batch with a 500,
+which means "nothing was decided, try again".
 """
 
 from __future__ import annotations
@@ -154,7 +160,8 @@ def body_hash(op_type: Any, payload: Any) -> str:
         separators=(",", ":"),
         default=str,
     )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # surrogatepass: a refused op may hold a lone surrogate, and is still hashed (and kept).
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def prepare(index: int, raw: Any, store_code: str) -> Prepared:
@@ -167,7 +174,12 @@ def prepare(index: int, raw: Any, store_code: str) -> Prepared:
             op_id = None
     try:
         op = validate_op(raw)
-    except ContractError as exc:
+    except Exception as exc:
+        if isinstance(exc, ContractError):
+            refusal = Rejection(exc.code, exc.message, exc.details)
+        else:  # a bug in the validator must not fail the batch
+            log.exception("validating op %s (#%d) failed", op_id, index)
+            refusal = Rejection("invalid_op", "HQ could not check this operation", {})
         op_type = raw.get("type") if isinstance(raw, dict) else None
         payload = raw.get("payload") if isinstance(raw, dict) else None
         return Prepared(
@@ -176,7 +188,7 @@ def prepare(index: int, raw: Any, store_code: str) -> Prepared:
             str(op_type) if op_type is not None else "",
             body_hash(op_type, payload),
             None,
-            Rejection(exc.code, exc.message, exc.details),
+            refusal,
             None,
             None,
         )
@@ -261,7 +273,7 @@ def _store_outcome(
         (
             p.op_id,
             batch.store_code,
-            p.type[:32],
+            _stored_type(p.type),
             p.body_hash,
             status,
             error_code[:64] if error_code else None,
@@ -272,6 +284,33 @@ def _store_outcome(
             fx.time(p.pc_time),
             fx.time(batch.w.now),
         ),
+    )
+
+
+def _stored_type(op_type: str) -> str:
+    """The type as kept: a refused op's may be any text (NUL, a lone surrogate)."""
+    if op_type in HANDLERS:
+        return op_type
+    return ascii(op_type)[1:-1][:32]  # NUL, controls and non-ASCII as escapes
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """The database itself failed (gone, locked, disk full), not this op's data."""
+    names = {k.__name__ for k in type(exc).__mro__}
+    return bool(names & {"OperationalError", "InterfaceError", "DisconnectionError"})
+
+
+def _op_failed(p: Prepared, exc: Exception) -> Rejection:
+    log.error(
+        "op %s (%s) failed inside its savepoint; rejected as op_failed",
+        p.op_id,
+        _stored_type(p.type),
+        exc_info=exc,
+    )
+    return Rejection(
+        "op_failed",
+        "HQ could not apply this operation; nothing of it was applied",
+        {"error": type(exc).__name__},
     )
 
 
@@ -356,8 +395,12 @@ def _decide(batch: Batch, p: Prepared) -> Stored | tuple[Stored]:
         except Exception as exc:
             batch.op_undo()
             if _is_integrity_error(exc):
-                return _decided_elsewhere(batch, p, exc)
-            raise
+                elsewhere = _decided_elsewhere(batch, p)
+                if elsewhere is not None:
+                    return elsewhere
+            elif _is_connection_error(exc):
+                raise
+            error = _op_failed(p, exc)
     else:
         error = p.error
     rest = _error_rest(error)
@@ -368,8 +411,13 @@ def _decide(batch: Batch, p: Prepared) -> Stored | tuple[Stored]:
     except Exception as exc:
         batch.op_undo()
         if _is_integrity_error(exc):
-            return _decided_elsewhere(batch, p, exc)
-        raise
+            elsewhere = _decided_elsewhere(batch, p)
+            if elsewhere is not None:
+                return elsewhere
+        if _is_connection_error(exc):
+            raise
+        # Even its rejection cannot be kept: answered, not kept (a retry is decided anew).
+        log.error("could not keep the rejection of op %s", p.op_id, exc_info=exc)
     return Stored(batch.store_code, p.body_hash, "rejected", rest)
 
 
@@ -382,13 +430,14 @@ def _is_integrity_error(exc: BaseException) -> bool:
     return "IntegrityError" in mro or name == "UniqueViolation"
 
 
-def _decided_elsewhere(batch: Batch, p: Prepared, exc: Exception) -> tuple[Stored]:
-    """A unique key refused the op: if its op_id is stored now, that outcome stands."""
+def _decided_elsewhere(batch: Batch, p: Prepared) -> tuple[Stored] | None:
+    """A unique key refused the op: if its op_id is stored now, that outcome stands.
+
+    None when it is not: another key refused the op's data (rejected as ``op_failed``).
+    """
     assert p.op_id is not None
     stored = read_stored(batch.w.conn, [p.op_id]).get(p.op_id)
-    if stored is None:
-        raise exc  # a real integrity problem: a bug, answered 500 ("nothing decided")
-    return (stored,)
+    return None if stored is None else (stored,)
 
 
 def _count_replays(engine: Engine, store_code: str, count: int) -> None:

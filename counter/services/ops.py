@@ -29,9 +29,48 @@ MANAGER_ROLES = ("manager",)
 _ANNOUNCED = "on_write_announced"
 
 
+# What the person at the counter calls the fields a text refusal can name.
+FIELD_LABELS = {
+    "name": ("姓名", "name"),
+    "address": ("地址", "address"),
+    "email": ("电子邮箱", "e-mail"),
+    "education": ("学历", "education"),
+    "income": ("收入", "income"),
+    "marital_status": ("婚姻状况", "marital status"),
+    "allergies": ("药物过敏", "drug allergies"),
+    "chronic": ("慢性病", "chronic conditions"),
+    "medicines": ("常用药", "regular medicines"),
+    "reason": ("原因", "reason"),
+    "receipt_no": ("小票号", "receipt number"),
+    "category": ("商品类别", "category"),
+    "customer_name": ("顾客姓名", "customer's name"),
+    "customer_phone": ("顾客电话", "customer's phone"),
+    "description": ("投诉内容", "description"),
+    "wants": ("顾客诉求", "what the customer wants"),
+    "note": ("备注", "note"),
+    "operator_id": ("操作员", "operator"),
+    "store_code": ("门店编码", "store code"),
+}
+_TEXT_REASONS = {
+    "control_character": "控制字符",
+    "unpaired_surrogate": "无效的 Unicode 字符",
+    "bidi_control": "文字方向控制符",
+}
+
+
 def contract_error(exc: contract.ContractError) -> ValidationError:
     """A contract refusal as a message for the person at the counter."""
     field = str(exc.details.get("field", ""))
+    reason = str(exc.details.get("reason", ""))
+    if reason in _TEXT_REASONS:
+        zh_label, en_label = FIELD_LABELS.get(field, (field, field))
+        return ValidationError(
+            f"「{zh_label}」含有不允许的字符（{_TEXT_REASONS[reason]}），请删除后重新输入。",
+            f"The {en_label} holds a character that is not allowed "
+            f"({reason.replace('_', ' ')}); remove it and try again.",
+            field=field,
+            detail=reason,
+        )
     return ValidationError(
         f"内容不符合总部接口要求：{exc.message}",
         f"Not accepted by the HQ contract: {exc.message}",

@@ -477,7 +477,13 @@ class SyncEngine:
         self._report("config", 0)
         self.refresh_config(tally)
         self._check_stop()
-        self.push(tally)
+        try:
+            self.push(tally)
+        except (HQUnavailable, HQProtocolError) as exc:
+            # A batch HQ could not take (a 5xx, a 413, an answer we cannot read) must not
+            # also keep HQ's changes from this counter: the pull runs anyway.
+            tally.errors.append(_describe(exc))
+            log.warning("push failed, pulling anyway: %s", _describe(exc))
         self._check_stop()
         self.pull_members(tally, max_pages)
         self._check_stop()
