@@ -14,7 +14,7 @@ from counter.ids import uuid7
 from counter.names import full_pinyin, initials
 from counter.services import audit
 from counter.services.context import Actor, ServiceContext
-from counter.services.ops import queue_op
+from counter.services.ops import check_text, queue_op
 from counter.services.views import MemberView, fetch_view, raw_connection
 from counter.store.models import Card, Member
 
@@ -41,6 +41,8 @@ class MemberForm:
 
 
 def validate(form: MemberForm, today: dt.date) -> MemberForm:
+    for key in ("name", "email", "address", "education", "income", "marital_status"):
+        check_text(key, (getattr(form, key) or "").strip())
     # One spelling of the middle dot (阿沛·阿旺晋美), as the lookup bar normalises it.
     name = form.name.strip().translate(NAME_DOTS)
     if not name:

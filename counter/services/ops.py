@@ -58,19 +58,36 @@ _TEXT_REASONS = {
 }
 
 
+def text_refusal(field: str, reason: str) -> ValidationError:
+    """Text the contract refuses (a control character, …), said in the field's own words."""
+    zh_label, en_label = FIELD_LABELS.get(field, (field, field))
+    return ValidationError(
+        f"「{zh_label}」含有不允许的字符（{_TEXT_REASONS.get(reason, reason)}），"
+        "请删除后重新输入。",
+        f"The {en_label} holds a character that is not allowed "
+        f"({reason.replace('_', ' ')}); remove it and try again.",
+        field=field,
+        detail=reason,
+    )
+
+
+def check_text(field: str, value: str | None, *, multiline: bool = False) -> None:
+    """Refuse what the contract would refuse, before the text reaches any table.
+
+    Services that write their rows before :func:`queue_op` validates call this on their
+    input first: a lone surrogate cannot even be stored in SQLite.
+    """
+    problem = contract.text_problem(value, multiline=multiline) if value else None
+    if problem is not None:
+        raise text_refusal(field, problem[0])
+
+
 def contract_error(exc: contract.ContractError) -> ValidationError:
     """A contract refusal as a message for the person at the counter."""
     field = str(exc.details.get("field", ""))
     reason = str(exc.details.get("reason", ""))
     if reason in _TEXT_REASONS:
-        zh_label, en_label = FIELD_LABELS.get(field, (field, field))
-        return ValidationError(
-            f"「{zh_label}」含有不允许的字符（{_TEXT_REASONS[reason]}），请删除后重新输入。",
-            f"The {en_label} holds a character that is not allowed "
-            f"({reason.replace('_', ' ')}); remove it and try again.",
-            field=field,
-            detail=reason,
-        )
+        return text_refusal(field, reason)
     return ValidationError(
         f"内容不符合总部接口要求：{exc.message}",
         f"Not accepted by the HQ contract: {exc.message}",

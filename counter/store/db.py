@@ -24,6 +24,7 @@ from counter.errors import (
     DatabaseLockedError,
     DiskFullError,
     StorageError,
+    ValidationError,
 )
 
 BUSY_TIMEOUT_MS = 5000
@@ -165,6 +166,14 @@ class Database:
             if known is not None:
                 raise known from exc
             raise
+        except UnicodeEncodeError as exc:
+            # A lone surrogate reached a statement: input no service should have let in
+            # (they refuse it by field, counter.contract.text_problem); no traceback anyway.
+            raise ValidationError(
+                "输入含有无法保存的字符，请删除后重新输入。",
+                "The input holds a character that cannot be stored; remove it and try again.",
+                detail="unpaired_surrogate",
+            ) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

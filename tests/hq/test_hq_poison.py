@@ -129,7 +129,9 @@ def test_paragraph_fields_may_hold_newlines_and_tabs(hq_env: HQEnv) -> None:
             id="member_id",
         ),
         pytest.param(
-            lambda s, mid: s.op("points.redeem", {"member_id": mid, "points": 1}, created_at="\x00"),
+            lambda s, mid: s.op(
+                "points.redeem", {"member_id": mid, "points": 1}, created_at="\x00"
+            ),
             id="created_at",
         ),
         pytest.param(
@@ -185,9 +187,7 @@ def test_an_error_inside_an_ops_savepoint_rejects_only_that_op(
     with hq_env.engine.connect() as conn:
         assert conn.scalar(select(Member.id).where(Member.name == "出错")) is None
         kept = conn.execute(
-            select(StoredOp.status, StoredOp.error_code).where(
-                StoredOp.op_id == bad["op_id"]
-            )
+            select(StoredOp.status, StoredOp.error_code).where(StoredOp.op_id == bad["op_id"])
         ).one()
     assert tuple(kept) == ("rejected", "op_failed")
     assert s1.one(bad)["replayed"] is True
