@@ -6,12 +6,14 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import BaseModel
 
 from counter.codes import is_card_no
 from counter.contract import PHONE_RE
 from hq import API_VERSION
 from hq.api_errors import APIError
 from hq.auth import authenticated_store, get_engine
+from hq.body import json_body
 from hq.config import served_config
 from hq.db import get_epoch
 from hq.feeds import DEFAULT_LIMIT, MAX_LIMIT, complaint_changes, member_changes
@@ -43,10 +45,23 @@ _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "`member_not_found`"}
 }
+_BODY_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: {
+        "model": ErrorBody,
+        "description": "`body_too_large` (details: `limit_bytes`); sent before the body is read",
+    },
+    422: {"model": ErrorBody, "description": "`validation_failed`"},
+}
 _FEED_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "`invalid_cursor`"},
     409: {"model": ErrorBody, "description": "`epoch_changed` (details: the current `epoch`)"},
 }
+
+
+def _body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """The request body as the docs show it (read by :func:`hq.body.json_body`, not FastAPI)."""
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"content": {JSON: {"schema": schema}}, "required": True}}
 
 
 def _json(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -150,8 +165,17 @@ def members_lookup(
     return _json(b'{"member":' + text.encode("utf-8") + b"}")
 
 
-@router.post("/ops", response_model=OpsResponse, responses=_AUTH_ERRORS)
-def post_ops(request: Request, store: Store, batch: OpsRequest) -> Response:
+@router.post(
+    "/ops",
+    response_model=OpsResponse,
+    responses={**_AUTH_ERRORS, **_BODY_ERRORS},
+    openapi_extra=_body_doc(OpsRequest),
+)
+def post_ops(
+    request: Request,
+    store: Store,
+    batch: Annotated[OpsRequest, Depends(json_body(OpsRequest))],
+) -> Response:
     """A batch of operations, applied in order, each idempotent by its op_id.
 
     A business refusal is a result with ``status: rejected`` in a 200 answer; HQ has
@@ -179,9 +203,14 @@ def complaints_changes(
 @router.post(
     "/member-app/code",
     response_model=MemberCode,
-    responses={**_AUTH_ERRORS, **_NOT_FOUND},
+    responses={**_AUTH_ERRORS, **_NOT_FOUND, **_BODY_ERRORS},
+    openapi_extra=_body_doc(MemberCodeRequest),
 )
-def member_app_code(request: Request, _store: Store, body: MemberCodeRequest) -> MemberCode:
+def member_app_code(
+    request: Request,
+    _store: Store,
+    body: Annotated[MemberCodeRequest, Depends(json_body(MemberCodeRequest))],
+) -> MemberCode:
     """A dynamic member QR token, as the member app gets it (any store may ask, for demos)."""
     card_no, phone = _card_or_phone(body.card_no, body.phone)
     try:

@@ -15,21 +15,25 @@ from sqlalchemy.engine import Engine
 from hq import API_VERSION
 from hq.api import router
 from hq.api_errors import install_error_handlers
+from hq.body import max_body_bytes as body_limit
 from hq.db import EngineOrURL, init_db
 from hq.middleware import RequestContextMiddleware
-from hq.schemas import Operation
+from hq.schemas import MemberCodeRequest, Operation, OpsRequest
 
-# Models the routes describe but do not parse (their bodies are read as plain JSON so that
-# one malformed op is a rejected op, not a refused batch): added to the components.
-EXTRA_SCHEMAS = (Operation,)
+# Models the routes describe but FastAPI does not parse: operations are read as plain JSON
+# (one malformed op is a rejected op, not a refused batch), and bodies are read by
+# hq.body after authentication. Added to the components.
+EXTRA_SCHEMAS = (Operation, OpsRequest, MemberCodeRequest)
 
 
-def create_app(db_url: EngineOrURL) -> FastAPI:
+def create_app(db_url: EngineOrURL, *, max_body_bytes: int | None = None) -> FastAPI:
     """An app over ``db_url`` (a URL, or an engine the caller keeps owning).
 
     Creates missing tables at once, so a bad URL fails here and not on the first request.
+    ``max_body_bytes``: the largest request body taken (default: :mod:`hq.body`).
     """
     owned = not isinstance(db_url, Engine)
+    limit = body_limit(max_body_bytes)
     engine = init_db(db_url)
 
     @asynccontextmanager
@@ -45,6 +49,7 @@ def create_app(db_url: EngineOrURL) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.max_body_bytes = limit
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(router)

@@ -30,6 +30,14 @@ def get_engine(request: Request) -> Engine:
     return cast(Engine, request.app.state.engine)
 
 
+def _unread(request: Request, headers: dict[str, str]) -> dict[str, str]:
+    """Refusing a request whose body is still unread: close, rather than drain it."""
+    declared = request.headers.get("content-length", "0").strip()
+    if declared not in ("", "0") or "transfer-encoding" in request.headers:
+        return {**headers, "Connection": "close"}
+    return headers
+
+
 def authenticated_store(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -39,7 +47,7 @@ def authenticated_store(
             401,
             "unauthorized",
             "send the store's token as 'Authorization: Bearer <token>'",
-            headers=_CHALLENGE,
+            headers=_unread(request, _CHALLENGE),
         )
     engine = get_engine(request)
     with engine.connect() as conn:
@@ -49,7 +57,7 @@ def authenticated_store(
             401,
             "invalid_token",
             "this store token is not known to HQ",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            headers=_unread(request, {"WWW-Authenticate": 'Bearer error="invalid_token"'}),
         )
     now = utcnow()
     if contact.last_contact_at is None or now - contact.last_contact_at >= CONTACT_RESOLUTION:

@@ -1,7 +1,7 @@
 """``hq``: run the reference HQ server and look after its database.
 
     hq init                      create the tables (and the epoch, the first QR key) if missing
-    hq serve [--host] [--port]   run the v1 API
+    hq serve [--host] [--port] [--max-body-bytes N]   run the v1 API
     hq store add CODE NAME       register a store; prints its token once
     hq store rotate CODE         a new token for the store (the old one stops working)
     hq seed --members N          generate realistic members for a demo or a benchmark
@@ -88,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[db], help="run the HQ API server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=_port, default=8080, help="TCP port (0: any free port)")
+    serve.add_argument(
+        "--max-body-bytes",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="largest request body taken, 413 beyond (default $HQ_MAX_BODY_BYTES, else 8 MiB)",
+    )
 
     store = commands.add_parser("store", help="manage stores")
     store_commands = store.add_subparsers(dest="store_command", required=True, metavar="ACTION")
@@ -378,7 +385,10 @@ def _serve(args: argparse.Namespace, url: str) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     with engine_scope(url) as engine:
-        app = create_app(engine)
+        try:
+            app = create_app(engine, max_body_bytes=args.max_body_bytes)
+        except ValueError as exc:  # a malformed $HQ_MAX_BODY_BYTES
+            return _fail(str(exc))
         # The pinyin dictionaries (registrations, renames) load now, not in the first push.
         full_pinyin("王")
         try:

@@ -66,6 +66,10 @@ from counter.sync.records import parse_complaint_record
 log = logging.getLogger(__name__)
 
 MAX_BATCH = contract.MAX_BATCH
+# Bytes of payload per batch: half of the body limit of the reference HQ (8 MiB, hq.body),
+# so even 500 operations of the largest kind never make a batch HQ refuses with 413.
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+_ENVELOPE_BYTES = 256  # op_id, type, times, store and operator around each payload
 SYNC_ACTOR = Actor("sync", "sync", "system")
 POINTS_TYPES = ("points.earn", "points.redeem")
 # Refused ops whose local effect sits in the cached member row until HQ's row replaces it.
@@ -108,10 +112,15 @@ def next_batch(ctx: ServiceContext, limit: int = MAX_BATCH) -> list[dict[str, An
 
 
 def take_batch(
-    ctx: ServiceContext, limit: int = MAX_BATCH, after_seq: int = 0
+    ctx: ServiceContext,
+    limit: int = MAX_BATCH,
+    after_seq: int = 0,
+    max_bytes: int = MAX_BATCH_BYTES,
 ) -> tuple[list[dict[str, Any]], int]:
     """Pending ops after outbox seq ``after_seq``, oldest first, marked as attempted in
-    one durable transaction before anything is sent; and the last seq taken."""
+    one durable transaction before anything is sent; and the last seq taken.
+
+    At most ``limit`` ops and about ``max_bytes`` of them (always at least one op)."""
     limit = max(1, min(limit, MAX_BATCH))
     now = ctx.now()
     with ctx.db.write() as s:
@@ -125,6 +134,7 @@ def take_batch(
         )
         if not ops:
             return [], after_seq
+        ops = _within_bytes(ops, max_bytes)
         wired = []
         for o in ops:
             try:
@@ -158,6 +168,15 @@ def _refuse_unreadable(
             created_at=now,
         )
     )
+
+
+def _within_bytes(ops: list[OutboxOp], max_bytes: int) -> list[OutboxOp]:
+    total = 0
+    for index, op in enumerate(ops):
+        total += len(op.payload.encode("utf-8")) + _ENVELOPE_BYTES
+        if total > max_bytes and index > 0:
+            return ops[:index]
+    return ops
 
 
 def note_failure(ctx: ServiceContext, batch: Sequence[dict[str, Any]], error: str) -> None:
