@@ -216,6 +216,10 @@ class PointsEntry(Base):
     # A redemption that took the balance below zero (booked anyway: the goods were handed
     # over offline); HQ staff review these.
     overdraft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An offline redemption: the store's day it was booked on (China time), and whether it
+    # took the member's offline redemptions there that day past the cap (hq.review).
+    offline_on: Mapped[dt.date | None] = mapped_column(Date)
+    over_cap: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

@@ -31,7 +31,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, select, update
@@ -60,6 +60,7 @@ from hq.models import (
     StoredOp,
 )
 from hq.records import dumps, load_member, refresh_member
+from hq.review import OfflineDay, offline_day
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ class Stored:
 class Applied:
     seq: int
     entity: str  # the member or complaint record, JSON text
+    review: str | None = None  # applied but flagged for review (hq.review), JSON text
 
 
 @dataclass
@@ -385,7 +387,8 @@ def _decide(batch: Batch, p: Prepared) -> Stored | tuple[Stored]:
         batch.op_begin()
         try:
             applied = HANDLERS[p.type](batch, p.op)
-            rest = f'{{"seq":{applied.seq},"entity":{applied.entity}}}'
+            review = f',"review":{applied.review}' if applied.review else ""
+            rest = f'{{"seq":{applied.seq},"entity":{applied.entity}{review}}}'
             _store_outcome(batch, p, "applied", rest, applied.seq, None)
             batch.op_done()
             return Stored(batch.store_code, p.body_hash, "applied", rest)
@@ -717,12 +720,14 @@ def _book(
     earned_on: dt.date | None = None,
     receipt_no: str | None = None,
     overdraft: bool = False,
+    offline: OfflineDay | None = None,
 ) -> None:
     """One entry in the points ledger, keyed by the op that made it."""
     fx = batch.fx
     fx.execute(
         "INSERT INTO points_ledger (op_id, member_id, delta, kind, earned_on, store_code,"
-        " receipt_no, overdraft, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " receipt_no, overdraft, offline_on, over_cap, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             op_id,
             member_id,
@@ -732,6 +737,8 @@ def _book(
             batch.store_code,
             receipt_no,
             fx.bool(overdraft),
+            fx.date(offline.day if offline is not None else None),
+            fx.bool(offline is not None and offline.over_cap),
             fx.time(batch.w.now),
         ),
     )
@@ -751,6 +758,13 @@ def _redeem(batch: Batch, op: dict[str, Any]) -> Applied:
             f"the member has {balance} points, not {points}",
             {"balance": balance},
         )
+    offline = (
+        offline_day(
+            fx, batch.rules, batch.store_code, member["id"], points, parse_time(op["created_at"])
+        )
+        if p["offline"]
+        else None
+    )
     _book(
         batch,
         op["op_id"],
@@ -759,8 +773,12 @@ def _redeem(batch: Batch, op: dict[str, Any]) -> Applied:
         "redeem",
         receipt_no=p.get("receipt_no"),
         overdraft=points > balance,
+        offline=offline,
     )
-    return _refresh(batch, member["id"], member)
+    applied = _refresh(batch, member["id"], member)
+    if offline is not None and offline.over_cap:
+        return replace(applied, review=dumps(offline.review()))
+    return applied
 
 
 # ------------------------------------------------------------------ complaints

@@ -187,6 +187,11 @@ class OpResult(BaseModel):
         default=None, description="applied: the member or complaint record after the op"
     )
     error: ErrorDetail | None = Field(default=None, description="rejected: why")
+    review: ErrorDetail | None = Field(
+        default=None,
+        description="applied, but flagged for review: `offline_cap_exceeded` (details: "
+        "`day`, `cap`, `redeemed_that_day`); the counter lists it with its problems",
+    )
 
 
 class OpsResponse(BaseModel):

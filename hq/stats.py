@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from hq.models import Store, StoredOp
+from hq.review import flagged_by_store
 from hq.times import rfc3339
 
 
@@ -22,6 +23,8 @@ class StoreStats:
     rejected: dict[str, int] = field(default_factory=dict)  # by error code
     replays: int = 0
     members_registered: int = 0
+    # Applied, but flagged for HQ's review: offline_cap_exceeded, overdraft (hq.review).
+    flagged: dict[str, int] = field(default_factory=dict)
 
     @property
     def applied_total(self) -> int:
@@ -67,6 +70,9 @@ def store_stats(conn: Connection) -> list[StoreStats]:
     for code, error_code, count in rejected:
         if code in stats:
             stats[code].rejected[error_code or "unknown"] = int(count)
+    for code, flags in flagged_by_store(conn).items():
+        if code in stats:
+            stats[code].flagged = dict(sorted(flags.items()))
     for s in stats.values():
         s.applied = dict(sorted(s.applied.items()))
         s.rejected = dict(sorted(s.rejected.items()))
@@ -89,4 +95,8 @@ def format_table(stats: list[StoreStats]) -> str:
             lines.append("  applied:  " + ", ".join(f"{k} {v}" for k, v in s.applied.items()))
         if s.rejected:
             lines.append("  rejected: " + ", ".join(f"{k} {v}" for k, v in s.rejected.items()))
+        if s.flagged:
+            lines.append(
+                "  flagged for review: " + ", ".join(f"{k} {v}" for k, v in s.flagged.items())
+            )
     return "\n".join(lines)

@@ -94,6 +94,10 @@ def reason_label(code: str) -> str:
             "Problems", "HQ has another operation with this number"
         ),
         "invalid_field": QCoreApplication.translate("Problems", "HQ does not accept the contents"),
+        "op_failed": QCoreApplication.translate("Problems", "HQ could not apply the operation"),
+        "offline_cap_exceeded": QCoreApplication.translate(
+            "Problems", "Booked, but beyond the daily offline redemption cap"
+        ),
     }
     return labels.get(code, code)
 
@@ -327,6 +331,15 @@ class ProblemsDialog(QDialog):
             return self.tr(
                 "HQ has erased this member (a deletion request or a merge); the operation "
                 "keeps no personal data. Dismiss it."
+            )
+        if view.code == "offline_cap_exceeded":
+            return self.tr(
+                "HQ booked this redemption, but offline redemptions by this member here on {0} "
+                "reached {1} points, over the daily cap of {2}. HQ reviews it; check and dismiss."
+            ).format(
+                details.get("day", "—"),
+                details.get("redeemed_that_day", "—"),
+                details.get("cap", "—"),
             )
         if not view.retryable:
             return self.tr("HQ would refuse this again; check it with the member and dismiss it.")

@@ -1,4 +1,5 @@
-"""The problems list: operations HQ rejected, kept until a manager resolves them.
+"""The problems list: operations HQ rejected (or applied but flagged for review), kept
+until a manager resolves them.
 
 HQ's refusals are answers, not errors (DESIGN §3), and they are never silent: each one
 stays here with HQ's reason until a manager retries it (as a new operation with a new
@@ -23,6 +24,7 @@ from counter.store.models import OutboxOp, PointsEntry, SyncProblem
 from counter.store.outbox_health import erase_op_health, open_payload
 
 # Retrying these would only be refused again: the business fact is settled at HQ.
+# An ``offline_cap_exceeded`` op was applied (HQ only flags it for review): nothing to send.
 NOT_RETRYABLE = frozenset(
     {
         "phone_registered",
@@ -31,6 +33,7 @@ NOT_RETRYABLE = frozenset(
         "receipt_already_earned",
         # The sealed health cannot be opened (the health key was replaced): never sendable.
         "health_data_unreadable",
+        "offline_cap_exceeded",
     }
 )
 

@@ -243,6 +243,12 @@ def record_answer(
                     # A replay's entity is a snapshot from the first answer: the pull
                     # brings the current row; until then the write checkpoint counts it.
                     _collect_entity(op_id, op_type, result.get("entity"), members, complaints)
+                review = result.get("review")
+                if isinstance(review, dict) and isinstance(review.get("code"), str):
+                    # Applied, but HQ flags it for review (an offline redemption beyond
+                    # the daily cap): the manager sees it with the problems.
+                    problems.append(_problem_row(op_id, review, now_text))
+                    log.warning("HQ flags %s %s for review: %s", op_type, op_id, review["code"])
                 continue
             stats.rejected += 1
             error = result["error"]
@@ -254,19 +260,7 @@ def record_answer(
             elif op_type in REVERTED_TYPES:
                 stats.stale_members.add(op_id)
             details = error.get("details")
-            problems.append(
-                (
-                    op_id,
-                    code,
-                    str(error.get("message") or code),
-                    json.dumps(
-                        outbox_health.redact(details) if isinstance(details, dict) else {},
-                        ensure_ascii=False,
-                    ),
-                    now_text,
-                    op_id,
-                )
-            )
+            problems.append(_problem_row(op_id, error, now_text))
             log.warning("HQ rejected %s %s: %s", op_type, op_id, code)
             if code == "phone_registered" and op_type == "member.register":
                 refused_registrations.append((op_id, details if isinstance(details, dict) else {}))
@@ -294,6 +288,24 @@ def record_answer(
             stats.repointed += repoint(s, ctx, register, problem, details.get("member"), now)
         # Operations of a member HQ has forgotten keep no personal data once answered.
         scrub_answered(raw, ids)
+
+
+def _problem_row(op_id: str, error: dict[str, Any], now_text: str) -> tuple[Any, ...]:
+    """A ``sync_problems`` row from HQ's ``error`` (or ``review``) of one result; the
+    details keep no health data."""
+    code = str(error["code"])[:48]
+    details = error.get("details")
+    return (
+        op_id,
+        code,
+        str(error.get("message") or code),
+        json.dumps(
+            outbox_health.redact(details) if isinstance(details, dict) else {},
+            ensure_ascii=False,
+        ),
+        now_text,
+        op_id,
+    )
 
 
 _APPLIED_SQL = (

@@ -1093,7 +1093,17 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>总部不接受该内容</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+1"/>
+        <source>HQ could not apply the operation</source>
+        <translation>总部无法执行该操作</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Booked, but beyond the daily offline redemption cap</source>
+        <translation>已入账，但超出每日离线兑换上限</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -1147,12 +1157,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+107"/>
+        <location line="+116"/>
         <source>Send the operation again as a new one (Enter)</source>
         <translation>作为新操作再次发送（Enter）</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-114"/>
         <source>&amp;Dismiss</source>
         <translation>忽略(&amp;D)</translation>
     </message>
@@ -1182,7 +1192,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>总部已删除该会员（本人申请删除或会员合并），此操作已不含个人信息。请忽略。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
+        <source>HQ booked this redemption, but offline redemptions by this member here on {0} reached {1} points, over the daily cap of {2}. HQ reviews it; check and dismiss.</source>
+        <translation>总部已为此次兑换入账，但该会员 {0} 在本店的离线兑换累计 {1} 积分，超过每日上限 {2}。总部将复核；请核实后忽略。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>HQ says: {0}</source>
         <translation>总部说明：{0}</translation>
     </message>
