@@ -62,6 +62,7 @@ MEMBER_UPDATABLE = (
 # The member's own profile: everything updatable except health (which needs consent).
 PROFILE_FIELDS = tuple(k for k in MEMBER_UPDATABLE if k != "health")
 HEALTH_KEYS = ("allergies", "chronic", "medicines")
+TIERS = ("basic", "silver", "gold")
 
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")  # ASCII digits only, no trailing newline
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -299,6 +300,27 @@ def _bind(p: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+VERSION_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _earn_basis(p: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """What the counter computed with (v1.1, optional): ``rules_version``, ``tier``, ``tier_seq``.
+
+    An older counter sends none of them and HQ computes as in v1.0 (its current rules and
+    the member's current tier); absent fields stay absent so old ops keep their body hash.
+    """
+    if p.get("rules_version") is not None:
+        if not isinstance(p["rules_version"], str) or not VERSION_RE.match(p["rules_version"]):
+            raise ContractError(
+                "invalid_field", "rules_version must be 64 hex digits", field="rules_version"
+            )
+        out["rules_version"] = p["rules_version"]
+    if p.get("tier") is not None:
+        out["tier"] = _choice(p, "tier", TIERS)
+    if p.get("tier_seq") is not None:
+        out["tier_seq"] = _int(p, "tier_seq", lo=0, hi=2**62)
+
+
 def _earn(p: Mapping[str, Any]) -> dict[str, Any]:
     lines = _require(p, "lines")
     tenders = _require(p, "tenders")
@@ -324,7 +346,7 @@ def _earn(p: Mapping[str, Any]) -> dict[str, Any]:
         line["amount_fen"] for line in clean_lines
     ):
         raise ContractError("tenders_mismatch", "tenders must add up to the sale lines")
-    return {
+    out = {
         "member_id": _uuid(p, "member_id"),
         "receipt_no": _text(p, "receipt_no", max_len=64, required=True),
         "sold_at": format_time(parse_time(_require(p, "sold_at"), "sold_at")),
@@ -332,6 +354,8 @@ def _earn(p: Mapping[str, Any]) -> dict[str, Any]:
         "tenders": clean_tenders,
         "points": _int(p, "points", lo=0, hi=10_000_000),
     }
+    _earn_basis(p, out)
+    return out
 
 
 def _list(payload: Mapping[str, Any], key: str) -> list[Any]:
@@ -454,7 +478,6 @@ def validate_op(op: Any) -> dict[str, Any]:
 # --- Member records as HQ sends them in /v1/members/changes and /v1/members/lookup ---
 
 MEMBER_STATES = ("active", "deleted", "merged")
-TIERS = ("basic", "silver", "gold")
 
 
 def parse_member_record(item: Any) -> dict[str, Any]:

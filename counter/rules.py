@@ -1,13 +1,16 @@
 """Points and complaint rules (DESIGN §5, §6): pure functions over HQ's config.
 
-HQ recomputes every ``points.earn`` with these same functions and refuses a mismatch,
-so a counter and HQ can never disagree about what a sale earned. Money is integer fen;
+HQ recomputes every ``points.earn`` with these same functions, under the rules version
+and tier the counter used (docs/points.md), and refuses a figure they do not give, so a
+counter and HQ can never disagree about what a sale earned. Money is integer fen;
 multipliers are Decimals parsed from the config's strings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
@@ -84,6 +87,22 @@ def from_config(config: Mapping[str, Any]) -> Rules:
     )
     due = (config.get("complaints", {}) or {}).get("due_hours") or Rules().complaint_due_hours
     return Rules(points=points, complaint_due_hours={str(k): int(v) for k, v in due.items()})
+
+
+RULES_PARTS = ("points", "complaints")
+
+
+def rules_version(config: Mapping[str, Any]) -> str:
+    """The version of a rules document: SHA-256 of the canonical JSON of its rules parts.
+
+    Named by content, so HQ and a counter compute the same name for the same rules, a
+    restored HQ still knows what it had, and parsed rules can be cached by it for ever.
+    Parts of ``/v1/config`` that are not rules (the QR keys, the version fields) are left
+    out: rotating a key is not a rule change.
+    """
+    document = {k: config[k] for k in RULES_PARTS if k in config}
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def eligible_fen(

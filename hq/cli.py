@@ -11,6 +11,7 @@
     hq config show | set FILE    the chain's points and complaint rules
     hq member delete ID          forget a member (a tombstone for every counter)
     hq member merge FROM INTO    merge two registrations of one person
+    hq member tier ID TIER       give a member a new tier (basic, silver, gold)
     hq openapi                   print the OpenAPI document (docs/hq-api-v1.json)
 
 Every command takes ``--db URL`` (default ``$HQ_DATABASE_URL``, else ``hq.db`` here). Bad
@@ -170,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     merge.add_argument("source", metavar="FROM")
     merge.add_argument("target", metavar="INTO")
+    tier = member_commands.add_parser(
+        "tier", parents=[db], help="give a member a new tier (basic, silver, gold)"
+    )
+    tier.add_argument("member_id", metavar="ID")
+    tier.add_argument("tier", metavar="TIER")
 
     commands.add_parser("openapi", help="print the OpenAPI document of the v1 API")
     return parser
@@ -348,11 +354,15 @@ def _config(args: argparse.Namespace, url: str) -> int:
 
 def _member(args: argparse.Namespace, url: str) -> int:
     from hq.members import delete_member, merge_members
+    from hq.rulebook import set_tier
 
     with _initialised(url) as engine:
         if args.member_command == "delete":
             seq = delete_member(engine, args.member_id)
             print(f"member {args.member_id} deleted (seq {seq})")
+        elif args.member_command == "tier":
+            seq = set_tier(engine, args.member_id, args.tier)
+            print(f"member {args.member_id} is {args.tier} (seq {seq})")
         else:
             source_seq, target_seq = merge_members(engine, args.source, args.target)
             print(

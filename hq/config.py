@@ -2,6 +2,8 @@
 
 The rules live in the database (``meta`` row ``config``), so a chain changes them in one
 place and every HQ process serves the same; absent, they are ``counter.rules.DEFAULT_CONFIG``.
+Every document that was ever in effect is kept in ``rules_versions`` with when it took
+effect: HQ books an earn under the rules its counter had (docs/points.md).
 The QR keys are Ed25519 key pairs in ``signing_keys``: the private halves never leave HQ,
 the public halves of every key not yet retired are listed in the config by key id.
 """
@@ -23,9 +25,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from counter.codes import MAX_KEY_ID, new_signing_key, public_key_b64
-from counter.rules import DEFAULT_CONFIG, Rules, from_config
+from counter.rules import DEFAULT_CONFIG, Rules, from_config, rules_version
 from hq.errors import HQError
-from hq.models import META_CONFIG, Meta, SigningKey
+from hq.models import META_CONFIG, Meta, RulesVersion, SigningKey
 from hq.times import utcnow
 
 # How long a key stays listed after the next one starts signing: tokens live at most five
@@ -33,6 +35,7 @@ from hq.times import utcnow
 DEFAULT_RETIRE_AFTER = dt.timedelta(days=7)
 
 K = cast(Table, SigningKey.__table__)
+V = cast(Table, RulesVersion.__table__)
 
 
 class ConfigError(HQError):
@@ -84,16 +87,46 @@ def check_rules(document: Any) -> dict[str, Any]:
     return document
 
 
-def set_rules(conn: Connection, document: Any) -> None:
-    """Store a new rules document (counters get it on their next config check)."""
+def set_rules(conn: Connection, document: Any, now: dt.datetime | None = None) -> str:
+    """Store a new rules document (counters get it on their next config check).
+
+    Returns its rules version. The versions before it stay in ``rules_versions``: earns
+    computed under them are still booked as the counter showed them.
+    """
     text = canonical_json(check_rules(document))
+    ensure_rules_version(conn, now)
     if conn.execute(update(Meta).where(Meta.key == META_CONFIG).values(value=text)).rowcount == 0:
         conn.execute(insert(Meta).values(key=META_CONFIG, value=text))
+    return _record_version(conn, document, now)
+
+
+def _record_version(conn: Connection, document: dict[str, Any], now: dt.datetime | None) -> str:
+    """A ``rules_versions`` row for the document unless it is already the latest."""
+    version = rules_version(document)
+    latest = conn.scalar(select(V.c.version).order_by(V.c.id.desc()).limit(1))
+    if latest != version:
+        conn.execute(
+            insert(V).values(
+                version=version, document=canonical_json(document), took_effect_at=now or utcnow()
+            )
+        )
+    return version
+
+
+def ensure_rules_version(conn: Connection, now: dt.datetime | None = None) -> None:
+    """Record the rules in effect as the first version (``hq init``, every app start)."""
+    if conn.scalar(select(V.c.id).limit(1)) is None:
+        _record_version(conn, stored_rules(conn), now)
 
 
 def served_config(conn: Connection, now: dt.datetime | None = None) -> ServedConfig:
-    """The ``/v1/config`` body and its version (the SHA-256 of its canonical JSON)."""
+    """The ``/v1/config`` body and its version (the SHA-256 of its canonical JSON).
+
+    ``rules_version`` names the rules alone (``counter.rules.rules_version``): a counter
+    puts it in every earn, and HQ recomputes under it.
+    """
     body = stored_rules(conn)
+    body["rules_version"] = rules_version(body)
     body["qr_keys"] = valid_public_keys(conn, now or utcnow())
     version = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
     return ServedConfig(body={"version": version, **body}, version=version)

@@ -30,7 +30,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.pool import StaticPool
 
 from counter.ids import uuid7
-from hq.config import ensure_signing_key
+from hq.config import ensure_rules_version, ensure_signing_key
 from hq.errors import DatabaseURLError, SchemaOutdatedError
 from hq.models import META_EPOCH, SEQ_CHANGES, SEQ_MEMBER_NO, Base, Meta, Sequence
 from hq.times import utcnow
@@ -164,6 +164,7 @@ def init_db(engine_or_url: EngineOrURL) -> Engine:
                 except IntegrityError:
                     pass
         ensure_signing_key(conn)
+        ensure_rules_version(conn)
     return engine
 
 

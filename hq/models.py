@@ -236,6 +236,10 @@ class Receipt(Base):
     sold_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     points: Mapped[int] = mapped_column(Integer)
+    # The rules version the counter computed with (None: a v1.0 counter, HQ's rules then);
+    # superseded: HQ had other rules in effect when the sale was made (docs/points.md).
+    rules_version: Mapped[str | None] = mapped_column(String(64))
+    superseded_rules: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 OP_STATUSES = ("applied", "rejected")
@@ -349,3 +353,40 @@ class SigningKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     signs_from: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     retire_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class RulesVersion(Base):
+    """Every rules document HQ has served, from when it took effect; never deleted.
+
+    ``version`` is ``counter.rules.rules_version`` of the document (content-addressed, so a
+    document put back later is a new row with the same version). HQ books an earn under
+    the version its counter names, as long as HQ ever had it (docs/points.md).
+    """
+
+    __tablename__ = "rules_versions"
+    __table_args__ = (Index("ix_rules_versions_version", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(64))
+    document: Mapped[str] = mapped_column(Text)
+    took_effect_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class TierChange(Base):
+    """A member's tier changed at HQ at change sequence ``seq``: the tier history.
+
+    With the member's current tier it says which tiers a member held after any seq, which
+    is what HQ checks an earn's tier against (docs/points.md).
+    """
+
+    __tablename__ = "tier_changes"
+    __table_args__ = (Index("ix_tier_changes_member", "member_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    member_id: Mapped[str] = mapped_column(String(36))
+    tier_from: Mapped[str] = mapped_column(String(16))
+    tier_to: Mapped[str] = mapped_column(String(16))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -40,14 +40,13 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from counter.contract import ContractError, parse_time, validate_op
 from counter.names import full_pinyin, initials
-from counter.rules import STORE_TZ, Rules, complaint_due, earn_points
+from counter.rules import STORE_TZ, Rules, complaint_due
 from hq.complaints import (
     TransitionRefused,
     check_transition,
     load_complaint_fast,
     record_of_fast,
 )
-from hq.config import rules_of
 from hq.db import Writer, write_transaction
 from hq.fastsql import FastSQL
 from hq.models import (
@@ -61,6 +60,7 @@ from hq.models import (
 )
 from hq.records import dumps, load_member, refresh_member
 from hq.review import OfflineDay, offline_day
+from hq.rulebook import EarnRefused, RuleBook
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ class Applied:
     seq: int
     entity: str  # the member or complaint record, JSON text
     review: str | None = None  # applied but flagged for review (hq.review), JSON text
+    note: str = ""  # more fields of the result, as JSON text starting with a comma
 
 
 @dataclass
@@ -125,6 +126,7 @@ class Batch:
     w: Writer
     rules: Rules
     store_code: str
+    book: RuleBook
     fx: FastSQL = field(init=False)
     _release_pending: bool = field(init=False, default=False)
 
@@ -352,7 +354,8 @@ def apply_batch(engine: Engine, store_code: str, raw_ops: Sequence[Any]) -> list
             pending.append(p)
     if pending:
         with write_transaction(engine) as w:
-            batch = Batch(w, rules_of(w.conn), store_code)
+            book = RuleBook.of(w.conn)
+            batch = Batch(w, book.current, store_code, book)
             known = read_stored(w.conn, [p.op_id for p in pending if p.op_id])
             for p in pending:
                 assert p.op_id is not None
@@ -388,7 +391,7 @@ def _decide(batch: Batch, p: Prepared) -> Stored | tuple[Stored]:
         try:
             applied = HANDLERS[p.type](batch, p.op)
             review = f',"review":{applied.review}' if applied.review else ""
-            rest = f'{{"seq":{applied.seq},"entity":{applied.entity}{review}}}'
+            rest = f'{{"seq":{applied.seq}{applied.note},"entity":{applied.entity}{review}}}'
             _store_outcome(batch, p, "applied", rest, applied.seq, None)
             batch.op_done()
             return Stored(batch.store_code, p.body_hash, "applied", rest)
@@ -671,23 +674,14 @@ def _earn(batch: Batch, op: dict[str, Any]) -> Applied:
             {"op_id": first[0], "receipt_no": p["receipt_no"]},
         )
     sold_at = parse_time(p["sold_at"])
-    expected = earn_points(
-        batch.rules.points,
-        lines=p["lines"],
-        tenders=p["tenders"],
-        tier=member["tier"],
-        birthday=member["birthday"],
-        sold_at=sold_at,
-    )
-    if expected != p["points"]:
-        raise Rejection(
-            "points_mismatch",
-            f"HQ computes {expected} points for this sale, the op says {p['points']}",
-            {"expected": expected},
-        )
+    try:  # under the rules version and tier the counter used (hq/rulebook.py)
+        basis = batch.book.check_earn(p, member)
+    except EarnRefused as refused:
+        raise Rejection(refused.code, refused.message, refused.details) from None
+    expected = basis.points
     fx.execute(
         "INSERT INTO receipts (store_code, receipt_no, op_id, member_id, sold_at, amount_fen,"
-        " points) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " points, rules_version, superseded_rules) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             batch.store_code,
             p["receipt_no"],
@@ -696,6 +690,8 @@ def _earn(batch: Batch, op: dict[str, Any]) -> Applied:
             fx.time(sold_at),
             sum(line["amount_fen"] for line in p["lines"]),
             expected,
+            basis.rules_version,
+            fx.bool(basis.superseded),
         ),
     )
     _book(
@@ -707,7 +703,10 @@ def _earn(batch: Batch, op: dict[str, Any]) -> Applied:
         earned_on=sold_at.astimezone(STORE_TZ).date(),
         receipt_no=p["receipt_no"],
     )
-    return _refresh(batch, member["id"], member)
+    applied = _refresh(batch, member["id"], member)
+    if basis.superseded:  # the counter's problems list counts these (docs/points.md)
+        return Applied(applied.seq, applied.entity, ',"superseded_rules":true')
+    return applied
 
 
 def _book(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from hq.models import Store, StoredOp
+from hq.models import Receipt, Store, StoredOp
 from hq.review import flagged_by_store
 from hq.times import rfc3339
 
@@ -25,6 +25,9 @@ class StoreStats:
     members_registered: int = 0
     # Applied, but flagged for HQ's review: offline_cap_exceeded, overdraft (hq.review).
     flagged: dict[str, int] = field(default_factory=dict)
+    # Earns booked under rules HQ had replaced when the sale was made: a late rule change's
+    # cost (docs/points.md).
+    superseded_earns: int = 0
 
     @property
     def applied_total(self) -> int:
@@ -73,6 +76,14 @@ def store_stats(conn: Connection) -> list[StoreStats]:
     for code, flags in flagged_by_store(conn).items():
         if code in stats:
             stats[code].flagged = dict(sorted(flags.items()))
+    superseded = conn.execute(
+        select(Receipt.store_code, func.count())
+        .where(Receipt.superseded_rules.is_(True))
+        .group_by(Receipt.store_code)
+    )
+    for code, count in superseded:
+        if code in stats:
+            stats[code].superseded_earns = int(count)
     for s in stats.values():
         s.applied = dict(sorted(s.applied.items()))
         s.rejected = dict(sorted(s.rejected.items()))
@@ -89,7 +100,8 @@ def format_table(stats: list[StoreStats]) -> str:
         lines.append(f"{s.code}  {s.name}  (last contact {contact})")
         lines.append(
             f"  applied {s.applied_total}, rejected {s.rejected_total}, "
-            f"replays answered {s.replays}, members registered {s.members_registered}"
+            f"replays answered {s.replays}, members registered {s.members_registered}, "
+            f"earns under superseded rules {s.superseded_earns}"
         )
         if s.applied:
             lines.append("  applied:  " + ", ".join(f"{k} {v}" for k, v in s.applied.items()))

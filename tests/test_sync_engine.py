@@ -135,33 +135,32 @@ def test_replay_after_a_crash_before_the_answer_was_stored(hq: HQ) -> None:
 
 
 def test_a_rejection_lands_in_the_problems_list_and_a_manager_retries_it(hq: HQ) -> None:
-    from hq.config import set_rules
-    from hq.db import make_engine
-
     hq.seed(10)
     c = hq.counter()
     manager = services.create_operator(c.ctx, "陈刚", "manager", "3333")
     assert sync_once(c.ctx).ok
+    # A counter whose copy of the member names a tier HQ never gave them (a damaged cache,
+    # or a forged op): HQ does not book the figure and says what its own rules give.
     member_id = sorted(cache_members(c.ctx))[1]
-    # HQ changes its rules while this counter is offline: the counter still computes with
-    # the ones it cached, so HQ recomputes differently and refuses the op.
-    engine = make_engine(hq.url_db)
-    with engine.begin() as conn:
-        set_rules(conn, {"points": {"yuan_per_point": 2}})
-    engine.dispose()
+    tier = hq_member(c.ctx, phone=services.get_member(c.ctx, c.actor, member_id).phone)["tier"]
+    forged = "gold" if tier != "gold" else "basic"
+    con = sqlite3.connect(c.ctx.db.path)
+    with con:
+        con.execute("UPDATE members SET tier = ? WHERE id = ?", (forged, member_id))
+    con.close()
     earned = services.earn_points(c.ctx, c.actor, member_id, "R-5", c.ctx.clock(), SALE, CASH)
 
     report = sync_once(c.ctx)
     assert report.ok and report.rejected == 1
-    assert report.rejections == ((earned.op_id, "points_mismatch"),)
+    assert report.rejections == ((earned.op_id, "tier_not_held"),)
     (problem,) = services.list_problems(c.ctx, manager)
     assert (problem.code, problem.op_type, problem.member_id) == (
-        "points_mismatch",
+        "tier_not_held",
         "points.earn",
         member_id,
     )
     expected = problem.details["expected"]
-    assert expected == earned.points // 2
+    assert expected != earned.points and problem.details["tier"] == forged
     assert services.get_member(c.ctx, c.actor, member_id).pending_points == 0
     assert services.counter_status(c.ctx).open_problems == 1
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from counter import services
 from counter.errors import KnownError, NotFoundError
 from counter.privacy import mask_name
+from counter.services.problems import EARN_REFUSALS
 from ui.style import set_state
 from ui.tasks import BaseRunner
 
@@ -79,6 +80,12 @@ def reason_label(code: str) -> str:
         "points_mismatch": QCoreApplication.translate(
             "Problems", "HQ computes different points for this sale"
         ),
+        "unknown_rules_version": QCoreApplication.translate(
+            "Problems", "HQ never had the points rules this sale names"
+        ),
+        "tier_not_held": QCoreApplication.translate(
+            "Problems", "HQ never gave the member the tier this sale names"
+        ),
         "insufficient_points": QCoreApplication.translate("Problems", "Not enough points at HQ"),
         "complaint_exists": QCoreApplication.translate("Problems", "HQ already has this complaint"),
         "complaint_not_found": QCoreApplication.translate(
@@ -108,7 +115,13 @@ class ProblemRow:
     member: str  # masked name, or "" when the member is not in the cache
 
 
-def load_problems(ctx: services.ServiceContext, actor: services.Actor) -> tuple[ProblemRow, ...]:
+@dataclass(frozen=True)
+class ProblemsPage:
+    rows: tuple[ProblemRow, ...]
+    superseded_earns: int  # booked under rules HQ had replaced: shown, not a problem
+
+
+def load_problems(ctx: services.ServiceContext, actor: services.Actor) -> ProblemsPage:
     """The open problems (audited by the service) with each member's masked name."""
     rows = []
     for view in services.list_problems(ctx, actor):
@@ -119,7 +132,7 @@ def load_problems(ctx: services.ServiceContext, actor: services.Actor) -> tuple[
             except NotFoundError:  # merged into HQ's member, or never cached
                 member = ""
         rows.append(ProblemRow(view, member))
-    return tuple(rows)
+    return ProblemsPage(tuple(rows), services.superseded_earns(ctx, actor))
 
 
 def local_time(when: dt.datetime) -> str:
@@ -232,6 +245,10 @@ class ProblemsDialog(QDialog):
         self.messageLabel = QLabel()
         self.messageLabel.setObjectName("problemsMessage")
         self.messageLabel.setWordWrap(True)
+        self.supersededLabel = QLabel()
+        self.supersededLabel.setObjectName("supersededEarns")
+        self.supersededLabel.setWordWrap(True)
+        self.supersededLabel.hide()
 
         self.noteEdit = QLineEdit()
         self.noteEdit.setObjectName("dismissNote")
@@ -266,6 +283,7 @@ class ProblemsDialog(QDialog):
         layout.addWidget(self.detailLabel)
         layout.addLayout(actions)
         layout.addWidget(self.messageLabel)
+        layout.addWidget(self.supersededLabel)
         layout.addWidget(buttons)
 
         context = Qt.ShortcutContext.WidgetShortcut
@@ -286,7 +304,15 @@ class ProblemsDialog(QDialog):
         self._set_busy(True)
         self.runner.submit(lambda: load_problems(ctx, actor), self._loaded, self._load_failed)
 
-    def _loaded(self, rows: tuple[ProblemRow, ...]) -> None:
+    def _loaded(self, page: ProblemsPage) -> None:
+        rows = page.rows
+        self.supersededLabel.setVisible(page.superseded_earns > 0)
+        self.supersededLabel.setText(
+            self.tr(
+                "{0} sales earned points under rules HQ had already replaced; HQ booked "
+                "the points shown at this counter."
+            ).format(page.superseded_earns)
+        )
         keep = self.current()
         self.model.set_rows(rows)
         self.loads += 1
@@ -323,7 +349,7 @@ class ProblemsDialog(QDialog):
                 "The customer is already HQ member {0}; this counter's operations for them "
                 "were moved to that member. Check and dismiss."
             ).format(repointed.get("member_no", "—"))
-        if view.code == "points_mismatch" and isinstance(details.get("expected"), int):
+        if view.code in EARN_REFUSALS and isinstance(details.get("expected"), int):
             return self.tr(
                 "HQ's rules give {0} points for this sale. Retry sends it with HQ's points."
             ).format(details["expected"])

@@ -41,6 +41,7 @@ from counter.services.problems import (
     dismiss_problem,
     list_problems,
     retry_problem,
+    superseded_earns,
 )
 from counter.services.profile import (
     ConsentRecord,
@@ -112,6 +113,7 @@ __all__ = [
     "register_member",
     "retry_problem",
     "reveal_member",
+    "superseded_earns",
     "update_complaint",
     "update_member",
 ]

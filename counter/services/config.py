@@ -54,6 +54,25 @@ def current_rules(session: Session, ctx: ServiceContext) -> rules.Rules:
     return parsed
 
 
+def current_rules_version(session: Session, ctx: ServiceContext) -> str | None:
+    """The rules version an earn names: the one ``current_rules`` computes with.
+
+    HQ's ``rules_version`` from the cached config; the defaults' version when the counter
+    computes with the defaults (before the first sync: HQ records its first rules as a
+    version, and the reference HQ starts with these); None when HQ's config names no version
+    (an HQ older than contract v1.1, which computes with its current rules anyway).
+    """
+    body = cached_config(session)
+    try:
+        rules.from_config(body or rules.DEFAULT_CONFIG)
+    except (ValueError, TypeError, AttributeError, ArithmeticError):
+        body = {}
+    if not body:
+        return rules.rules_version(rules.DEFAULT_CONFIG)
+    version = body.get("rules_version")
+    return version if isinstance(version, str) else None
+
+
 def store_config(session: Session, body: dict[str, Any], etag: str | None) -> None:
     """Keep HQ's config body as sent (canonical JSON) and its ETag."""
     text = json.dumps(body, ensure_ascii=False, sort_keys=True)

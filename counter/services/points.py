@@ -2,8 +2,9 @@
 
 Each earn or redemption is a ``PointsEntry`` keyed by its op_id, written with the
 operation in one durable transaction. The points a sale earns are computed here with
-``counter.rules`` over the cached HQ config; HQ recomputes them with the same code and
-refuses a mismatch, so the two can't silently disagree.
+``counter.rules`` over the cached HQ config; the earn names the rules version and the tier
+it used, HQ recomputes under those with the same code and books that figure (what the
+cashier told the member), refusing only a figure no real version and tier give.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from counter import contract, rules
 from counter.errors import ValidationError
 from counter.services import audit
-from counter.services.config import current_rules
+from counter.services.config import current_rules, current_rules_version
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import active_member, contract_error, queue_op
 from counter.services.views import MemberView, fetch_view, raw_connection
@@ -117,7 +118,12 @@ def earn_points(
             "lines": line_dicts,
             "tenders": tender_dicts,
             "points": 0,
+            "tier": member.tier,
+            "tier_seq": member.hq_seq or 0,
         }
+        version = current_rules_version(s, ctx)
+        if version is not None:
+            payload["rules_version"] = version
         # Validate the sale's shape before computing with it (tenders add up, kinds known).
         try:
             clean = contract.validate_payload("points.earn", payload)

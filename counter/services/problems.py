@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from counter.errors import NotFoundError, ValidationError
 from counter.services import audit
@@ -22,6 +22,11 @@ from counter.services.context import Actor, ServiceContext
 from counter.services.ops import MANAGER_ROLES, queue_op, require_role
 from counter.store.models import OutboxOp, PointsEntry, SyncProblem
 from counter.store.outbox_health import erase_op_health, open_payload
+
+# An earn HQ could not book as the counter computed it: a retry takes HQ's figure under
+# its current rules and the member's current tier (the rejection's ``expected``).
+EARN_REFUSALS = frozenset({"points_mismatch", "unknown_rules_version", "tier_not_held"})
+EARN_BASIS = ("rules_version", "tier", "tier_seq")
 
 # Retrying these would only be refused again: the business fact is settled at HQ.
 # An ``offline_cap_exceeded`` op was applied (HQ only flags it for review): nothing to send.
@@ -95,6 +100,24 @@ def list_problems(
         return tuple(_view(p, op) for p, op in rows)
 
 
+def superseded_earns(ctx: ServiceContext, actor: Actor) -> int:
+    """Earns HQ booked under rules it had already replaced when the sale was made.
+
+    Not problems (HQ booked what the cashier told the member), but the list shows how
+    many, so a manager sees what a late rule change cost (docs/points.md).
+    """
+    require_role(actor, MANAGER_ROLES, "查看同步问题", "see the problems list")
+    with ctx.db.read() as s:
+        count = s.scalar(
+            select(func.count()).where(
+                OutboxOp.type == "points.earn",
+                OutboxOp.state == "applied",
+                func.json_extract(OutboxOp.result, "$.superseded_rules") == 1,
+            )
+        )
+        return int(count or 0)
+
+
 def _open_problem(s: Any, problem_id: int) -> tuple[SyncProblem, OutboxOp]:
     row = s.execute(
         select(SyncProblem, OutboxOp)
@@ -114,8 +137,9 @@ def _open_problem(s: Any, problem_id: int) -> tuple[SyncProblem, OutboxOp]:
 def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> ProblemView:
     """Send the rejected operation again as a new operation (new op_id).
 
-    A ``points_mismatch`` is retried with the points HQ expects (its rules are the
-    reference); everything else is sent as it was.
+    An earn HQ refused (``points_mismatch``, ``unknown_rules_version``, ``tier_not_held``)
+    is retried with the points HQ expects under its current rules and the member's current
+    tier, naming no version or tier; everything else is sent as it was.
     """
     require_role(actor, MANAGER_ROLES, "重试同步问题", "retry a rejected operation")
     now = ctx.now()
@@ -136,8 +160,10 @@ def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> Problem
                 detail="member_erased",
             )
         payload = open_payload(ctx.cipher, old.op_id, old.payload)
-        if problem.code == "points_mismatch" and isinstance(details.get("expected"), int):
+        if problem.code in EARN_REFUSALS and isinstance(details.get("expected"), int):
             payload["points"] = details["expected"]
+            for key in EARN_BASIS:
+                payload.pop(key, None)
         new = queue_op(s, ctx, actor, old.type, payload, now, member_id=old.member_id)
         old.state = "superseded"
         old.superseded_by = new.op_id

@@ -978,7 +978,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../ui/problems_dialog.py" line="+51"/>
+        <location filename="../../ui/problems_dialog.py" line="+52"/>
         <source>Member registration</source>
         <translation>会员登记</translation>
     </message>
@@ -1059,6 +1059,16 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>HQ never had the points rules this sale names</source>
+        <translation>总部从未有过本单所用的积分规则</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ never gave the member the tier this sale names</source>
+        <translation>总部从未给该会员本单所用的等级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Not enough points at HQ</source>
         <translation>总部账户积分不足</translation>
     </message>
@@ -1103,7 +1113,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>已入账，但超出每日离线兑换上限</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+59"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -1141,7 +1151,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>以下是被总部拒绝的操作。“重试”会作为新操作再次发送；“忽略”则关闭该问题，不再发送。两者都记入审计日志。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>Note for dismissing (optional)</source>
         <translation>忽略原因（可选）</translation>
     </message>
@@ -1157,12 +1167,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+116"/>
+        <location line="+125"/>
         <source>Send the operation again as a new one (Enter)</source>
         <translation>作为新操作再次发送（Enter）</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-123"/>
         <source>&amp;Dismiss</source>
         <translation>忽略(&amp;D)</translation>
     </message>
@@ -1172,7 +1182,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>关闭该问题，不发送任何内容（Delete）</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+46"/>
+        <source>{0} sales earned points under rules HQ had already replaced; HQ booked the points shown at this counter.</source>
+        <translation>{0} 笔销售按总部已更换的旧规则积分；总部已按本柜台显示的积分入账。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>No open problems.</source>
         <translation>没有待处理的问题。</translation>
     </message>

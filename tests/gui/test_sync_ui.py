@@ -2,6 +2,7 @@
 worker, the status bar, and the problems list a store manager works through."""
 
 import json
+import sqlite3
 import threading
 from typing import Any
 
@@ -15,7 +16,7 @@ from counter import services
 from counter.services import audit
 from counter.sync.engine import sync_once
 from ui.main_window import MainWindow
-from ui.problems_dialog import ProblemsDialog
+from ui.problems_dialog import ProblemsDialog, ProblemsPage
 from ui.status_bar import CounterStatusBar
 from ui.tasks import TaskRunner
 
@@ -159,9 +160,6 @@ def test_hq_stopped_shows_offline_with_the_reason(qtbot, hq: HQ, open_window) ->
 
 
 def test_a_manager_works_through_the_problems_list(qtbot, hq: HQ, open_window) -> None:
-    from hq.config import set_rules
-    from hq.db import make_engine
-
     hq.seed(10)
     a, b = hq.counter("S001"), hq.counter("S002")
     manager = services.create_operator(a.ctx, "赵店长", "manager", "3456")
@@ -170,12 +168,15 @@ def test_a_manager_works_through_the_problems_list(qtbot, hq: HQ, open_window) -
     form = services.MemberForm(name="周晓梅", phone="13700001111")
     services.register_member(b.ctx, b.actor, form)
     assert sync_once(b.ctx).ok
-    # HQ changes its points rules; store A still computes with the ones it cached.
-    engine = make_engine(hq.url_db)
-    with engine.begin() as conn:
-        set_rules(conn, {"points": {"yuan_per_point": 2}})
-    engine.dispose()
+    # Store A's copy of a member names a tier HQ never gave them (a damaged cache): HQ
+    # refuses the points it computes from it.
     member_id = sorted(cache_members(a.ctx))[0]
+    tier = services.get_member(a.ctx, a.actor, member_id).tier
+    forged = "gold" if tier != "gold" else "basic"
+    con = sqlite3.connect(a.ctx.db.path)
+    with con:
+        con.execute("UPDATE members SET tier = ? WHERE id = ?", (forged, member_id))
+    con.close()
     services.register_member(a.ctx, a.actor, form)
     services.earn_points(a.ctx, a.actor, member_id, "R-7", a.ctx.clock(), SALE, CASH)
     button = problems_button(window)
@@ -194,10 +195,11 @@ def test_a_manager_works_through_the_problems_list(qtbot, hq: HQ, open_window) -
         model.index(r, 3).data(): [model.index(r, col).data() for col in range(5)]
         for r in range(model.rowCount())
     }
-    assert set(rows) == {"phone_registered", "points_mismatch"}
+    assert set(rows) == {"phone_registered", "tier_not_held"}
     assert rows["phone_registered"][1:3] == ["会员登记", "该手机号已是总部会员"]
-    assert rows["points_mismatch"][1:3] == ["积分累计", "总部计算的积分与本单不同"]
-    assert "*" in rows["points_mismatch"][4]  # the member, masked
+    assert rows["tier_not_held"][1:3] == ["积分累计", "总部从未给该会员本单所用的等级"]
+    assert "*" in rows["tier_not_held"][4]  # the member, masked
+    assert not dialog.findChild(QLabel, "supersededEarns").isVisible()
     retry = dialog.findChild(QPushButton, "retryButton")
     dismiss = dialog.findChild(QPushButton, "dismissButton")
 
@@ -221,7 +223,7 @@ def test_a_manager_works_through_the_problems_list(qtbot, hq: HQ, open_window) -
     assert button.text() == "问题 1"
 
     # The points: retried with HQ's figure (Enter on the list), then sent by the sync.
-    select("points_mismatch")
+    select("tier_not_held")
     assert retry.isEnabled()
     assert "本单应积" in dialog.detailLabel.text()
     outcomes: list[Any] = []
@@ -236,6 +238,10 @@ def test_a_manager_works_through_the_problems_list(qtbot, hq: HQ, open_window) -
     qtbot.waitUntil(lambda: label(window, "pendingLabel").text() == "待同步 0", timeout=20_000)
     assert outcomes and all(o.ok for o in outcomes)
     assert button.text() == "问题 0" and button.property("state") == "ok"
+    # Earns HQ booked under rules it had already replaced are counted below the list.
+    dialog._loaded(ProblemsPage((), 2))
+    superseded = dialog.findChild(QLabel, "supersededEarns")
+    assert superseded.isVisible() and superseded.text().startswith("2 笔")
     qtbot.keyClick(dialog.table, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from counter.codes import CodeRefused, load_public_keys, verify_member_token
 from counter.contract import parse_member_record
-from counter.rules import DEFAULT_CONFIG, from_config
+from counter.rules import DEFAULT_CONFIG, from_config, rules_version
 from hq.config import rotate_key, set_rules
 from hq.db import renew_epoch
 from hq.members import delete_member, merge_members
@@ -252,7 +252,8 @@ def test_config_is_the_default_rules_and_the_valid_keys(fresh_env: HQEnv) -> Non
     resp = s1.get("/v1/config")
     assert resp.status_code == 200
     body = resp.json()
-    assert set(body) == {"version", "points", "complaints", "qr_keys"}
+    assert set(body) == {"version", "rules_version", "points", "complaints", "qr_keys"}
+    assert body["rules_version"] == rules_version(DEFAULT_CONFIG)
     assert body["points"] == DEFAULT_CONFIG["points"]
     assert body["complaints"] == DEFAULT_CONFIG["complaints"]
     assert resp.headers["ETag"] == f'"{body["version"]}"'
