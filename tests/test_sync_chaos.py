@@ -13,7 +13,10 @@ and we check, after every schedule:
 2. nothing is lost: no op pending; every rejected op is in the problems list; every
    superseded op has its replacement (and was never applied at HQ);
 3. the cache equals HQ: members (name, phone, tier, points, seq, cards), this store's
-   complaints, and the shown balances (no entry still counted on top of HQ's).
+   complaints, and the shown balances (no entry still counted on top of HQ's);
+4. points shown are points booked (issue 10): HQ's rules change and members' tiers change
+   at random points of the schedules (``RuleChanges``), and still every earn a counter
+   showed is booked with the figure shown; none is refused for its rules or tier.
 
 ``COUNTER_CHAOS_SCHEDULES`` (default 200) and ``COUNTER_CHAOS_SEED`` choose the run; a
 failure names the seed and the schedule to replay.
@@ -101,6 +104,114 @@ class HQTruth:
             con.close()
 
 
+# ------------------------------------------------------------------ issue 10: rule changes
+# HQ changes its points rules and members' tiers while counters have operations queued.
+# Kept apart from the rest of the test: one call in run_schedule, one check per schedule.
+
+EARN_REFUSALS = ("points_mismatch", "unknown_rules_version", "tier_not_held")
+
+
+class RuleChanges:
+    """Rule changes (``hq config set``) and tier changes (``hq member tier``) at random points.
+
+    The documents it switches between are all published once before the first schedule,
+    so every version a counter may name is one HQ had (also in any backup of HQ's).
+    Draws come from their own generator, so the schedules' faults stay as they were.
+    """
+
+    def __init__(self, hq: HQ) -> None:
+        from counter.rules import DEFAULT_CONFIG
+        from hq.config import set_rules
+        from hq.db import make_engine
+
+        self.engine = make_engine(hq.url_db)
+        self.documents: list[dict[str, Any]] = []
+        for ypp, days, gold in (
+            (1, [8], "1.5"),
+            (2, [8], "1.5"),
+            (1, [1, 15], "2.0"),
+            (3, [], "1.8"),
+        ):
+            document = json.loads(json.dumps(DEFAULT_CONFIG))
+            document["points"].update(yuan_per_point=ypp, member_days=days)
+            document["points"]["tier_multipliers"]["gold"] = gold
+            self.documents.append(document)
+        with self.engine.begin() as conn:
+            for document in [*self.documents[1:], self.documents[0]]:
+                set_rules(conn, document)
+        self.members = [row[0] for row in HQTruth(hq.root / "hq.db").rows("SELECT id FROM members")]
+        self.fired: collections.Counter[str] = collections.Counter()
+
+    def maybe(self, index: int, step: int) -> None:
+        from hq.config import set_rules
+        from hq.rulebook import set_tier
+
+        rng = random.Random(f"{SEED}/{index}/rules/{step}")
+        if rng.random() < 0.3:
+            with self.engine.begin() as conn:
+                set_rules(conn, rng.choice(self.documents))
+            self.fired["rule change"] += 1
+        if rng.random() < 0.3:
+            set_tier(self.engine, rng.choice(self.members), rng.choice(("basic", "silver", "gold")))
+            self.fired["tier change"] += 1
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def check_earns_booked_as_shown(truth: HQTruth, stores: list[Store], where: str) -> None:
+    """Every earn a counter showed is booked at HQ with that figure, none refused for its
+    rules or tier."""
+    for store in stores:
+        refused = sql(
+            store.ctx,
+            "SELECT o.op_id, p.code FROM outbox o JOIN sync_problems p ON p.op_id = o.op_id "
+            f"WHERE o.type = 'points.earn' AND p.code IN {EARN_REFUSALS}",
+        )
+        assert refused == [], f"{where}: {store.code}: earns refused for rules or tier {refused}"
+        shown = dict(
+            sql(
+                store.ctx,
+                "SELECT id, delta FROM points_entries WHERE kind = 'earn' AND state = 'applied'",
+            )
+        )
+        earns = sql(
+            store.ctx,
+            "SELECT op_id, payload FROM outbox WHERE type = 'points.earn' AND state = 'applied'",
+        )
+        booked = dict(
+            truth.rows("SELECT op_id, points FROM receipts WHERE store_code = ?", store.code)
+        )
+        for op_id, payload in earns:
+            body = json.loads(payload)
+            figure = shown.get(op_id, body["points"])
+            assert booked.get(op_id) == figure == body["points"], (
+                f"{where}: {store.code}: earn {op_id} shown {figure}, booked {booked.get(op_id)}"
+            )
+
+
+def rule_change_tally(truth: HQTruth, stores: list[Store]) -> collections.Counter[str]:
+    """How the booked earns were computed: under how many rules versions, how many under
+    a tier the member no longer has, how many after HQ had replaced their rules."""
+    tally: collections.Counter[str] = collections.Counter()
+    tiers = dict(truth.rows("SELECT id, tier FROM members"))
+    versions: set[str] = set()
+    for store in stores:
+        query = "SELECT payload FROM outbox WHERE type = 'points.earn' AND state = 'applied'"
+        for (payload,) in sql(store.ctx, query):
+            body = json.loads(payload)
+            versions.add(body.get("rules_version", ""))
+            held = tiers.get(body["member_id"], body.get("tier"))
+            tally["earns under a tier since changed"] += body.get("tier") != held
+    tally["rules versions named"] = len(versions)
+    query = "SELECT count(*) FROM receipts WHERE superseded_rules"
+    tally["earns under superseded rules"] = truth.rows(query)[0][0]
+    return tally
+
+
+# ------------------------------------------------------------------ the fault schedules
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Iterator[Path]:
     """A directory in memory if the machine has one: thousands of durable commits (fsync)
@@ -145,6 +256,7 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
     hq, proxy, stores = world
     truth = HQTruth(hq.root / "hq.db")
     seeded = {r[0] for r in truth.rows("SELECT id FROM members")}
+    changes = RuleChanges(hq)  # issue 10
     for store in stores:
         report = store.sync(store.healed)
         assert report.ok and report.pulled_members == len(seeded), report.errors
@@ -157,7 +269,7 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
             f"seed {SEED}, schedule {index} (replay: COUNTER_CHAOS_SEED={SEED} "
             f"COUNTER_CHAOS_SCHEDULES={index + 1})"
         )
-        run_schedule(index, proxy, stores)
+        run_schedule(index, proxy, stores, changes)
         proxy.heal()
         assert proxy.wait_idle(), where
         counts, lost = proxy.take_counts()
@@ -165,8 +277,10 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         lost_schedules += lost > 0
         settle(stores, where)
         check(truth, seeded, stores, proxy, where)
+        check_earns_booked_as_shown(truth, stores, where)
         assert proxy.hq_failures == [], f"{where}: HQ itself failed: {proxy.hq_failures}"
     elapsed = time.monotonic() - started
+    changed = rule_change_tally(truth, stores)
     ops = sum(sql(s.ctx, "SELECT count(*) FROM outbox")[0][0] for s in stores)
     tally = sum((s.tally for s in stores), collections.Counter[str]())
     print(
@@ -174,7 +288,9 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         f"{elapsed:.1f} s; ops answers lost after HQ applied them in {lost_schedules} "
         f"schedules\nchaos: syncs {dict(sorted(tally.items()))}"
         f"\nchaos: faults {dict(sorted(fired.items()))}"
+        f"\nchaos: rules {dict(changes.fired)}, {dict(changed)}"
     )
+    changes.close()
     # The test must not pass by injecting nothing.
     assert sum(fired[k] for k in KINDS) > 0
     if SCHEDULES >= 100:
@@ -185,10 +301,16 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         assert lost_schedules >= SCHEDULES // 5, (lost_schedules, fired)
         # HQ's stored outcomes answered re-sends, and re-pointing ran under faults.
         assert tally["replayed"] > 0 and tally["repointed"] > 0, tally
+        # Rules and tiers changed under queued earns, and those earns were booked as shown.
+        assert changes.fired["rule change"] > 0 and changes.fired["tier change"] > 0
+        assert changed["rules versions named"] >= 3, changed
+        assert changed["earns under a tier since changed"] > 0, changed
 
 
-def run_schedule(index: int, proxy: FaultProxy, stores: list[Store]) -> None:
-    """Operations and faulty syncs, all drawn from (SEED, index)."""
+def run_schedule(
+    index: int, proxy: FaultProxy, stores: list[Store], changes: RuleChanges | None = None
+) -> None:
+    """Operations and faulty syncs, all drawn from (SEED, index); ``changes``: issue 10's."""
     rng = random.Random(f"{SEED}/{index}")
     active = list(stores) if rng.random() < 0.6 else [rng.choice(stores)]
     proxy.schedule = Schedule(
@@ -200,8 +322,10 @@ def run_schedule(index: int, proxy: FaultProxy, stores: list[Store]) -> None:
     twice = len(active) == 2 and rng.random() < 0.2
     spend = len(active) == 2 and rng.random() < 0.3
     for r in range(rounds):
-        for store in active:
+        for step, store in enumerate(active):
             simulate(store.ctx, rng.randint(1, 6), rng.randrange(10**9))
+            if changes is not None:
+                changes.maybe(index, 2 * r + step)
         if spend and r == 0:
             spend_twice(rng, active)
         if twice and r == rounds - 1:
