@@ -128,3 +128,25 @@ def test_an_earn_names_the_rules_and_tier_it_was_computed_with(hq: HQ) -> None:
     sent = payload(c.ctx, second.op_id)
     assert (sent["tier"], sent["tier_seq"]) == (member.tier, seen) and seen > 0
     assert sent["rules_version"] == rules_version(DEFAULT_CONFIG)
+
+
+def test_a_repointed_earn_names_the_tier_it_was_recomputed_with(hq: HQ) -> None:
+    """The same person registered at two stores; HQ's member is silver by the time the
+    second store's earn is re-pointed to it and recomputed for that tier."""
+    a, b = hq.counter("S001"), hq.counter("S002")
+    form = services.MemberForm(name="赵敏", phone="13612345678")
+    assert sync_once(b.ctx).ok  # B's cache, before A registers the customer
+    first = services.register_member(a.ctx, a.actor, form)
+    assert sync_once(a.ctx).ok
+    hq_cli(hq, "member", "tier", first.id, "silver")
+    local = services.register_member(b.ctx, b.actor, form)
+    earned = services.earn_points(b.ctx, b.actor, local.id, "B-1", b.ctx.clock(), SALE, CASH)
+    report = sync_once(b.ctx)
+    assert report.ok and report.repointed == 1
+    ((new_id,),) = sql(
+        b.ctx, "SELECT op_id FROM outbox WHERE type = 'points.earn' AND state = 'applied'"
+    )
+    sent = payload(b.ctx, new_id)
+    assert (sent["member_id"], sent["tier"]) == (first.id, "silver")
+    assert sent["points"] > earned.points  # silver earns more than the basic it was shown as
+    assert hq_member(b.ctx, phone=form.phone)["points"] == sent["points"]

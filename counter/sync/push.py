@@ -38,7 +38,7 @@ from counter import contract, rules
 from counter.contract import ContractError, format_time, parse_member_record
 from counter.errors import KnownError
 from counter.services import audit
-from counter.services.config import current_rules
+from counter.services.config import current_rules, current_rules_version
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import queue_op
 from counter.store import effects, outbox_health
@@ -374,6 +374,7 @@ def repoint(
         return 0
     apply_member_records(s, [record], ctx.cipher, now)
     rule_set = current_rules(s, ctx).points
+    rule_version = current_rules_version(s, ctx)
     birthday = dt.date.fromisoformat(record["birthday"]) if record.get("birthday") else None
 
     moved: list[tuple[str, str]] = []
@@ -401,6 +402,11 @@ def repoint(
                 birthday=birthday,
                 sold_at=contract.parse_time(payload["sold_at"]),
             )
+            # and names what it was recomputed with (docs/points.md)
+            payload.update(tier=record["tier"], tier_seq=record["seq"])
+            payload.pop("rules_version", None)
+            if rule_version is not None:
+                payload["rules_version"] = rule_version
         new = queue_op(
             s,
             ctx,
