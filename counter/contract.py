@@ -19,6 +19,9 @@ from typing import Any
 from counter.codes import is_card_no
 
 API_VERSION = "1"
+# Additive changes since 1.0 (docs/hq-api.md, "Contract versions"). 1.1: an earn names the
+# rules version and tier it was computed with, HQ books it under those (docs/points.md).
+CONTRACT_VERSION = "1.1"
 MAX_BATCH = 500
 MAX_PAGE = 5000
 

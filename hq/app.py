@@ -12,7 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 from sqlalchemy.engine import Engine
 
-from hq import API_VERSION
+from counter.contract import CONTRACT_VERSION
 from hq.api import router
 from hq.api_errors import install_error_handlers
 from hq.body import max_body_bytes as body_limit
@@ -44,7 +44,7 @@ def create_app(db_url: EngineOrURL, *, max_body_bytes: int | None = None) -> Fas
 
     app = FastAPI(
         title="Member Counter HQ",
-        version=API_VERSION,
+        version=CONTRACT_VERSION,
         summary="Reference HQ server for the member counter (API v1)",
         lifespan=lifespan,
     )

@@ -57,6 +57,11 @@ class ComplaintsConfig(BaseModel):
 
 class Config(BaseModel):
     version: str = Field(description="SHA-256 of the canonical JSON; also the ETag")
+    rules_version: str = Field(
+        description="the version of the rules alone (points, complaints): SHA-256 of their "
+        "canonical JSON (counter.rules.rules_version). A points.earn names it; HQ keeps every "
+        "version it had and books an earn under the one it names (docs/points.md)"
+    )
     points: PointsConfig
     complaints: ComplaintsConfig
     qr_keys: dict[str, str] = Field(
@@ -165,7 +170,12 @@ class Operation(BaseModel):
     )
     store_code: str
     operator_id: str
-    payload: dict[str, Any]
+    payload: dict[str, Any] = Field(
+        description="by type (docs/hq-api.md). points.earn, since 1.1, may name what the counter "
+        "computed with: rules_version (64 hex digits, from /v1/config), tier, and tier_seq (the "
+        "seq of the member record the tier came from); absent, HQ uses its current rules and "
+        "the member's current tier"
+    )
 
 
 class OpsRequest(BaseModel):
@@ -191,6 +201,11 @@ class OpResult(BaseModel):
         default=None,
         description="applied, but flagged for review: `offline_cap_exceeded` (details: "
         "`day`, `cap`, `redeemed_that_day`); the counter lists it with its problems",
+    )
+    superseded_rules: bool | None = Field(
+        default=None,
+        description="applied points.earn only, when true: booked under a rules version HQ had "
+        "already replaced when the sale was made (counted in the store's problems list)",
     )
 
 
