@@ -122,34 +122,36 @@ class RuleBook:
     def check_earn(self, payload: dict[str, Any], member: dict[str, Any]) -> EarnBasis:
         """The earn's booked basis, or :class:`EarnRefused` saying why not."""
         sold_at = parse_time(payload["sold_at"])
-        now_figure = self._figure(self.current, member["tier"], payload, member, sold_at)
         named_version = payload.get("rules_version")
         rules = self.current if named_version is None else self.rules(named_version)
-        basis: dict[str, Any] = {"expected": now_figure}
-        basis.update({k: payload[k] for k in ("rules_version", "tier") if k in payload})
-        if rules is None:
-            raise EarnRefused(
-                "unknown_rules_version",
-                f"HQ never had rules version {str(named_version)[:12]}…; under its current rules "
-                f"the sale earns {now_figure}",
-                basis,
-            )
         tier = payload.get("tier") or member["tier"]
+
+        def refused(code: str, message: str, **extra: Any) -> EarnRefused:
+            now_figure = self._figure(self.current, member["tier"], payload, member, sold_at)
+            details: dict[str, Any] = {"expected": now_figure}
+            details.update({k: payload[k] for k in ("rules_version", "tier") if k in payload})
+            details.update({k: v for k, v in extra.items() if v != now_figure})
+            return EarnRefused(
+                code, f"{message}; under HQ's current rules and tier it earns {now_figure}", details
+            )
+
+        if rules is None:
+            raise refused(
+                "unknown_rules_version", f"HQ never had rules version {str(named_version)[:12]}…"
+            )
         if tier != member["tier"] and not self._tier_held(payload, member, tier):
-            raise EarnRefused(
+            raise refused(
                 "tier_not_held",
                 f"the member has not held tier {tier} since the counter's copy "
-                f"(seq {payload.get('tier_seq', 0)}); under HQ's current rules and tier the "
-                f"sale earns {now_figure}",
-                basis,
+                f"(seq {payload.get('tier_seq', 0)})",
             )
         figure = self._figure(rules, tier, payload, member, sold_at)
         if figure != payload["points"]:
-            raise EarnRefused(
+            raise refused(
                 "points_mismatch",
-                f"under the rules and tier the op names HQ computes {figure} points for this "
-                f"sale, the op says {payload['points']}",
-                basis if figure == now_figure else {**basis, "computed": figure},
+                f"under the rules and tier the op names the sale earns {figure} points, "
+                f"the op says {payload['points']}",
+                computed=figure,
             )
         superseded = named_version is not None and self.superseded(named_version, sold_at)
         return EarnBasis(figure, named_version, superseded)

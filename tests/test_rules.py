@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -122,3 +124,38 @@ def test_config_round_trip_gives_the_defaults() -> None:
     assert rules.points == RULES
     assert rules.complaint_due_hours["urgent"] == 4
     assert from_config({}).points == RULES
+
+
+# ---- rules versions and what an earn names (docs/points.md)
+
+
+def test_a_rules_version_names_the_rules_alone() -> None:
+    from counter.rules import rules_version
+
+    served = {**DEFAULT_CONFIG, "version": "x", "rules_version": "y", "qr_keys": {"1": "k"}}
+    assert rules_version(served) == rules_version(DEFAULT_CONFIG)  # keys are not rules
+    changed = json.loads(json.dumps(DEFAULT_CONFIG))
+    changed["points"]["yuan_per_point"] = 2
+    assert rules_version(changed) != rules_version(DEFAULT_CONFIG)
+    assert len(rules_version(changed)) == 64
+
+
+def test_an_earn_may_name_its_rules_version_and_tier() -> None:
+    from counter.contract import ContractError, validate_payload
+    from counter.rules import rules_version
+
+    sale = {
+        "member_id": "0193a000-0000-7000-8000-000000000001",
+        "receipt_no": "R-1",
+        "sold_at": "2026-11-02T03:00:00.000000Z",
+        "lines": [{"category": "otc", "amount_fen": 100}],
+        "tenders": [{"kind": "cash", "amount_fen": 100}],
+        "points": 1,
+    }
+    assert set(validate_payload("points.earn", sale)) == set(sale)  # 1.0: nothing added
+    named = {**sale, "rules_version": rules_version(DEFAULT_CONFIG), "tier": "gold", "tier_seq": 7}
+    assert validate_payload("points.earn", named) == named
+    for key, bad in (("rules_version", "v2"), ("tier", "platinum"), ("tier_seq", -1)):
+        with pytest.raises(ContractError) as refused:
+            validate_payload("points.earn", {**named, key: bad})
+        assert (refused.value.code, refused.value.details["field"]) == ("invalid_field", key)
