@@ -142,7 +142,7 @@ def test_a_rejection_lands_in_the_problems_list_and_a_manager_retries_it(hq: HQ)
     # A counter whose copy of the member names a tier HQ never gave them (a damaged cache,
     # or a forged op): HQ does not book the figure and says what its own rules give.
     member_id = sorted(cache_members(c.ctx))[1]
-    tier = hq_member(c.ctx, phone=services.get_member(c.ctx, c.actor, member_id).phone)["tier"]
+    tier = hq_member(c.ctx, phone=services.reveal_member(c.ctx, c.actor, member_id).phone)["tier"]
     forged = "gold" if tier != "gold" else "basic"
     con = sqlite3.connect(c.ctx.db.path)
     with con:
