@@ -705,7 +705,7 @@ def _earn(batch: Batch, op: dict[str, Any]) -> Applied:
     )
     applied = _refresh(batch, member["id"], member)
     if basis.superseded:  # the counter's problems list counts these (docs/points.md)
-        return Applied(applied.seq, applied.entity, ',"superseded_rules":true')
+        return Applied(applied.seq, applied.entity, note=',"superseded_rules":true')
     return applied
 
 
