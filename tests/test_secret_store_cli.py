@@ -56,3 +56,11 @@ def test_the_fallback_to_the_file_is_said_once_not_on_every_command(tmp_path: Pa
     assert token.returncode == 0 and "keyring" not in token.stderr
     assert "token saved in the file secret store" in token.stdout
     assert "no OS keyring available" in token.stdout
+
+
+def test_the_fallback_is_in_the_log_of_a_logging_command(tmp_path: Path) -> None:
+    settings_mod.save(settings_mod.Settings(store_code="S001"), tmp_path / "cfg")  # auto
+    run = _counter(tmp_path, "sync", "--once", "--quiet")  # no HQ set: fails, but logs
+    assert "keyring" not in run.stderr, run.stderr
+    log = (tmp_path / "data" / "logs" / "counter.log").read_text(encoding="utf-8")
+    assert log.count("no OS keyring available") == 1
