@@ -140,8 +140,9 @@ class SyncProcess:
     def survivors(self) -> list[str]:
         """Live processes of this sync's session (pid and command), on Linux; [] elsewhere.
 
-        Once ``follow`` has read the output to its end, every process holding it is gone,
-        so this is exact, not a race: a worker that outlived the sync shows here.
+        Once ``follow`` has read the output to its end, every process that held it has at
+        least closed its files, so this is exact, not a race: a worker that outlived the
+        sync shows here.
         """
         found = []
         proc_dir = Path("/proc")
@@ -156,7 +157,9 @@ class SyncProcess:
             except OSError:
                 continue  # gone meanwhile
             state, _ppid, _pgrp, session = stat.rsplit(")", 1)[1].split()[:4]
-            if int(session) == self.proc.pid and state != "Z":
+            # A zombie, or a process past releasing its memory (no command line left: it
+            # closed its files too and is a moment from being a zombie), runs no more code.
+            if int(session) == self.proc.pid and state not in ("Z", "X") and cmd.strip():
                 found.append(f"{entry.name}: {cmd.strip()}")
         return found
 
