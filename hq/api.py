@@ -15,8 +15,14 @@ from hq.api_errors import APIError
 from hq.auth import authenticated_store, get_engine
 from hq.body import json_body
 from hq.config import served_config
-from hq.db import get_epoch
-from hq.feeds import DEFAULT_LIMIT, MAX_LIMIT, complaint_changes, member_changes
+from hq.db import current_seq, get_epoch
+from hq.feeds import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    complaint_changes,
+    member_changes,
+    parse_checkpoint,
+)
 from hq.members import MemberNotFound, NoSigningKey, lookup_text, member_code
 from hq.ops import apply_batch
 from hq.schemas import (
@@ -53,8 +59,12 @@ _BODY_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "`validation_failed`"},
 }
 _FEED_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "`invalid_cursor`"},
-    409: {"model": ErrorBody, "description": "`epoch_changed` (details: the current `epoch`)"},
+    400: {"model": ErrorBody, "description": "`invalid_cursor`, `invalid_checkpoint`"},
+    409: {
+        "model": ErrorBody,
+        "description": "`epoch_changed` (details: the current `epoch`; `reason: hq_restored` "
+        "when HQ's data turned out older than the counter's cursor or checkpoint)",
+    },
 }
 
 
@@ -74,11 +84,14 @@ def _dumps(value: Any) -> bytes:
 
 @router.get("/health")
 def health(request: Request, response: Response) -> Health:
-    """Liveness, HQ's clock (counters compare it with theirs) and the data's epoch."""
+    """Liveness, HQ's clock (counters compare it with theirs), the data's epoch and head."""
     with get_engine(request).connect() as conn:
         epoch = get_epoch(conn) or ""
+        head = current_seq(conn)
     response.headers["Cache-Control"] = "no-store"
-    return Health(server_time=rfc3339(utcnow()), epoch=epoch, api_version=API_VERSION)
+    return Health(
+        server_time=rfc3339(utcnow()), epoch=epoch, head_seq=head, api_version=API_VERSION
+    )
 
 
 @router.get("/store", responses=_AUTH_ERRORS)
@@ -126,12 +139,21 @@ def config(
 )
 def members_changes(
     request: Request,
-    _store: Store,
+    store: Store,
     cursor: Annotated[str | None, Query(description="opaque; absent: from the start")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    checkpoint: Annotated[
+        str | None,
+        Query(description="op_id of this store's newest applied op: HQ checks it still has it"),
+    ] = None,
 ) -> Response:
     """Members changed after the cursor, oldest change first; tombstones included."""
-    return _json(member_changes(get_engine(request), cursor, limit))
+    op_id = parse_checkpoint(checkpoint)
+    return _json(
+        member_changes(
+            get_engine(request), cursor, limit, None if op_id is None else (store.code, op_id)
+        )
+    )
 
 
 def _card_or_phone(card_no: str | None, phone: str | None) -> tuple[str | None, str | None]:

@@ -33,6 +33,7 @@ from counter.ids import uuid7
 from hq.config import ensure_rules_version, ensure_signing_key
 from hq.errors import DatabaseURLError, SchemaOutdatedError
 from hq.models import META_EPOCH, SEQ_CHANGES, SEQ_MEMBER_NO, Base, Meta, Sequence
+from hq.rewind import ensure_cursor_key
 from hq.times import utcnow
 
 BUSY_TIMEOUT_MS = 10_000
@@ -165,6 +166,7 @@ def init_db(engine_or_url: EngineOrURL) -> Engine:
                     pass
         ensure_signing_key(conn)
         ensure_rules_version(conn)
+        ensure_cursor_key(conn)
     return engine
 
 

@@ -46,6 +46,8 @@ SEQ_CHANGES = "changes"
 SEQ_MEMBER_NO = "member_no"
 MEMBER_NO_BASE = 1_000_000_000  # member_no = base + n: ten digits, "1000000001" first
 META_EPOCH = "epoch"
+# The HMAC key feed cursors are signed with (hq.rewind).
+META_CURSOR_KEY = "cursor_key"
 META_CONFIG = "config"  # the chain's rules (JSON); absent: counter.rules.DEFAULT_CONFIG
 
 

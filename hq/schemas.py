@@ -18,6 +18,10 @@ class Health(BaseModel):
     status: Literal["ok"] = "ok"
     server_time: str = Field(description="RFC 3339 UTC, e.g. 2026-01-31T08:15:00.123Z")
     epoch: str = Field(description="changes when HQ's data is restored or re-seeded")
+    head_seq: int = Field(
+        description="the last change sequence number handed out: a counter that has seen a "
+        "larger one in the same epoch knows HQ was restored from a backup"
+    )
     api_version: str
 
 

@@ -55,7 +55,7 @@ def test_health_reports_time_epoch_and_version(hq_server: RunningHQ, server_db: 
     after = dt.datetime.now(dt.UTC)
     assert resp.status_code == 200
     body = resp.json()
-    assert set(body) == {"status", "server_time", "epoch", "api_version"}
+    assert set(body) == {"status", "server_time", "epoch", "head_seq", "api_version"}
     assert body["status"] == "ok"
     assert body["api_version"] == "1"
     assert RFC3339_Z.match(body["server_time"]), body["server_time"]
@@ -64,9 +64,11 @@ def test_health_reports_time_epoch_and_version(hq_server: RunningHQ, server_db: 
     conn = sqlite3.connect(server_db)
     try:
         (epoch,) = conn.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+        (head,) = conn.execute("SELECT value FROM sequences WHERE name = 'changes'").fetchone()
     finally:
         conn.close()
     assert body["epoch"] == epoch and epoch
+    assert body["head_seq"] == head
     assert UUID_RE.match(resp.headers["X-Request-Id"])
 
 
