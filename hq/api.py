@@ -20,6 +20,7 @@ from hq.feeds import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     complaint_changes,
+    check_write_checkpoint,
     member_changes,
     parse_checkpoint,
 )
@@ -190,19 +191,33 @@ def members_lookup(
 @router.post(
     "/ops",
     response_model=OpsResponse,
-    responses={**_AUTH_ERRORS, **_BODY_ERRORS},
+    responses={
+        **_AUTH_ERRORS,
+        **_BODY_ERRORS,
+        400: {"model": ErrorBody, "description": "`invalid_checkpoint`"},
+        409: {
+            "model": ErrorBody,
+            "description": "`epoch_changed` (`reason: hq_restored`): HQ no longer has the "
+            "checkpoint op; nothing of the batch was applied",
+        },
+    },
     openapi_extra=_body_doc(OpsRequest),
 )
 def post_ops(
     request: Request,
     store: Store,
     batch: Annotated[OpsRequest, Depends(json_body(OpsRequest))],
+    checkpoint: Annotated[
+        str | None,
+        Query(description="op_id of this store's newest applied op: HQ checks it still has it"),
+    ] = None,
 ) -> Response:
     """A batch of operations, applied in order, each idempotent by its op_id.
 
     A business refusal is a result with ``status: rejected`` in a 200 answer; HQ has
     committed everything it answers.
     """
+    check_write_checkpoint(get_engine(request), store.code, parse_checkpoint(checkpoint))
     results = apply_batch(get_engine(request), store.code, batch.ops)
     return _json(('{"results":[' + ",".join(results) + "]}").encode("utf-8"))
 

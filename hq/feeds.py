@@ -122,6 +122,15 @@ def check_not_behind(
         raise _epoch_changed(renew_epoch_from(engine, epoch, why), "hq_restored")
 
 
+def check_write_checkpoint(engine: Engine, store_code: str, op_id: str | None) -> None:
+    """Before a batch is applied: 409 if HQ lost the store's newest applied op."""
+    if op_id is None:
+        return
+    with engine.connect() as conn:
+        epoch, _key = epoch_and_key(conn)
+        check_not_behind(engine, conn, epoch, Position(), M, (store_code, op_id))
+
+
 def parse_checkpoint(checkpoint: str | None) -> str | None:
     if checkpoint is None or checkpoint == "":
         return None

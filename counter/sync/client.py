@@ -88,6 +88,8 @@ class HQHealth:
     server_time: dt.datetime
     epoch: str
     api_version: str = ""
+    # The last change sequence number HQ handed out (None: an HQ that does not say).
+    head_seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -298,10 +300,14 @@ class HQClient:
             server_time = dt.datetime.fromisoformat(str(body["server_time"]).replace("Z", "+00:00"))
             if server_time.tzinfo is None:
                 raise ValueError("naive server_time")
+            head = body.get("head_seq")
+            if head is not None and (type(head) is not int or head < 0):
+                raise ValueError("head_seq is not a sequence number")
             return HQHealth(
                 server_time=server_time,
                 epoch=str(body["epoch"]),
                 api_version=str(body.get("api_version", "")),
+                head_seq=head,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise _malformed(body) from exc
@@ -319,10 +325,14 @@ class HQClient:
             raise _malformed(body)
         return ConfigAnswer(body, resp.headers.get("ETag") or str(body.get("version", "")))
 
-    def _changes(self, path: str, cursor: str | None, limit: int) -> ChangesPage:
+    def _changes(
+        self, path: str, cursor: str | None, limit: int, checkpoint: str | None = None
+    ) -> ChangesPage:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
+        if checkpoint:
+            params["checkpoint"] = checkpoint
         body = self._call("GET", path, params=params)
         if not isinstance(body, dict):
             raise _malformed(body)
@@ -339,8 +349,12 @@ class HQClient:
             raise _malformed({k: body.get(k) for k in ("next_cursor", "has_more")})
         return ChangesPage(items, next_cursor or (cursor or ""), has_more)
 
-    def member_changes(self, cursor: str | None, limit: int = 1000) -> ChangesPage:
-        return self._changes("/v1/members/changes", cursor, limit)
+    def member_changes(
+        self, cursor: str | None, limit: int = 1000, checkpoint: str | None = None
+    ) -> ChangesPage:
+        """A page of member changes; ``checkpoint`` (this store's newest applied op_id)
+        lets HQ notice that it lost it (409 epoch_changed, docs/sync.md "Epochs")."""
+        return self._changes("/v1/members/changes", cursor, limit, checkpoint)
 
     def complaint_changes(self, cursor: str | None, limit: int = 1000) -> ChangesPage:
         return self._changes("/v1/complaints/changes", cursor, limit)
@@ -361,9 +375,15 @@ class HQClient:
             raise _malformed(body)
         return body["member"]
 
-    def push_ops(self, ops: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Send a batch; one result per op, in order, each checked for its shape."""
-        body = self._call("POST", "/v1/ops", json_body={"ops": list(ops)})
+    def push_ops(
+        self, ops: Sequence[dict[str, Any]], checkpoint: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Send a batch; one result per op, in order, each checked for its shape.
+
+        ``checkpoint``: this store's newest applied op_id, which HQ checks it still has.
+        """
+        params = {"checkpoint": checkpoint} if checkpoint else None
+        body = self._call("POST", "/v1/ops", params=params, json_body={"ops": list(ops)})
         results = body.get("results") if isinstance(body, dict) else None
         if not isinstance(results, list) or len(results) != len(ops):
             raise _malformed(body)

@@ -155,6 +155,8 @@ class SyncEngine:
             (LOCAL_EVERY if self.workers == 1 else 0) if local_every is None else local_every
         )
         self.lock_wait_s = lock_wait_s
+        # HQ's head_seq from the last health check (None: not known).
+        self.head_seq: int | None = None
 
     def close(self) -> None:
         if self._owns_client:
@@ -177,6 +179,7 @@ class SyncEngine:
         received = self.ctx.clock()
         tally.skew = measured_skew(sent, received, health.server_time)
         record_skew(self.ctx, tally.skew)
+        self.head_seq = health.head_seq
         return health.epoch
 
     def check_epoch(self, epoch: str, tally: Tally) -> None:
@@ -185,11 +188,46 @@ class SyncEngine:
         with self.ctx.db.read() as s:
             known = kv_get(s, EPOCH_KEY)
         if known == epoch:
+            self._check_head(epoch, tally)
             return
         if not known:
             with self.ctx.db.write() as s:
                 kv_set(s, EPOCH_KEY, epoch)
             return
+        self.reset_for_epoch(epoch)
+        tally.epoch_changed = True
+
+    def write_checkpoint(self) -> tuple[str, int] | None:
+        """This store's newest applied op (op_id, hq_seq): HQ must still have it.
+
+        Newest by outbox order, which is the order ops are pushed and applied in (one
+        index, no scan). After a restore HQ no longer has it if it lost anything of ours.
+        """
+        with self.ctx.db.read() as s:
+            row = s.execute(
+                select(OutboxOp.op_id, OutboxOp.hq_seq)
+                .where(OutboxOp.state == "applied")
+                .order_by(OutboxOp.seq.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else (row[0], int(row[1] or 0))
+
+    def _check_head(self, epoch: str, tally: Tally) -> None:
+        """HQ's head behind our write checkpoint in the same epoch: HQ went back in time.
+
+        Show HQ the evidence (it then renews its epoch for every counter: 409), and if it
+        does not agree, start afresh all the same.
+        """
+        checkpoint = self.write_checkpoint()
+        if self.head_seq is None or checkpoint is None or checkpoint[1] <= self.head_seq:
+            return
+        log.warning(
+            "HQ's head %s is behind op %s applied at %s: HQ was restored from a backup",
+            self.head_seq,
+            checkpoint[0],
+            checkpoint[1],
+        )
+        self.client.member_changes(self.cursor(MEMBERS) or None, 1, checkpoint=checkpoint[0])
         self.reset_for_epoch(epoch)
         tally.epoch_changed = True
 
@@ -240,10 +278,12 @@ class SyncEngine:
     # ------------------------------------------------------------------ push
 
     def push(self, tally: Tally) -> None:
+        checkpoint = self.write_checkpoint()
         push_all(
             self.ctx,
             self.client,
             tally.push,
+            checkpoint=None if checkpoint is None else checkpoint[0],
             batch_size=self.push_batch,
             progress=lambda _stage, done, _t: self._report("push", done),
             should_stop=self.should_stop,
@@ -282,6 +322,17 @@ class SyncEngine:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
 
+    def _fetch_members(self) -> Callable[[str | None], ChangesPage]:
+        """Member pages; the first request shows HQ our write checkpoint (docs/sync.md)."""
+        checkpoint = self.write_checkpoint()
+        first = [None if checkpoint is None else checkpoint[0]]
+
+        def fetch(cursor: str | None) -> ChangesPage:
+            shown, first[0] = first[0], None
+            return self.client.member_changes(cursor, self.page_limit, checkpoint=shown)
+
+        return fetch
+
     def _member_pages(
         self, cursor: str, max_pages: int | None, fresh: bool
     ) -> Iterator[tuple[PreparedPage, bool]]:
@@ -292,8 +343,9 @@ class SyncEngine:
         a helper thread downloads the next page.
         """
         now_text = self.ctx.now().astimezone(dt.UTC).isoformat(timespec="microseconds")
+        fetch = self._fetch_members()
         if fresh and self.workers > 0 and max_pages != 1:
-            page = self.client.member_changes(cursor or None, self.page_limit)
+            page = fetch(cursor or None)
             prepared = self._prepare(page, now_text)
             yield prepared, not page.has_more
             if not page.has_more:
@@ -322,9 +374,7 @@ class SyncEngine:
                 if left == 0:
                     return
                 max_pages = left
-        for page, last in self._pages(
-            lambda c: self.client.member_changes(c, self.page_limit), cursor, max_pages
-        ):
+        for page, last in self._pages(fetch, cursor, max_pages):
             yield self._prepare(page, now_text), last
 
     def _prepare(self, page: ChangesPage, now_text: str) -> PreparedPage:

@@ -548,8 +548,13 @@ def push_all(
     batch_size: int = MAX_BATCH,
     progress: Callable[[str, int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    checkpoint: str | None = None,
 ) -> None:
     """Send batches until nothing is pending (re-pointed ops go out in the same run).
+
+    The first batch shows HQ ``checkpoint``, this store's newest applied op: HQ refuses
+    it with ``409 epoch_changed`` before applying anything if it no longer has that op
+    (restored from a backup), so nothing new is mixed into what it lost.
 
     Batch k+1 goes out as soon as HQ has answered batch k, and batch k's answer is
     recorded while HQ works on k+1: HQ still sees the batches in order, one at a time.
@@ -558,7 +563,7 @@ def push_all(
     """
     with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as pool:
         batch, last_seq = take_batch(ctx, batch_size)
-        in_flight = pool.submit(client.push_ops, batch) if batch else None
+        in_flight = pool.submit(client.push_ops, batch, checkpoint) if batch else None
         while in_flight is not None:
             try:
                 results = in_flight.result()
