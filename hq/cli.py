@@ -12,6 +12,8 @@
     hq member delete ID          forget a member (a tombstone for every counter)
     hq member merge FROM INTO    merge two registrations of one person
     hq member tier ID TIER       give a member a new tier (basic, silver, gold)
+    hq restore FILE              put a backup of the database back and renew the epoch
+    hq epoch renew               tell every counter HQ's data was restored (docs/hq-restore.md)
     hq openapi                   print the OpenAPI document (docs/hq-api-v1.json)
 
 Every command takes ``--db URL`` (default ``$HQ_DATABASE_URL``, else ``hq.db`` here). Bad
@@ -177,6 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
     tier.add_argument("member_id", metavar="ID")
     tier.add_argument("tier", metavar="TIER")
 
+    restore = commands.add_parser(
+        "restore",
+        parents=[db],
+        help="put a backup back (SQLite file or pg_dump -Fc archive) and renew the epoch",
+    )
+    restore.add_argument("file", metavar="FILE", type=Path, help="the backup")
+    epoch = commands.add_parser("epoch", help="the data's epoch (docs/hq-restore.md)")
+    epoch_commands = epoch.add_subparsers(dest="epoch_command", required=True, metavar="ACTION")
+    epoch_commands.add_parser(
+        "renew", parents=[db], help="after a restore: counters download afresh and re-send"
+    )
     commands.add_parser("openapi", help="print the OpenAPI document of the v1 API")
     return parser
 
@@ -199,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "config": _config,
         "member": _member,
         "openapi": _openapi,
+        "restore": _restore,
+        "epoch": _epoch,
     }
     try:
         if args.command != "openapi":
@@ -368,6 +383,28 @@ def _member(args: argparse.Namespace, url: str) -> int:
             print(
                 f"member {args.source} merged into {args.target} (seq {source_seq}, {target_seq})"
             )
+    return EXIT_OK
+
+
+_AFTER_RESTORE = (
+    "every counter now downloads afresh and re-sends the operations HQ no longer has "
+    "(docs/hq-restore.md)"
+)
+
+
+def _restore(args: argparse.Namespace, url: str) -> int:
+    from hq.restore import restore
+
+    epoch = restore(url, args.file)
+    print(f"restored {args.file} into {_shown(url)}; new epoch {epoch}: {_AFTER_RESTORE}")
+    return EXIT_OK
+
+
+def _epoch(_args: argparse.Namespace, url: str) -> int:
+    from hq.restore import renew
+
+    epoch = renew(url)
+    print(f"new epoch {epoch} for {_shown(url)}: {_AFTER_RESTORE}")
     return EXIT_OK
 
 
