@@ -44,10 +44,10 @@ class HQ:
         self.tokens: dict[str, str] = {}
         self.counters: list[Counter] = []
 
-    def start(self) -> None:
+    def start(self, port: int = 0) -> None:
         from hq.server import start_in_thread
 
-        self.server = start_in_thread(self.url_db)
+        self.server = start_in_thread(self.url_db, port=port)
 
     def stop(self) -> None:
         if self.server is not None:

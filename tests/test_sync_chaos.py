@@ -33,8 +33,9 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +258,7 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
     truth = HQTruth(hq.root / "hq.db")
     seeded = {r[0] for r in truth.rows("SELECT id FROM members")}
     changes = RuleChanges(hq)  # issue 10
+    restores = Restores(hq, changes.engine.dispose)  # issue 9
     for store in stores:
         report = store.sync(store.healed)
         assert report.ok and report.pulled_members == len(seeded), report.errors
@@ -269,14 +271,14 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
             f"seed {SEED}, schedule {index} (replay: COUNTER_CHAOS_SEED={SEED} "
             f"COUNTER_CHAOS_SCHEDULES={index + 1})"
         )
-        run_schedule(index, proxy, stores, changes)
+        run_schedule(index, proxy, stores, changes, restores)
         proxy.heal()
         assert proxy.wait_idle(), where
         counts, lost = proxy.take_counts()
         fired += counts
         lost_schedules += lost > 0
         settle(stores, where)
-        check(truth, seeded, stores, proxy, where)
+        check(truth, seeded, stores, proxy, where, restored=restores.count > 0)
         check_earns_booked_as_shown(truth, stores, where)
         assert proxy.hq_failures == [], f"{where}: HQ itself failed: {proxy.hq_failures}"
     elapsed = time.monotonic() - started
@@ -289,6 +291,8 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         f"schedules\nchaos: syncs {dict(sorted(tally.items()))}"
         f"\nchaos: faults {dict(sorted(fired.items()))}"
         f"\nchaos: rules {dict(changes.fired)}, {dict(changed)}"
+        f"\nchaos: HQ restored from a snapshot {restores.count} times "
+        f"({restores.renewed} with hq epoch renew)"
     )
     changes.close()
     # The test must not pass by injecting nothing.
@@ -305,12 +309,76 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         assert changes.fired["rule change"] > 0 and changes.fired["tier change"] > 0
         assert changed["rules versions named"] >= 3, changed
         assert changed["earns under a tier since changed"] > 0, changed
+        if RESTORE_RATE >= 0.03:
+            assert restores.count > restores.renewed > 0, "no silent and renewed restores"
+
+
+# ------------------------------------------------------------------ HQ restored (issue 9)
+# Now and then HQ is stopped and restarted from a snapshot of its database taken earlier in
+# the same schedule (between two rounds, no sync in flight), silently or followed by
+# `hq epoch renew`. Drawn from its own random stream: the schedules' faults stay the same.
+RESTORE_RATE = float(os.environ.get("COUNTER_CHAOS_RESTORES", "0.05"))
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    snapshot_before: int  # the round before which the snapshot is taken
+    put_back_after: int  # the round after which HQ is restarted from it
+    renew: bool
+
+
+class Restores:
+    def __init__(self, hq: HQ, release: Callable[[], None] = lambda: None) -> None:
+        self.hq = hq
+        self.release = release  # closes other connections to HQ's database (issue 10's)
+        self.db = hq.root / "hq.db"
+        self.snapshot_path = hq.root / "hq-snapshot.db"
+        self.count = 0
+        self.renewed = 0
+
+    def plan(self, index: int, rounds: int) -> RestorePlan | None:
+        rng = random.Random(f"{SEED}/{index}/restore")
+        if rng.random() >= RESTORE_RATE:
+            return None
+        before = rng.randrange(rounds)
+        return RestorePlan(before, rng.randint(before, rounds - 1), rng.random() < 0.5)
+
+    def snapshot(self) -> None:
+        src, dst = sqlite3.connect(self.db), sqlite3.connect(self.snapshot_path)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+
+    def put_back(self, renew: bool) -> None:
+        from hq.restore import renew as renew_epoch
+
+        port = self.hq.server.port
+        self.hq.stop()
+        self.release()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.db}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.snapshot_path, self.db)
+        if renew:
+            renew_epoch(self.hq.url_db)
+        self.hq.start(port)
+        self.count += 1
+        self.renewed += renew
+
+
+# ------------------------------------------------------------------ (end of issue 9's piece)
 
 
 def run_schedule(
-    index: int, proxy: FaultProxy, stores: list[Store], changes: RuleChanges | None = None
+    index: int,
+    proxy: FaultProxy,
+    stores: list[Store],
+    changes: RuleChanges | None = None,
+    restores: Restores | None = None,
 ) -> None:
-    """Operations and faulty syncs, all drawn from (SEED, index); ``changes``: issue 10's."""
+    """Operations and faulty syncs, all drawn from (SEED, index); ``changes``: issue 10's,
+    ``restores``: issue 9's."""
     rng = random.Random(f"{SEED}/{index}")
     active = list(stores) if rng.random() < 0.6 else [rng.choice(stores)]
     proxy.schedule = Schedule(
@@ -321,7 +389,10 @@ def run_schedule(
     rounds = rng.randint(1, 2)
     twice = len(active) == 2 and rng.random() < 0.2
     spend = len(active) == 2 and rng.random() < 0.3
+    restore = restores.plan(index, rounds) if restores is not None else None  # issue 9
     for r in range(rounds):
+        if restore is not None and r == restore.snapshot_before:
+            restores.snapshot()  # type: ignore[union-attr]
         for step, store in enumerate(active):
             simulate(store.ctx, rng.randint(1, 6), rng.randrange(10**9))
             if changes is not None:
@@ -341,6 +412,8 @@ def run_schedule(
         else:
             for store in active:
                 store.sync(store.faulty, push_batch=push_batch, prefetch=prefetch)
+        if restore is not None and r == restore.put_back_after:
+            restores.put_back(restore.renew)  # type: ignore[union-attr]
 
 
 def spend_twice(rng: random.Random, active: list[Store]) -> None:
@@ -395,7 +468,13 @@ def settle(stores: list[Store], where: str) -> None:
 
 
 def check(
-    truth: HQTruth, seeded: set[str], stores: list[Store], proxy: FaultProxy, where: str
+    truth: HQTruth,
+    seeded: set[str],
+    stores: list[Store],
+    proxy: FaultProxy,
+    where: str,
+    *,
+    restored: bool = False,
 ) -> None:
     def fail(text: str) -> str:
         tail = [entry for entry in list(proxy.log)[-40:] if entry[2]]
@@ -430,6 +509,8 @@ def check(
             if state == "superseded":  # never sent, or refused: its replacement carries it
                 got = at_hq.get(op_id, ("not sent",))[0]
                 assert got != "applied", fail(f"{code}: superseded {op_id} applied at HQ")
+            elif restored and state == "rejected" and op_id not in at_hq:
+                continue  # its refusal was lost with HQ's data; it had no effect (issue 9)
             else:
                 assert at_hq.get(op_id) == (state, code), fail(
                     f"{code}: {op_type} {op_id} is {state} here, {at_hq.get(op_id)} at HQ"
