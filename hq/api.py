@@ -19,8 +19,8 @@ from hq.db import current_seq, get_epoch
 from hq.feeds import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
-    complaint_changes,
     check_write_checkpoint,
+    complaint_changes,
     member_changes,
     parse_checkpoint,
 )

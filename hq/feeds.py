@@ -202,6 +202,4 @@ def complaint_changes(engine: Engine, store_code: str, cursor: str | None, limit
     last = Position(rows[-1].seq, rows[-1].id) if rows else at
     items = json.dumps(records, ensure_ascii=False, separators=(",", ":"))[1:-1]
     body = '{"items":[' + items
-    return body.encode("utf-8") + _page_tail(
-        encode_cursor(COMPLAINTS, epoch, key, last), has_more
-    )
+    return body.encode("utf-8") + _page_tail(encode_cursor(COMPLAINTS, epoch, key, last), has_more)

@@ -137,7 +137,9 @@ def hq(request: pytest.FixtureRequest, scratch: Path) -> Iterator[RestorableHQ]:
     else:
         pg = os.environ.get(POSTGRES_ENV)
         if not pg:
-            pytest.skip(f"PostgreSQL variant: set {POSTGRES_ENV} (eval $(bash scripts/ci-postgres.sh))")
+            pytest.skip(
+                f"PostgreSQL variant: set {POSTGRES_ENV} (eval $(bash scripts/ci-postgres.sh))"
+            )
         schema = f"hqr_{os.urandom(6).hex()}"
         admin = create_engine(pg)
         with admin.begin() as conn:
@@ -193,7 +195,9 @@ def test_every_store_re_sends_exactly_what_hq_lost(hq: RestorableHQ, how: str) -
             assert report.ok and report.applied == report.pushed, report
         lost = {code: applied(counter) - kept[code] for code, counter in counters.items()}
         assert [bool(lost[x]) for x in ("S1", "S2", "S3", "S4")] == [True, True, True, False]
-        assert len(hq.rows("SELECT op_id FROM ops")) == sum(map(len, (*kept.values(), *lost.values())))
+        assert len(hq.rows("SELECT op_id FROM ops")) == sum(
+            map(len, (*kept.values(), *lost.values()))
+        )
         simulate(c.ctx, 5, 99)  # S3 goes offline with work queued
         queued = sql(c.ctx, "SELECT count(*) FROM outbox WHERE state = 'pending'")[0][0]
 
@@ -219,7 +223,9 @@ def test_every_store_re_sends_exactly_what_hq_lost(hq: RestorableHQ, how: str) -
         try:
             # members no store touched: an op for a deleted member is refused, rightly
             touched = {
-                row[0] for x in counters.values() for row in sql(x.ctx, "SELECT member_id FROM outbox")
+                row[0]
+                for x in counters.values()
+                for row in sql(x.ctx, "SELECT member_id FROM outbox")
             }
             ids = [r[0] for r in hq.rows("SELECT id FROM members ORDER BY id")]
             seeded = [i for i in ids if i not in touched][:3]
@@ -258,9 +264,7 @@ def check_hq_equals_the_counters(
     for code, counter in counters.items():
         outbox = sql(counter.ctx, "SELECT op_id, state FROM outbox WHERE state != 'superseded'")
         assert all(state in ("applied", "rejected") for _, state in outbox), code
-        at_hq = dict(
-            hq.rows("SELECT op_id, status FROM ops WHERE store_code = :code", code=code)
-        )
+        at_hq = dict(hq.rows("SELECT op_id, status FROM ops WHERE store_code = :code", code=code))
         assert at_hq == dict(outbox), f"{code}: HQ's ops ≠ the counter's outcomes"
         booked = hq.rows(
             "SELECT op_id, count(*) FROM points_ledger WHERE store_code = :code GROUP BY op_id",
