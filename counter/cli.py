@@ -420,7 +420,10 @@ def _print_report(report: SyncReport) -> None:
         f"pulled {report.pulled_members} members, {report.pulled_complaints} complaints"
     )
     if report.epoch_changed:
-        line += "; HQ epoch changed: downloaded afresh"
+        line += (
+            "; HQ's data was restored or replaced (new epoch): downloaded afresh and "
+            "re-sent every operation (HQ applied the ones it had lost)"
+        )
     print(line, flush=True)
     if report.clock_off:
         print(
