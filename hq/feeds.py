@@ -43,6 +43,9 @@ _CURSOR_RE = re.compile(
     r"^(([mc])2:([0-9A-Za-z-]{1,64}):(0|[1-9][0-9]{0,18}):([0-9A-Za-z-]{0,64})):"
     r"([A-Za-z0-9_-]{16})$"
 )
+# Cursors of HQs before signed cursors: answered like another epoch's, so that a counter
+# holding one starts afresh once instead of being refused for ever.
+_OLD_CURSOR_RE = re.compile(r"^[mc]1:[0-9A-Za-z-]{1,64}:(0|[1-9][0-9]{0,18})$")
 _OP_ID_RE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 
 
@@ -68,6 +71,8 @@ def decode_cursor(feed: str, cursor: str | None, epoch: str, key: bytes) -> Posi
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (binascii.Error, ValueError):
         text = ""
+    if _OLD_CURSOR_RE.match(text):
+        raise _epoch_changed(epoch, "cursor_outdated")
     match = _CURSOR_RE.match(text)
     if (
         match is None

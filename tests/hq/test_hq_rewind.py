@@ -42,13 +42,17 @@ def test_a_forged_or_extended_cursor_is_refused(fresh_env: HQEnv) -> None:
     forged = [
         _cursor(f"{feed}:{epoch}:{int(seq) + 1}:{last_id}:{mac}"),  # extended: skips a change
         _cursor(f"{feed}:{epoch}:{seq}:{last_id}:{'A' * 16}"),  # made up
-        _cursor(f"m1:{epoch}:{seq}"),  # the old unsigned form
         _cursor(f"{feed}:{epoch}:0:{last_id}:{mac}"),
         _cursor(f"c2:{epoch}:{seq}:{last_id}:{mac}"),  # the other feed
     ]
     for cursor in forged:
         _refused(s1.get("/v1/members/changes", cursor=cursor), "invalid_cursor", 400)
     assert s1.get("/v1/members/changes", cursor=real).status_code == 200
+    # a cursor of an HQ before signed cursors: the counter starts afresh, once
+    old = _refused(
+        s1.get("/v1/members/changes", cursor=_cursor(f"m1:{epoch}:{seq}")), "epoch_changed", 409
+    )
+    assert old["details"] == {"epoch": epoch, "reason": "cursor_outdated"}
     # nothing of it renewed the epoch
     assert s1.get("/v1/health").json()["epoch"] == epoch
 
