@@ -8,7 +8,7 @@ syncing, HQ stopped and the backup put back — either silently (the file copied
 - a store that lost nothing pushes 100 operations first, so HQ's change sequence passes
   every other store's cursor and checkpoint again (the detection must not depend on
   HQ's head still being behind them);
-- HQ's staff delete and merge members;
+- HQ's staff delete and merge members and note call-backs on complaints;
 - the stores come back one by one, one of them after being offline since before the
   restore with operations of its own queued.
 
@@ -33,9 +33,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sync_helpers import Counter, as_cached, cache_members, hq_members, sql
 
+from counter import services
 from counter.simulate import simulate
 from counter.sync.engine import SyncEngine, SyncReport
 from hq.cli import main as hq_main
+from hq.complaints import hq_update_complaint
 from hq.db import init_db
 from hq.members import delete_member, merge_members
 from hq.restore import libpq_args, pg_tool
@@ -186,6 +188,15 @@ def test_every_store_re_sends_exactly_what_hq_lost(hq: RestorableHQ, how: str) -
         for i, counter in enumerate(counters.values()):
             assert sync(counter).ok
             simulate(counter.ctx, 5, i)
+            services.create_complaint(
+                counter.ctx,
+                counter.actor,
+                category="waiting_time",
+                severity="high",
+                channel="counter",
+                description="排队太久",
+                customer_name="李女士",
+            )
             assert sync(counter).ok
         kept = {code: applied(counter) for code, counter in counters.items()}
         backup = hq.backup()
@@ -231,6 +242,12 @@ def test_every_store_re_sends_exactly_what_hq_lost(hq: RestorableHQ, how: str) -
             seeded = [i for i in ids if i not in touched][:3]
             delete_member(engine, seeded[0])
             merge_members(engine, seeded[1], seeded[2])
+            # and note a call-back on every complaint (a status change could conflict with
+            # the stores' re-sent updates, rightly)
+            complaints = [r[0] for r in hq.rows("SELECT id FROM complaints")]
+            assert len(complaints) >= len(counters)
+            for complaint_id in complaints:
+                hq_update_complaint(engine, complaint_id, note="总部已回访")
         finally:
             engine.dispose()
 
@@ -252,14 +269,17 @@ def test_every_store_re_sends_exactly_what_hq_lost(hq: RestorableHQ, how: str) -
         for _ in range(2):  # a quiet pass: every pull after the last change
             for counter in counters.values():
                 assert sync(counter).ok
-        check_hq_equals_the_counters(hq, counters, seeded)
+        check_hq_equals_the_counters(hq, counters, seeded, complaints)
     finally:
         for counter in counters.values():
             counter.close()
 
 
 def check_hq_equals_the_counters(
-    hq: RestorableHQ, counters: dict[str, Counter], staff_changed: list[str]
+    hq: RestorableHQ,
+    counters: dict[str, Counter],
+    staff_changed: list[str],
+    called_back: list[str],
 ) -> None:
     for code, counter in counters.items():
         outbox = sql(counter.ctx, "SELECT op_id, state FROM outbox WHERE state != 'superseded'")
@@ -301,3 +321,11 @@ def check_hq_equals_the_counters(
             "SELECT id, status, seq FROM complaints WHERE store_code = :code ORDER BY id",
             code=code,
         ), f"{code}: complaints ≠ HQ"
+        noted = sql(
+            counter.ctx,
+            "SELECT n.complaint_id FROM complaint_notes n JOIN complaints c "
+            "ON c.id = n.complaint_id WHERE c.store_code = ? AND n.text = '总部已回访'",
+            code,
+        )
+        mine = {row[0] for row in cached} & set(called_back)
+        assert {row[0] for row in noted} == mine and mine, f"{code}: HQ's notes missing"
