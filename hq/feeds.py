@@ -45,7 +45,7 @@ _CURSOR_RE = re.compile(
 )
 # Cursors of HQs before signed cursors: answered like another epoch's, so that a counter
 # holding one starts afresh once instead of being refused for ever.
-_OLD_CURSOR_RE = re.compile(r"^[mc]1:[0-9A-Za-z-]{1,64}:(0|[1-9][0-9]{0,18})$")
+_OLD_CURSOR_RE = re.compile(r"^([mc])1:[0-9A-Za-z-]{1,64}:(0|[1-9][0-9]{0,18})$")
 _OP_ID_RE = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 
 
@@ -71,7 +71,8 @@ def decode_cursor(feed: str, cursor: str | None, epoch: str, key: bytes) -> Posi
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (binascii.Error, ValueError):
         text = ""
-    if _OLD_CURSOR_RE.match(text):
+    old = _OLD_CURSOR_RE.match(text)
+    if old is not None and old.group(1) == feed:
         raise _epoch_changed(epoch, "cursor_outdated")
     match = _CURSOR_RE.match(text)
     if (
