@@ -322,7 +322,7 @@ def _bench(args: argparse.Namespace) -> int:
     rows = bench_lookup.run(root, args.members, args.samples)
     print(bench_lookup.render(args.members, rows))
     if args.gui:
-        from ui.bench import scan_to_panel  # Qt only for this part
+        from ui.member.bench import scan_to_panel  # Qt only for this part
 
         print(scan_to_panel(root, args.members, args.samples))
     return EXIT_OK
@@ -597,7 +597,7 @@ def _run_gui(args: argparse.Namespace) -> int:
     ring = logs.setup(current.log_dir)
     log.info("counter %s starting, data in %s", __version__, current.data_path)
     ctx = services.open_context(current)
-    from ui.app import run_app
+    from ui.shell.app import run_app
 
     try:
         return int(

@@ -170,7 +170,7 @@ def run_demo(
         try:
             ensure_operators(ctx)
             first_sync(ctx)
-            from ui.app import run_app
+            from ui.shell.app import run_app
 
             return int(
                 run_app(

@@ -91,7 +91,7 @@ def test_a_crash_report_is_private(tmp_path: Path) -> None:
     pytest.importorskip("PySide6")
     import datetime as dt
 
-    from ui.crash_dialog import write_report
+    from ui.shell.crash_dialog import write_report
 
     path = write_report(tmp_path / "crash-reports", "boom", dt.datetime(2026, 1, 2, 3, 4, 5))
     assert mode(path) == 0o600 and mode(path.parent) == 0o700

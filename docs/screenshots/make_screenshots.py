@@ -41,11 +41,11 @@ from counter.contract import parse_member_record  # noqa: E402
 from counter.settings import Settings  # noqa: E402
 from counter.sync.apply import apply_member_records  # noqa: E402
 from counter.sync.engine import SyncReport  # noqa: E402
-from ui.app import desktop_session  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.member_phone import QR_BOX, ShownCode  # noqa: E402
-from ui.sync_controller import SyncOutcome  # noqa: E402
-from ui.tasks import ImmediateRunner  # noqa: E402
+from ui.member.member_phone import QR_BOX, ShownCode  # noqa: E402
+from ui.shell.app import desktop_session  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
+from ui.shell.sync_controller import SyncOutcome  # noqa: E402
+from ui.shell.tasks import ImmediateRunner  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 NOW = dt.datetime(2026, 11, 8, 2, 30, tzinfo=dt.UTC)  # 10:30 in China, the 8th: member day

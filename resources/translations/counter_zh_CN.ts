@@ -4,7 +4,7 @@
 <context>
     <name>CameraScanner</name>
     <message>
-        <location filename="../../ui/camera.py" line="+80"/>
+        <location filename="../../ui/member/camera.py" line="+80"/>
         <source>Scan with the camera</source>
         <translation>摄像头扫码</translation>
     </message>
@@ -32,7 +32,7 @@
 <context>
     <name>CounterStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="+118"/>
+        <location filename="../../ui/shell/status_bar.py" line="+118"/>
         <source>Store {0}</source>
         <translation>门店 {0}</translation>
     </message>
@@ -326,7 +326,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../ui/crash_dialog.py" line="+100"/>
+        <location filename="../../ui/shell/crash_dialog.py" line="+100"/>
         <source>Something went wrong</source>
         <translation>程序出错了</translation>
     </message>
@@ -375,7 +375,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="+12"/>
+        <location filename="../../ui/shell/labels.py" line="+12"/>
         <source>Cashier</source>
         <translation>收银员</translation>
     </message>
@@ -428,7 +428,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock_screen.py" line="+25"/>
+        <location filename="../../ui/shell/lock_screen.py" line="+25"/>
         <source>The counter is locked</source>
         <translation>柜台已锁定</translation>
     </message>
@@ -436,7 +436,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="+421"/>
+        <location filename="../../ui/shell/login_dialog.py" line="+421"/>
         <source>{0} — sign in</source>
         <translation>{0} — 登录</translation>
     </message>
@@ -515,7 +515,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>LookupBar</name>
     <message>
-        <location filename="../../ui/lookup_bar.py" line="+84"/>
+        <location filename="../../ui/member/lookup_bar.py" line="+84"/>
         <source>Scan a card or member code, or type phone, last 4 digits, name or initials</source>
         <translation>扫会员卡或会员码，或输入手机号、尾号、姓名、拼音首字母</translation>
     </message>
@@ -553,7 +553,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+157"/>
+        <location filename="../../ui/shell/main_window.py" line="+158"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -729,7 +729,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../../ui/member_panel.py" line="+270"/>
+        <location filename="../../ui/member/member_panel.py" line="+270"/>
         <source>Drug allergy on record: check with the pharmacist before selling medicine.</source>
         <translation>⚠ 该会员有药物过敏记录，售药前请与药师核对。</translation>
     </message>
@@ -852,7 +852,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberPhone</name>
     <message>
-        <location filename="../../ui/member_phone.py" line="+100"/>
+        <location filename="../../ui/member/member_phone.py" line="+100"/>
         <source>Member&apos;s phone (demo)</source>
         <translation>会员手机（演示）</translation>
     </message>
@@ -920,7 +920,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>PickList</name>
     <message>
-        <location filename="../../ui/pick_list.py" line="+75"/>
+        <location filename="../../ui/member/pick_list.py" line="+75"/>
         <source>↑ ↓ to move · Enter or 1–9 to choose · Esc to go back to scanning</source>
         <translation>↑ ↓ 移动 · 回车或 1–9 选择 · Esc 返回扫码</translation>
     </message>
@@ -978,7 +978,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../ui/problems_dialog.py" line="+52"/>
+        <location filename="../../ui/shell/problems_dialog.py" line="+52"/>
         <source>Member registration</source>
         <translation>会员登记</translation>
     </message>

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 bin="${PYSIDE6_BIN:-$root/.venv/bin}"
 cd "$root"
-"$bin/pyside6-lupdate" -locations relative -no-obsolete ui/*.py -ts "$here/counter_zh_CN.ts"
+"$bin/pyside6-lupdate" -locations relative -no-obsolete ui/*.py ui/*/*.py -ts "$here/counter_zh_CN.ts"
 "$bin/pyside6-lrelease" "$here/counter_zh_CN.ts" -qm "$here/counter_zh_CN.qm"
 if grep -q 'type="unfinished"' "$here/counter_zh_CN.ts"; then
     echo "note: some strings are still untranslated (type=\"unfinished\")" >&2

@@ -22,10 +22,10 @@ from uidata import (
 
 from counter import services
 from counter.settings import Settings
-from ui.i18n import install_translators, remove_translators
-from ui.main_window import MainWindow
-from ui.scanner import ScannerConfig, ScannerFilter
-from ui.tasks import BaseRunner, ImmediateRunner
+from ui.shell.i18n import install_translators, remove_translators
+from ui.shell.main_window import MainWindow
+from ui.shell.scanner import ScannerConfig, ScannerFilter
+from ui.shell.tasks import BaseRunner, ImmediateRunner
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow
 from uidata import PINS
 
 from counter import logs
-from ui.app import qt_message_handler, run_app
-from ui.login_dialog import LoginDialog
+from ui.shell.app import qt_message_handler, run_app
+from ui.shell.login_dialog import LoginDialog
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QMenu
 from uidata import hq_card
 
-from ui import camera
+from ui.member import camera
 
 
 def multimedia_installed() -> bool:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPlainTextEdit, QPu
 
 from counter import logs
 from counter.errors import DatabaseLockedError
-from ui.app import no_dialogs_requested
-from ui.crash_dialog import CrashDialog, CrashHandler, build_report, write_report
+from ui.shell.app import no_dialogs_requested
+from ui.shell.crash_dialog import CrashDialog, CrashHandler, build_report, write_report
 
 
 class CounterBug(RuntimeError):

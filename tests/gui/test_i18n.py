@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 from PySide6.QtWidgets import QDialogButtonBox, QMenu, QPushButton
 
-from ui import i18n
+from ui.shell import i18n
 
 
 def menu_titles(window) -> list[str]:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QMessageBox
 from uidata import PINS, type_with_ime
 
 from counter import services
-from ui.login_dialog import LoginDialog
+from ui.shell.login_dialog import LoginDialog
 
 
 @pytest.fixture

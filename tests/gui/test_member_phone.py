@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from counter import services
 from counter.services.connection import TOKEN_KEY
-from ui.member_phone import MemberPhone
-from ui.tasks import TaskRunner
+from ui.member.member_phone import MemberPhone
+from ui.shell.tasks import TaskRunner
 
 # tests/ is on sys.path, where tests/hq would pass for the ``hq`` package (see tests/hq).
 _REPO = str(Path(__file__).resolve().parents[2])

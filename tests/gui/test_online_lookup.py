@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from counter import services
 from counter.services.connection import TOKEN_KEY
-from ui.tasks import TaskRunner
+from ui.shell.tasks import TaskRunner
 
 _REPO = str(Path(__file__).resolve().parents[2])
 if sys.path[:1] != [_REPO]:

@@ -15,8 +15,8 @@ from counter import services
 from counter.sync.engine import sync_once
 from hq.config import set_rules
 from hq.db import make_engine
-from ui.problems_dialog import ProblemsDialog
-from ui.tasks import ImmediateRunner
+from ui.shell.problems_dialog import ProblemsDialog
+from ui.shell.tasks import ImmediateRunner
 
 
 def set_cap(hq: HQ, cap: int) -> None:

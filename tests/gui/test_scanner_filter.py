@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from uidata import ScanClock, scanner_sends
 
-from ui.scanner import ScannerConfig, ScannerFilter
+from ui.shell.scanner import ScannerConfig, ScannerFilter
 
 
 @pytest.fixture

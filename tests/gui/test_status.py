@@ -11,9 +11,9 @@ from uidata import CARD_NO, NOW, make_settings
 from counter import services
 from counter.services.clock import record_skew
 from counter.sync.engine import SYNC_BUSY, SyncProgress, SyncReport
-from ui.main_window import MainWindow
-from ui.sync_controller import SyncOutcome
-from ui.tasks import TaskRunner
+from ui.shell.main_window import MainWindow
+from ui.shell.sync_controller import SyncOutcome
+from ui.shell.tasks import TaskRunner
 
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens there
 

@@ -15,10 +15,10 @@ from uidata import type_with_ime
 from counter import services
 from counter.services import audit
 from counter.sync.engine import sync_once
-from ui.main_window import MainWindow
-from ui.problems_dialog import ProblemsDialog, ProblemsPage
-from ui.status_bar import CounterStatusBar
-from ui.tasks import TaskRunner
+from ui.shell.main_window import MainWindow
+from ui.shell.problems_dialog import ProblemsDialog, ProblemsPage
+from ui.shell.status_bar import CounterStatusBar
+from ui.shell.tasks import TaskRunner
 
 SALE = [services.SaleLine("otc", 12_345)]
 CASH = [services.Tender("cash", 12_345)]

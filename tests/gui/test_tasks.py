@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from counter.errors import KnownError, StorageError
-from ui.tasks import ImmediateRunner, TaskRunner
+from ui.shell.tasks import ImmediateRunner, TaskRunner
 
 
 class Oops(ValueError):

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from counter import services
 from counter.sync.engine import SyncReport
-from ui import window_state
-from ui.sync_controller import SyncOutcome
+from ui.shell import window_state
+from ui.shell.sync_controller import SyncOutcome
 
 
 def test_first_start_fills_the_screen_then_the_size_is_kept(qtbot, make_window, staff, tmp_path):

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter import services
-from ui.labels import tier_label
-from ui.lookup_bar import format_card
-from ui.style import set_state
+from ui.member.lookup_bar import format_card
+from ui.shell.labels import tier_label
+from ui.shell.style import set_state
 
 VISIT_ROWS = 5
 

@@ -23,8 +23,8 @@ from counter import services
 from counter.errors import KnownError
 from counter.services.lookup import MAX_CHOICES
 from counter.sync.client import HQUnavailable
-from ui.style import set_state
-from ui.tasks import BaseRunner
+from ui.shell.style import set_state
+from ui.shell.tasks import BaseRunner
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter import services
-from ui.labels import gender_label, tier_label
+from ui.shell.labels import gender_label, tier_label
 
 _DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 ID_ROLE = Qt.ItemDataRole.UserRole

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter import services
-from ui.login_dialog import LoginForm
+from ui.shell.login_dialog import LoginForm
 
 
 class LockScreen(QWidget):

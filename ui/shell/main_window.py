@@ -29,19 +29,20 @@ from PySide6.QtWidgets import (
 from counter import __version__, services
 from counter.errors import KnownError
 from counter.settings import Settings
-from ui import camera, window_state
-from ui.idle import IdleWatcher
-from ui.labels import app_title
-from ui.lock_screen import LockScreen
-from ui.lookup_bar import LookupBar
-from ui.member_panel import MemberPanel
-from ui.member_phone import MemberPhone
-from ui.pick_list import PickList
-from ui.problems_dialog import ProblemsDialog
-from ui.scanner import ScannerConfig, ScannerFilter
-from ui.status_bar import CounterStatusBar
-from ui.sync_controller import SyncController, SyncOutcome
-from ui.tasks import AfterPaint, BaseRunner
+from ui.member import camera
+from ui.member.lookup_bar import LookupBar
+from ui.member.member_panel import MemberPanel
+from ui.member.member_phone import MemberPhone
+from ui.member.pick_list import PickList
+from ui.shell import window_state
+from ui.shell.idle import IdleWatcher
+from ui.shell.labels import app_title
+from ui.shell.lock_screen import LockScreen
+from ui.shell.problems_dialog import ProblemsDialog
+from ui.shell.scanner import ScannerConfig, ScannerFilter
+from ui.shell.status_bar import CounterStatusBar
+from ui.shell.sync_controller import SyncController, SyncOutcome
+from ui.shell.tasks import AfterPaint, BaseRunner
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from counter import services
 from counter.errors import KnownError
 from counter.sync.engine import SyncEngine, SyncProgress, SyncReport
-from ui.tasks import BaseRunner, TaskRunner
+from ui.shell.tasks import BaseRunner, TaskRunner
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from counter.errors import (
 from counter.services.clock import is_large
 from counter.sync.client import EpochChanged, HQProtocolError, HQRefused, HQUnavailable
 from counter.sync.engine import SYNC_BUSY, SyncProgress
-from ui.labels import actor_label
-from ui.style import set_state
-from ui.sync_controller import SyncOutcome
+from ui.shell.labels import actor_label
+from ui.shell.style import set_state
+from ui.shell.sync_controller import SyncOutcome
 
 CLOCK_REFRESH_MS = 30_000
 STOPPED = "stopped"

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from counter import services
 from counter.errors import KnownError, ValidationError
-from ui.labels import actor_label, app_title
-from ui.style import set_state
+from ui.shell.labels import actor_label, app_title
+from ui.shell.style import set_state
 
 log = logging.getLogger(__name__)
 

@@ -40,8 +40,8 @@ from counter import services
 from counter.errors import KnownError, NotFoundError
 from counter.privacy import mask_name
 from counter.services.problems import EARN_REFUSALS
-from ui.style import set_state
-from ui.tasks import BaseRunner
+from ui.shell.style import set_state
+from ui.shell.tasks import BaseRunner
 
 TIME, OPERATION, REASON, CODE, MEMBER = range(5)
 ViewRole = Qt.ItemDataRole.UserRole

@@ -23,7 +23,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ui.tasks import BaseRunner
+from ui.shell.tasks import BaseRunner
 
 log = logging.getLogger(__name__)
 

@@ -32,10 +32,10 @@ def scan_to_panel(root: Path, n: int, samples: int) -> str:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, qInstallMessageHandler
     from PySide6.QtTest import QTest
 
-    from ui.app import get_application
-    from ui.i18n import install_translators, load_stylesheet, remove_translators
-    from ui.main_window import MainWindow
-    from ui.tasks import TaskRunner
+    from ui.shell.app import get_application
+    from ui.shell.i18n import install_translators, load_stylesheet, remove_translators
+    from ui.shell.main_window import MainWindow
+    from ui.shell.tasks import TaskRunner
 
     class PaintWatch(QObject):
         """Ends ``loop`` at the first paint of the watched widget once ``armed``."""

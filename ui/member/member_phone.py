@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from counter import services
 from counter.codes import render_qr
 from counter.errors import KnownError
-from ui.tasks import BaseRunner
+from ui.shell.tasks import BaseRunner
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from counter import __version__, logs, services
 from counter.settings import APP_AUTHOR, APP_NAME, Settings
-from ui import window_state
-from ui.crash_dialog import CrashHandler
-from ui.i18n import DEFAULT_LANGUAGE, install_translators, load_stylesheet, remove_translators
-from ui.labels import app_title
-from ui.login_dialog import LoginDialog
-from ui.main_window import MainWindow
-from ui.tasks import TaskRunner
+from ui.shell import window_state
+from ui.shell.crash_dialog import CrashHandler
+from ui.shell.i18n import DEFAULT_LANGUAGE, install_translators, load_stylesheet, remove_translators
+from ui.shell.labels import app_title
+from ui.shell.login_dialog import LoginDialog
+from ui.shell.main_window import MainWindow
+from ui.shell.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from counter import __version__, private
 from counter.errors import KnownError
 from counter.logs import RingBuffer
-from ui.labels import app_title
+from ui.shell.labels import app_title
 
 log = logging.getLogger(__name__)
 
