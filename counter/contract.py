@@ -65,6 +65,9 @@ MEMBER_UPDATABLE = (
 # The member's own profile: everything updatable except health (which needs consent).
 PROFILE_FIELDS = tuple(k for k in MEMBER_UPDATABLE if k != "health")
 HEALTH_KEYS = ("allergies", "chronic", "medicines")
+MEDICINE_KEYS = ("name", "dose", "days_supply", "last_dispensed")
+# Separate consents (DESIGN §7): membership itself, health information, marketing contact.
+CONSENT_PURPOSES = ("basic", "health", "marketing")
 TIERS = ("basic", "silver", "gold")
 
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")  # ASCII digits only, no trailing newline
@@ -209,15 +212,43 @@ def _phone(value: Any, key: str = "phone") -> str:
     return value
 
 
-def _health(value: Any) -> dict[str, list[str]] | None:
+def _medicine(item: Any) -> str | dict[str, Any]:
+    """A regular medicine: a name (older records) or name, dose, days' supply, last dispensed."""
+    if isinstance(item, str):
+        if not 0 < len(item.strip()) <= 64:
+            raise ContractError(
+                "invalid_field", "a medicine name is 1..64 chars", field="medicines"
+            )
+        return item.strip()
+    if not isinstance(item, dict) or set(item) - set(MEDICINE_KEYS):
+        raise ContractError(
+            "invalid_field",
+            f"a medicine is a name or an object of {', '.join(MEDICINE_KEYS)}",
+            field="medicines",
+        )
+    name = _text(item, "name", max_len=64, required=True)
+    if not name:
+        raise ContractError("invalid_field", "a medicine needs a name", field="medicines")
+    days = item.get("days_supply")
+    if days is not None:
+        days = _int(item, "days_supply", lo=1, hi=366)
+    return {
+        "name": name,
+        "dose": _text(item, "dose", max_len=32) or "",
+        "days_supply": days,
+        "last_dispensed": _date(item, "last_dispensed"),
+    }
+
+
+def _health(value: Any) -> dict[str, list[Any]] | None:
     if value is None:
         return None
     if not isinstance(value, dict) or set(value) - set(HEALTH_KEYS):
         raise ContractError(
             "invalid_field", f"health holds only {', '.join(HEALTH_KEYS)}", field="health"
         )
-    clean: dict[str, list[str]] = {}
-    for key in HEALTH_KEYS:
+    clean: dict[str, list[Any]] = {}
+    for key in ("allergies", "chronic"):
         items = value.get(key, [])
         if not isinstance(items, list) or not all(
             isinstance(i, str) and 0 < len(i) <= 64 for i in items
@@ -226,6 +257,10 @@ def _health(value: Any) -> dict[str, list[str]] | None:
                 "invalid_field", f"health.{key} is a list of short texts", field=key
             )
         clean[key] = [i.strip() for i in items][:50]
+    medicines = value.get("medicines", [])
+    if not isinstance(medicines, list):
+        raise ContractError("invalid_field", "health.medicines is a list", field="medicines")
+    clean["medicines"] = [_medicine(i) for i in medicines[:50]]
     return clean
 
 
@@ -290,7 +325,7 @@ def _consent(p: Mapping[str, Any]) -> dict[str, Any]:
         raise ContractError("invalid_field", "granted must be true or false", field="granted")
     return {
         "member_id": _uuid(p, "member_id"),
-        "purpose": _choice(p, "purpose", ("health",)),
+        "purpose": _choice(p, "purpose", CONSENT_PURPOSES),
         "granted": granted,
         "recorded_at": format_time(parse_time(_require(p, "recorded_at"), "recorded_at")),
     }

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from counter.codes import MAX_KEY_ID, new_signing_key, public_key_b64
 from counter.rules import DEFAULT_CONFIG, Rules, from_config, rules_version
+from hq import seed_data
 from hq.errors import HQError
 from hq.models import META_CONFIG, Meta, RulesVersion, SigningKey
 from hq.times import utcnow
@@ -119,6 +120,13 @@ def ensure_rules_version(conn: Connection, now: dt.datetime | None = None) -> No
         _record_version(conn, stored_rules(conn), now)
 
 
+# The lists the counter's health editor offers (free text covers the rest); not rules.
+HEALTH_LISTS = {
+    "chronic_conditions": [c for c, _, _ in seed_data.CHRONIC],
+    "allergy_classes": [a for a, _ in seed_data.ALLERGIES],
+}
+
+
 def served_config(conn: Connection, now: dt.datetime | None = None) -> ServedConfig:
     """The ``/v1/config`` body and its version (the SHA-256 of its canonical JSON).
 
@@ -128,6 +136,7 @@ def served_config(conn: Connection, now: dt.datetime | None = None) -> ServedCon
     body = stored_rules(conn)
     body["rules_version"] = rules_version(body)
     body["qr_keys"] = valid_public_keys(conn, now or utcnow())
+    body["health"] = HEALTH_LISTS
     version = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
     return ServedConfig(body={"version": version, **body}, version=version)
 

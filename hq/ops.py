@@ -628,10 +628,11 @@ def _consent(batch: Batch, op: dict[str, Any]) -> Applied:
             "operator_id": op["operator_id"],
         },
     )
-    values: dict[str, Any] = {"health_consent": p["granted"]}
-    if not p["granted"]:
-        values["health"] = None  # withdrawing consent erases the health record
-    fx.update("members", "id", member["id"], values)
+    if p["purpose"] == "health":
+        values: dict[str, Any] = {"health_consent": p["granted"]}
+        if not p["granted"]:
+            values["health"] = None  # withdrawing consent erases the health record
+        fx.update("members", "id", member["id"], values)
     return _refresh(batch, member["id"])
 
 

@@ -59,6 +59,11 @@ class ComplaintsConfig(BaseModel):
     due_hours: dict[str, int] = Field(description="hours to resolve, by severity")
 
 
+class HealthLists(BaseModel):
+    chronic_conditions: list[str] = Field(description="慢性病: the chain's list")
+    allergy_classes: list[str] = Field(description="过敏史: drug classes")
+
+
 class Config(BaseModel):
     version: str = Field(description="SHA-256 of the canonical JSON; also the ETag")
     rules_version: str = Field(
@@ -70,6 +75,9 @@ class Config(BaseModel):
     complaints: ComplaintsConfig
     qr_keys: dict[str, str] = Field(
         description="key id → base64 of the raw 32-byte Ed25519 public key, every key valid"
+    )
+    health: HealthLists = Field(
+        description="what the counter's health editor offers; anything else is typed as free text"
     )
 
 
@@ -87,10 +95,19 @@ class Visit(BaseModel):
     amount_fen: int
 
 
+class MedicineInfo(BaseModel):
+    name: str
+    dose: str = Field(description="e.g. 5 mg once a day; may be empty")
+    days_supply: int | None = Field(description="days one dispensing lasts (refill reminders)")
+    last_dispensed: str | None = Field(description="YYYY-MM-DD")
+
+
 class HealthInfo(BaseModel):
     allergies: list[str]
     chronic: list[str]
-    medicines: list[str]
+    medicines: list[str | MedicineInfo] = Field(
+        description="a name (older records) or name, dose, days' supply, last dispensed"
+    )
 
 
 class CardInfo(BaseModel):

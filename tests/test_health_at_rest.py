@@ -8,6 +8,7 @@ JSON ``\\u`` escapes: ``strings counter.db`` must find nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
@@ -27,6 +28,8 @@ ALLERGY = "蜂毒QZXALLERGEN"
 CHRONIC = "QZYCHRONIC罕见病"
 MEDICINE = "QZWMEDICINE专药"
 WORDS = (ALLERGY, CHRONIC, MEDICINE)
+# A regular medicine as the health editor records it: name, dose, days' supply, last dispensed.
+REGULAR = services.Medicine(MEDICINE, "每日两次", 30, dt.date(2026, 11, 20))
 
 
 @pytest.fixture
@@ -85,7 +88,7 @@ def files_of(c: Counter, log_dir: Path) -> list[Path]:
 def register_with_health(c: Counter) -> str:
     view = services.register_member(c.ctx, c.actor, services.MemberForm("孙丽", PHONE))
     services.record_consent(c.ctx, c.actor, view.id, granted=True)
-    services.record_health(c.ctx, c.actor, view.id, [ALLERGY], [CHRONIC], [MEDICINE])
+    services.record_health(c.ctx, c.actor, view.id, [ALLERGY], [CHRONIC], [REGULAR])
     return view.id
 
 
@@ -107,7 +110,7 @@ def test_health_words_never_reach_the_counters_files(hq: HQ, log_dir: Path) -> N
     assert at_hq["health"] == {
         "allergies": [ALLERGY],
         "chronic": [CHRONIC],
-        "medicines": [MEDICINE],
+        "medicines": [REGULAR.as_payload()],
     }
     assert leaks(files_of(a, log_dir), health_words()) == []
     sealed.update(ciphertexts(a, member_id))

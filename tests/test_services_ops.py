@@ -200,7 +200,11 @@ def test_read_health_is_for_service_roles_and_audited(
     with pytest.raises(services.PermissionDenied):
         services.read_health(ctx, cashier, gold)
     record = services.read_health(ctx, service_actor, gold)
-    assert (record.chronic, record.medicines, record.consent) == (("糖尿病",), ("二甲双胍",), True)
+    assert (record.chronic, record.medicines, record.consent) == (
+        ("糖尿病",),
+        (services.Medicine("二甲双胍"),),
+        True,
+    )
     assert audit_actions(settings)[-1] == "health.view"
 
 

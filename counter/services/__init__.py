@@ -17,7 +17,7 @@ from counter.services.complaints import (
 )
 from counter.services.connection import HQProbe, demo_member_code, probe_hq
 from counter.services.context import Actor, ServiceContext, open_context
-from counter.services.health import audit_health_view
+from counter.services.health import HealthChoices, audit_health_view, health_choices
 from counter.services.lookup import LookupResult, MemberChoice, choose, lookup
 from counter.services.members import (
     MemberForm,
@@ -46,7 +46,9 @@ from counter.services.problems import (
 from counter.services.profile import (
     ConsentRecord,
     HealthRecord,
+    Medicine,
     bind_card,
+    consents_of,
     read_health,
     record_consent,
     record_health,
@@ -67,9 +69,11 @@ __all__ = [
     "ExpiringPoints",
     "Followup",
     "HQProbe",
+    "HealthChoices",
     "HealthRecord",
     "KnownError",
     "LookupResult",
+    "Medicine",
     "MemberChoice",
     "MemberForm",
     "MemberView",
@@ -87,6 +91,7 @@ __all__ = [
     "audit_health_view",
     "bind_card",
     "choose",
+    "consents_of",
     "count_members",
     "counter_status",
     "create_complaint",
@@ -98,6 +103,7 @@ __all__ = [
     "get_complaint",
     "get_member",
     "has_operators",
+    "health_choices",
     "list_complaints",
     "list_operators",
     "list_problems",

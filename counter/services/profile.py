@@ -19,6 +19,7 @@ from counter import contract
 from counter.codes import is_card_no
 from counter.errors import ValidationError
 from counter.ids import uuid7
+from counter.privacy import district, mask_name, mask_phone
 from counter.services import audit
 from counter.services.context import Actor, ServiceContext
 from counter.services.members import MemberForm, validate
@@ -41,13 +42,46 @@ class ConsentRecord:
 
 
 @dataclass(frozen=True)
+class Medicine:
+    """A regular medicine (常用药); the days' supply and last dispensing date feed refills."""
+
+    name: str
+    dose: str = ""
+    days_supply: int | None = None
+    last_dispensed: dt.date | None = None
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "dose": self.dose,
+            "days_supply": self.days_supply,
+            "last_dispensed": self.last_dispensed.isoformat() if self.last_dispensed else None,
+        }
+
+    @classmethod
+    def of(cls, item: Any) -> Medicine:
+        """From a name (older records), a payload dict, or a Medicine."""
+        if isinstance(item, Medicine):
+            return item
+        if isinstance(item, str):
+            return cls(item.strip())
+        last = item.get("last_dispensed")
+        return cls(
+            str(item.get("name", "")).strip(),
+            str(item.get("dose") or "").strip(),
+            item.get("days_supply"),
+            dt.date.fromisoformat(last) if isinstance(last, str) else last,
+        )
+
+
+@dataclass(frozen=True)
 class HealthRecord:
     """A member's health information as a service or manager operator may see it."""
 
     member_id: str
     allergies: tuple[str, ...]
     chronic: tuple[str, ...]
-    medicines: tuple[str, ...]
+    medicines: tuple[Medicine, ...]
     consent: bool
 
     @property
@@ -59,6 +93,25 @@ def _view(s: Any, ctx: ServiceContext, actor: Actor, member_id: str) -> MemberVi
     view = fetch_view(raw_connection(s), ctx, actor, "id", member_id)
     assert view is not None, "the member was just written in this transaction"
     return view
+
+
+def _masked(field: str, value: Any) -> str:
+    """How a changed value is written to the audit log: personal data masked (DESIGN §7)."""
+    if value is None or value == "":
+        return ""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    if field == "name":
+        return mask_name(text)
+    if field == "phone":
+        return mask_phone(text)
+    if field == "address":
+        return (district(text) or "") + "…"
+    if field == "email":
+        local, _, domain = text.partition("@")
+        return (local[:1] + "***@" + domain) if domain else "***"
+    if field == "birthday":
+        return text[:4] + "-**-**"
+    return text
 
 
 def update_member(
@@ -133,8 +186,20 @@ def update_member(
             member_id=member_id,
         )
         effects.set_member_fields(s, ctx.cipher, member_id, diff, now)
+        # What changed, before → after, masked: the log says what happened, not who it is.
+        changed = {
+            key: [_masked(key, getattr(current, key)), _masked(key, getattr(form, key))]
+            for key in sorted(diff)
+        }
         audit.record(
-            s, actor, "member.update", now, member_id=member_id, fields=sorted(diff), op=op.op_id
+            s,
+            actor,
+            "member.update",
+            now,
+            member_id=member_id,
+            fields=sorted(diff),
+            changes=changed,
+            op=op.op_id,
         )
         return _view(s, ctx, actor, member_id)
 
@@ -163,17 +228,28 @@ def record_consent(
 ) -> ConsentRecord:
     """The member's separate consent (or its withdrawal), with time and operator.
 
-    Withdrawing erases the cached health information at once, in the same transaction,
-    from the member's row and from every queued or answered operation (one that may be
-    at HQ unanswered loses it when answered); then the WAL is truncated so no old page
-    keeps it. HQ erases its copy when the ``member.consent`` operation arrives.
+    ``purpose`` is ``basic``, ``health`` or ``marketing`` (separate consents, DESIGN §7).
+    Withdrawing ``health`` erases the cached health information at once, in the same
+    transaction, from the member's row and from every queued or answered operation (one
+    that may be at HQ unanswered loses it when answered); then the WAL is truncated so no
+    old page keeps it. HQ erases its copy when the ``member.consent`` operation arrives.
+    Withdrawing ``marketing`` takes the member off outreach lists, which count only members
+    whose latest marketing consent is granted (:func:`consents_of`).
     """
-    if purpose != HEALTH_PURPOSE:
+    if purpose not in contract.CONSENT_PURPOSES:
         raise ValidationError(
             f"未知的同意用途：{purpose}", f"Unknown consent purpose: {purpose}", field="purpose"
         )
     if not isinstance(granted, bool):
         raise ValidationError("请选择同意或撤回。", "Say granted or withdrawn.", field="granted")
+    if purpose == "basic" and not granted:
+        # Leaving the membership is a deletion request handled at HQ (PIPL Art. 47).
+        raise ValidationError(
+            "会员资格的同意不能在柜台撤回；如会员要求注销，请提交删除申请。",
+            "Consent to membership itself is not withdrawn at the counter; a member who "
+            "wants to leave makes a deletion request.",
+            field="purpose",
+        )
     now = ctx.now()
     with ctx.db.write() as s:
         active_member(s, member_id)
@@ -202,7 +278,7 @@ def record_consent(
                 op_id=op.op_id,
             )
         )
-        if not granted:
+        if not granted and purpose == HEALTH_PURPOSE:
             effects.set_health(s, ctx.cipher, member_id, None)
             outbox_health.erase_member_health(s, member_id, by_op=op.op_id)
         audit.record(
@@ -214,7 +290,7 @@ def record_consent(
             purpose=purpose,
             op=op.op_id,
         )
-    if not granted:
+    if not granted and purpose == HEALTH_PURPOSE:
         outbox_health.purge_wal(ctx.db)
     return ConsentRecord(member_id, purpose, granted, now, actor.operator_id, op.op_id)
 
@@ -234,20 +310,72 @@ def _items(value: Sequence[str] | None, field: str) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _medicines(value: Sequence[Any] | None) -> list[dict[str, Any]]:
+    """Regular medicines in the contract's shape; each refused entry names the problem."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for raw in value or []:
+        try:
+            med = Medicine.of(raw)
+        except (ValueError, TypeError, AttributeError):
+            raise ValidationError(
+                "上次取药日期格式应为 YYYY-MM-DD。",
+                "The last dispensing date is YYYY-MM-DD.",
+                field="medicines",
+            ) from None
+        if not med.name:
+            continue
+        if len(med.name) > 64 or len(med.dose) > 32:
+            raise ValidationError(
+                "药名最多 64 字，用法用量最多 32 字。",
+                "A medicine name is at most 64 characters, its dose at most 32.",
+                field="medicines",
+            )
+        if med.days_supply is not None and not (
+            isinstance(med.days_supply, int) and 1 <= med.days_supply <= 366
+        ):
+            raise ValidationError(
+                "可用天数应为 1 到 366 之间的整数。",
+                "The days' supply is a whole number from 1 to 366.",
+                field="medicines",
+            )
+        if med.name in seen:
+            continue
+        seen.add(med.name)
+        out.append(med.as_payload())
+    if len(out) > 50:
+        raise ValidationError("最多 50 项。", "At most 50 entries.", field="medicines")
+    return out
+
+
+def _record(member_id: str, data: Mapping[str, Any], consent: bool) -> HealthRecord:
+    return HealthRecord(
+        member_id,
+        tuple(data.get("allergies", [])),
+        tuple(data.get("chronic", [])),
+        tuple(Medicine.of(m) for m in data.get("medicines", [])),
+        consent=consent,
+    )
+
+
 def record_health(
     ctx: ServiceContext,
     actor: Actor,
     member_id: str,
     allergies: Sequence[str],
     chronic: Sequence[str],
-    medicines: Sequence[str],
+    medicines: Sequence[str | Medicine | Mapping[str, Any]],
 ) -> HealthRecord:
-    """Replace the member's health information (service and manager roles, with consent)."""
+    """Replace the member's health information (service and manager roles, with consent).
+
+    A medicine is a :class:`Medicine` (or just its name). The audit entry says which parts
+    were recorded, never their content: the audit table is not encrypted.
+    """
     require_role(actor, HEALTH_ROLES, "记录健康信息", "record health information")
-    health = {
+    health: dict[str, list[Any]] = {
         "allergies": _items(allergies, "allergies"),
         "chronic": _items(chronic, "chronic"),
-        "medicines": _items(medicines, "medicines"),
+        "medicines": _medicines(medicines),
     }
     now = ctx.now()
     with ctx.db.write() as s:
@@ -270,14 +398,16 @@ def record_health(
             member_id=member_id,
         )
         effects.set_health(s, ctx.cipher, member_id, health)
-        audit.record(s, actor, "health.record", now, member_id=member_id, op=op.op_id)
-    return HealthRecord(
-        member_id,
-        tuple(health["allergies"]),
-        tuple(health["chronic"]),
-        tuple(health["medicines"]),
-        consent=True,
-    )
+        audit.record(
+            s,
+            actor,
+            "health.record",
+            now,
+            member_id=member_id,
+            counts={k: len(v) for k, v in health.items()},
+            op=op.op_id,
+        )
+    return _record(member_id, health, consent=True)
 
 
 def read_health(ctx: ServiceContext, actor: Actor, member_id: str) -> HealthRecord:
@@ -294,13 +424,29 @@ def read_health(ctx: ServiceContext, actor: Actor, member_id: str) -> HealthReco
         if member.health_enc is not None:
             data = ctx.cipher.decrypt(member_id, member.health_enc)
         audit.record(s, actor, "health.view", now, member_id=member_id, what="record")
-    return HealthRecord(
-        member_id,
-        tuple(data.get("allergies", [])),
-        tuple(data.get("chronic", [])),
-        tuple(data.get("medicines", [])),
-        consent=consent,
-    )
+    return _record(member_id, data, consent)
+
+
+def consents_of(ctx: ServiceContext, actor: Actor, member_id: str) -> dict[str, bool | None]:
+    """Each purpose's latest consent recorded here (None: none recorded at this counter).
+
+    Health falls back to HQ's word (health sent means consent); outreach lists include a
+    member only when ``marketing`` is True here.
+    """
+    with ctx.db.read() as s:
+        member = active_member(s, member_id)
+        out: dict[str, bool | None] = {}
+        for purpose in contract.CONSENT_PURPOSES:
+            latest = s.scalar(
+                select(Consent.granted)
+                .where(Consent.member_id == member_id, Consent.purpose == purpose)
+                .order_by(Consent.recorded_at.desc(), Consent.id.desc())
+                .limit(1)
+            )
+            out[purpose] = None if latest is None else bool(latest)
+        if out[HEALTH_PURPOSE] is None and member.health_enc is not None:
+            out[HEALTH_PURPOSE] = True
+        return out
 
 
 def bind_card(

@@ -252,7 +252,9 @@ def test_config_is_the_default_rules_and_the_valid_keys(fresh_env: HQEnv) -> Non
     resp = s1.get("/v1/config")
     assert resp.status_code == 200
     body = resp.json()
-    assert set(body) == {"version", "rules_version", "points", "complaints", "qr_keys"}
+    assert set(body) == {"version", "rules_version", "points", "complaints", "qr_keys", "health"}
+    assert "高血压" in body["health"]["chronic_conditions"]
+    assert "青霉素" in body["health"]["allergy_classes"]
     assert body["rules_version"] == rules_version(DEFAULT_CONFIG)
     assert body["points"] == DEFAULT_CONFIG["points"]
     assert body["complaints"] == DEFAULT_CONFIG["complaints"]
