@@ -68,6 +68,31 @@ HEALTH_KEYS = ("allergies", "chronic", "medicines")
 MEDICINE_KEYS = ("name", "dose", "days_supply", "last_dispensed")
 # Separate consents (DESIGN §7): membership itself, health information, marketing contact.
 CONSENT_PURPOSES = ("basic", "health", "marketing")
+# The consent texts the reference HQ serves (config ``consent_texts``), and what a counter
+# shows before its first sync. A new wording gets a new version, never an edit.
+DEFAULT_CONSENT_TEXTS: dict[str, dict[str, str]] = {
+    "basic": {
+        "version": "basic-2026.1",
+        "zh": "本人同意成为本连锁药店会员，并同意药店为办理会员、积分和售后服务保存和使用"
+        "本人的姓名、手机号及登记资料。",
+        "en": "I agree to become a member of this pharmacy chain and to the chain keeping and "
+        "using my name, phone and the details registered for membership, points and service.",
+    },
+    "health": {
+        "version": "health-2026.1",
+        "zh": "本人单独同意药店记录本人的慢性病、药物过敏和常用药信息（敏感个人信息），"
+        "仅用于用药安全和慢病服务；本人可随时撤回，撤回后这些信息将被删除。",
+        "en": "I separately agree to the pharmacy recording my chronic conditions, drug "
+        "allergies and regular medicines (sensitive personal information), only for safe "
+        "dispensing and chronic-care services; I may withdraw at any time and they are erased.",
+    },
+    "marketing": {
+        "version": "marketing-2026.1",
+        "zh": "本人同意接收药店的短信、电话和邮件等优惠及健康活动信息；可随时撤回。",
+        "en": "I agree to receive the chain's offers and health events by SMS, phone and mail; "
+        "I may withdraw at any time.",
+    },
+}
 TIERS = ("basic", "silver", "gold")
 
 PHONE_RE = re.compile(r"^1[3-9][0-9]{9}\Z")  # ASCII digits only, no trailing newline
@@ -304,6 +329,8 @@ def _register(p: Mapping[str, Any]) -> dict[str, Any]:
     out.update(_member_fields(p, PROFILE_FIELDS))
     if p.get("card_no") is not None:
         out["card_no"] = _card(p["card_no"])
+    if p.get("referrer_id") is not None:  # the member who brought them (optional)
+        out["referrer_id"] = _uuid(p, "referrer_id")
     return out
 
 
@@ -323,12 +350,17 @@ def _consent(p: Mapping[str, Any]) -> dict[str, Any]:
     granted = _require(p, "granted")
     if not isinstance(granted, bool):
         raise ContractError("invalid_field", "granted must be true or false", field="granted")
-    return {
+    out = {
         "member_id": _uuid(p, "member_id"),
         "purpose": _choice(p, "purpose", CONSENT_PURPOSES),
         "granted": granted,
         "recorded_at": format_time(parse_time(_require(p, "recorded_at"), "recorded_at")),
     }
+    # The version of the consent text the member was shown (HQ config ``consent_texts``);
+    # absent in older ops, so it stays absent and their body hash holds.
+    if p.get("text_version") is not None:
+        out["text_version"] = _text(p, "text_version", max_len=32)
+    return out
 
 
 def _bind(p: Mapping[str, Any]) -> dict[str, Any]:

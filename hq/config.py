@@ -25,10 +25,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from counter.codes import MAX_KEY_ID, new_signing_key, public_key_b64
+from counter.contract import DEFAULT_CONSENT_TEXTS as CONSENT_TEXTS
 from counter.rules import DEFAULT_CONFIG, Rules, from_config, rules_version
 from hq import seed_data
 from hq.errors import HQError
-from hq.models import META_CONFIG, Meta, RulesVersion, SigningKey
+from hq.models import META_CONFIG, Meta, RulesVersion, SigningKey, Store
 from hq.times import utcnow
 
 # How long a key stays listed after the next one starts signing: tokens live at most five
@@ -127,6 +128,18 @@ HEALTH_LISTS = {
 }
 
 
+# Card numbers a counter issues offline: this prefix, the store's block (5 digits, by the
+# order stores were added), the PC's counter number (1 digit), a sequence (5 digits) and
+# the Luhn digit. Pre-printed cards use other prefixes (the seed's 8860), so never collide.
+ISSUED_CARD_PREFIX = "8870"
+
+
+def card_blocks(conn: Connection) -> dict[str, str]:
+    """Each store's block of card numbers: the first 9 of the 16 digits."""
+    codes = conn.scalars(select(Store.code).order_by(Store.created_at, Store.code)).all()
+    return {code: f"{ISSUED_CARD_PREFIX}{i:05d}" for i, code in enumerate(codes, start=1)}
+
+
 def served_config(conn: Connection, now: dt.datetime | None = None) -> ServedConfig:
     """The ``/v1/config`` body and its version (the SHA-256 of its canonical JSON).
 
@@ -137,6 +150,8 @@ def served_config(conn: Connection, now: dt.datetime | None = None) -> ServedCon
     body["rules_version"] = rules_version(body)
     body["qr_keys"] = valid_public_keys(conn, now or utcnow())
     body["health"] = HEALTH_LISTS
+    body["consent_texts"] = CONSENT_TEXTS
+    body["card_blocks"] = card_blocks(conn)
     version = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
     return ServedConfig(body={"version": version, **body}, version=version)
 

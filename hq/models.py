@@ -156,6 +156,8 @@ class Member(Base):
     health_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(12), default="active")
     merged_into: Mapped[str | None] = mapped_column(String(36))
+    # The member who brought this one (member.register's referrer_id), if any.
+    referrer_id: Mapped[str | None] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -292,6 +294,8 @@ class Consent(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     store_code: Mapped[str] = mapped_column(String(32))
     operator_id: Mapped[str] = mapped_column(String(64))
+    # Which consent text the member was shown (config ``consent_texts``); NULL from old ops.
+    text_version: Mapped[str | None] = mapped_column(String(32))
 
 
 COMPLAINT_STATUSES = ("received", "handling", "resolved", "closed", "escalated")

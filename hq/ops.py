@@ -552,8 +552,20 @@ def _register(batch: Batch, op: dict[str, Any]) -> Applied:
         "gender": "",
         "email": "",
         "address": "",
-        **_profile_values({k: v for k, v in p.items() if k not in ("member_id", "card_no")}),
+        **_profile_values(
+            {k: v for k, v in p.items() if k not in ("member_id", "card_no", "referrer_id")}
+        ),
     }
+    referrer = p.get("referrer_id")
+    if referrer is not None:
+        # Followed to the member it was merged into; one HQ does not know is dropped (a
+        # registration is never refused for its referrer).
+        row = fx.one("SELECT status, merged_into FROM members WHERE id = ?", (referrer,))
+        if row is not None and row[0] == "merged" and row[1]:
+            referrer = row[1]
+        elif row is None:
+            referrer = None
+    values["referrer_id"] = referrer
     fx.insert(
         "members",
         {
@@ -626,6 +638,7 @@ def _consent(batch: Batch, op: dict[str, Any]) -> Applied:
             "recorded_at": parse_time(p["recorded_at"]),
             "store_code": batch.store_code,
             "operator_id": op["operator_id"],
+            "text_version": p.get("text_version"),
         },
     )
     if p["purpose"] == "health":

@@ -79,6 +79,14 @@ class Config(BaseModel):
     health: HealthLists = Field(
         description="what the counter's health editor offers; anything else is typed as free text"
     )
+    consent_texts: dict[str, dict[str, str]] = Field(
+        description="purpose (basic, health, marketing) → {version, zh, en}: the text a member "
+        "is shown before each separate consent; member.consent names the version"
+    )
+    card_blocks: dict[str, str] = Field(
+        description="store code → the first 9 digits of the card numbers its counters issue "
+        "(then the PC's counter number, a 5-digit sequence and the Luhn digit)"
+    )
 
 
 # ------------------------------------------------------------------ members

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from counter.codes import is_card_no
 from counter.errors import NotFoundError, ValidationError
@@ -92,73 +93,85 @@ def register_member(ctx: ServiceContext, actor: Actor, form: MemberForm) -> Memb
     """A new member in the cache and a ``member.register`` op, in one durable transaction."""
     now = ctx.now()
     form = validate(form, now.date())
-    member_id = uuid7()
     with ctx.db.write() as s:
-        existing = s.scalar(
-            select(Member.id).where(Member.phone == form.phone, Member.status == "active")
-        )
-        if existing is not None:
-            raise ValidationError(
-                "该手机号已登记为会员。",
-                "This phone number already belongs to a member.",
-                field="phone",
-                detail=existing,
-            )
-        if form.card_no and s.get(Card, form.card_no) is not None:
-            raise ValidationError(
-                "该卡号已被使用。", "This card number is already in use.", field="card_no"
-            )
-        member = Member(
-            id=member_id,
-            member_no=None,
-            name=form.name,
-            name_pinyin=full_pinyin(form.name),
-            name_initials=initials(form.name),
-            gender=form.gender,
-            birthday=form.birthday,
-            phone=form.phone,
-            phone_rev=form.phone[::-1],
-            email=form.email,
-            address=form.address,
-            education=form.education,
-            income=form.income,
-            marital_status=form.marital_status,
-            tier="basic",
-            points=0,
-            allergy_alert=False,
-            status="active",
-            origin="local",
-            hq_seq=0,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(member)
-        if form.card_no:
-            s.add(Card(card_no=form.card_no, member_id=member_id, status="active", bound_at=now))
-        s.flush()
-        op = queue_op(
-            s,
-            ctx,
-            actor,
-            "member.register",
-            {
-                "member_id": member_id,
-                "name": form.name,
-                "phone": form.phone,
-                "gender": form.gender,
-                "birthday": form.birthday.isoformat() if form.birthday else None,
-                "email": form.email,
-                "address": form.address,
-                "card_no": form.card_no or None,
-                "education": form.education,
-                "income": form.income,
-                "marital_status": form.marital_status,
-            },
-            now,
-            member_id=member_id,
-        )
-        audit.record(s, actor, "member.register", now, member_id=member_id, op=op.op_id)
+        member_id = insert_member(s, ctx, actor, form, now)
         return fetch_view(raw_connection(s), ctx, actor, "id", member_id) or _vanished()
+
+
+def insert_member(
+    s: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    form: MemberForm,
+    now: dt.datetime,
+    referrer_id: str | None = None,
+) -> str:
+    """Inside the caller's write: the member row, its card and the ``member.register`` op.
+
+    ``form`` is validated already. Registration (:mod:`counter.services.registration`)
+    adds the consents and health in the same transaction.
+    """
+    member_id = uuid7()
+    existing = s.scalar(
+        select(Member.id).where(Member.phone == form.phone, Member.status == "active")
+    )
+    if existing is not None:
+        raise ValidationError(
+            "该手机号已登记为会员。",
+            "This phone number already belongs to a member.",
+            field="phone",
+            detail=existing,
+        )
+    if form.card_no and s.get(Card, form.card_no) is not None:
+        raise ValidationError(
+            "该卡号已被使用。", "This card number is already in use.", field="card_no"
+        )
+    member = Member(
+        id=member_id,
+        member_no=None,
+        name=form.name,
+        name_pinyin=full_pinyin(form.name),
+        name_initials=initials(form.name),
+        gender=form.gender,
+        birthday=form.birthday,
+        phone=form.phone,
+        phone_rev=form.phone[::-1],
+        email=form.email,
+        address=form.address,
+        education=form.education,
+        income=form.income,
+        marital_status=form.marital_status,
+        tier="basic",
+        points=0,
+        allergy_alert=False,
+        status="active",
+        origin="local",
+        hq_seq=0,
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(member)
+    if form.card_no:
+        s.add(Card(card_no=form.card_no, member_id=member_id, status="active", bound_at=now))
+    s.flush()
+    payload = {
+        "member_id": member_id,
+        "name": form.name,
+        "phone": form.phone,
+        "gender": form.gender,
+        "birthday": form.birthday.isoformat() if form.birthday else None,
+        "email": form.email,
+        "address": form.address,
+        "card_no": form.card_no or None,
+        "education": form.education,
+        "income": form.income,
+        "marital_status": form.marital_status,
+    }
+    if referrer_id is not None:
+        payload["referrer_id"] = referrer_id
+    op = queue_op(s, ctx, actor, "member.register", payload, now, member_id=member_id)
+    audit.record(s, actor, "member.register", now, member_id=member_id, op=op.op_id)
+    return member_id
 
 
 def get_member(ctx: ServiceContext, actor: Actor, member_id: str) -> MemberView:

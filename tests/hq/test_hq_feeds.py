@@ -252,9 +252,14 @@ def test_config_is_the_default_rules_and_the_valid_keys(fresh_env: HQEnv) -> Non
     resp = s1.get("/v1/config")
     assert resp.status_code == 200
     body = resp.json()
-    assert set(body) == {"version", "rules_version", "points", "complaints", "qr_keys", "health"}
+    assert set(body) == {
+        "version", "rules_version", "points", "complaints", "qr_keys", "health",
+        "consent_texts", "card_blocks",
+    }  # fmt: skip
     assert "高血压" in body["health"]["chronic_conditions"]
     assert "青霉素" in body["health"]["allergy_classes"]
+    assert body["consent_texts"]["health"]["version"] == "health-2026.1"
+    assert body["card_blocks"] == {"S1": "887000001", "S2": "887000002"}
     assert body["rules_version"] == rules_version(DEFAULT_CONFIG)
     assert body["points"] == DEFAULT_CONFIG["points"]
     assert body["complaints"] == DEFAULT_CONFIG["complaints"]
