@@ -498,3 +498,38 @@ def bind_card(
             s, actor, "card.bind", now, member_id=member_id, replaces=replaces, op=op.op_id
         )
         return _view(s, ctx, actor, member_id)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A member's profile in clear, for the F8 editor, with their cards and consents."""
+
+    member_id: str
+    form: MemberForm
+    cards: tuple[str, ...]
+    consents: Mapping[str, bool | None]
+
+
+def open_profile(ctx: ServiceContext, actor: Actor, member_id: str) -> Profile:
+    """The profile to edit (service and manager roles): shown in clear, so audited."""
+    require_role(actor, HEALTH_ROLES, "编辑会员资料", "edit a member's profile")
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        form = MemberForm(
+            name=member.name,
+            phone=member.phone,
+            gender=member.gender or "",
+            birthday=member.birthday,
+            email=member.email or "",
+            address=member.address or "",
+            education=member.education,
+            income=member.income,
+            marital_status=member.marital_status,
+        )
+        cards = tuple(
+            s.scalars(
+                select(Card.card_no).where(Card.member_id == member_id, Card.status == "active")
+            )
+        )
+        audit.record(s, actor, "profile.view", ctx.now(), member_id=member_id)
+    return Profile(member_id, form, cards, consents_of(ctx, actor, member_id))
