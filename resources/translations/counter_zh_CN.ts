@@ -373,6 +373,84 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
 </context>
 <context>
+    <name>HealthEditor</name>
+    <message>
+        <location filename="../../ui/member/health_editor.py" line="+64"/>
+        <source>Other conditions, separated by 、</source>
+        <translation>其他慢性病，用“、”分隔</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Other drug allergies, separated by 、</source>
+        <translation>其他药物过敏，用“、”分隔</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Medicine</source>
+        <translation>药品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Dose, e.g. 5 mg once a day</source>
+        <translation>用法用量，如 每日一次 5mg</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Days&apos; supply</source>
+        <translation>可用天数</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Last dispensed YYYY-MM-DD</source>
+        <translation>上次取药 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Add medicine</source>
+        <translation>添加药品</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Chronic conditions</source>
+        <translation>慢性病</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Drug allergies</source>
+        <translation>药物过敏史</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Regular medicines</source>
+        <translation>常用药</translation>
+    </message>
+    <message>
+        <location line="+90"/>
+        <source>The days&apos; supply is a whole number from 1 to 366.</source>
+        <translation>可用天数应为 1 到 366 之间的整数。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The last dispensing date is YYYY-MM-DD.</source>
+        <translation>上次取药日期格式应为 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The last dispensing date is in the future.</source>
+        <translation>上次取药日期不能晚于今天。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>{0} days</source>
+        <translation>{0} 天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>last {0}</source>
+        <translation>上次 {0}</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../ui/shell/labels.py" line="+12"/>
@@ -553,7 +631,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+158"/>
+        <location filename="../../ui/shell/main_window.py" line="+160"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -601,6 +679,16 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <location line="+1"/>
         <source>Show the member&apos;s full name and phone (service and manager; audited)</source>
         <translation>显示该会员的完整姓名和手机号（限客服和店长；记入审计日志）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>P&amp;rofile and health…</source>
+        <translation>资料与健康档案(&amp;R)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The member&apos;s profile, health record, consents and card (service, manager)</source>
+        <translation>会员资料、健康档案、授权同意和会员卡（限客服和店长）</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -678,7 +766,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
@@ -688,7 +776,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+67"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
@@ -698,7 +786,17 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+23"/>
+        <source>Find the member first, then press F8.</source>
+        <translation>请先查找会员，再按 F8。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only a service assistant or store manager may open the profile and health record; the allergy banner shows what the cashier needs.</source>
+        <translation>只有客服或店长可以打开会员资料和健康档案；收银所需的信息见过敏提示条。</translation>
+    </message>
+    <message>
+        <location line="+88"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>
@@ -724,6 +822,14 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+15"/>
         <source>About</source>
         <translation>关于</translation>
+    </message>
+</context>
+<context>
+    <name>MemberCard</name>
+    <message>
+        <location filename="../../ui/printing/member_card.py" line="+50"/>
+        <source>Member card</source>
+        <translation>会员卡</translation>
     </message>
 </context>
 <context>
@@ -1235,6 +1341,254 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+13"/>
         <source>Dismissed.</source>
         <translation>已忽略。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <location filename="../../ui/member/profile_dialog.py" line="+66"/>
+        <source>Member profile and health record</source>
+        <translation>会员资料与健康档案</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Profile</source>
+        <translation>资料(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Health record</source>
+        <translation>健康档案(&amp;H)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;onsents</source>
+        <translation>授权同意(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;ard</source>
+        <translation>会员卡(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Mobile</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail</source>
+        <translation>电子邮箱</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Education</source>
+        <translation>学历</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Income band</source>
+        <translation>收入段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Marital status</source>
+        <translation>婚姻状况</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Save profile</source>
+        <translation>保存资料(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Save health &amp;record</source>
+        <translation>保存健康档案(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Membership (required; leaving is a deletion request at HQ)</source>
+        <translation>会员资格（必需；退会须向总部提出删除申请）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Health information (allergies, conditions, medicines)</source>
+        <translation>健康信息（过敏史、慢性病、常用药）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Marketing contact (SMS, calls, mail; outreach lists)</source>
+        <translation>营销联系（短信、电话、邮寄；会员行销名单）</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Confirm withdrawal</source>
+        <translation>确认撤回</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Scan or type the new card&apos;s 16 digits</source>
+        <translation>扫描或输入新卡的 16 位卡号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>It replaces the lost card</source>
+        <translation>替换挂失的旧卡</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Bind card</source>
+        <translation>绑定新卡(&amp;B)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Print card…</source>
+        <translation>打印会员卡…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save card as PNG</source>
+        <translation>会员卡存为 PNG</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cards</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New card</source>
+        <translation>新卡</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Member card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Sensitive personal information: every view is recorded in the audit log.</source>
+        <translation>敏感个人信息：每次查看都记入审计日志。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No health consent on file: record the member&apos;s separate consent on the Consents page first.</source>
+        <translation>尚无健康信息授权：请先在“授权同意”页记录会员的单独同意。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>given</source>
+        <translation>已同意</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>withdrawn</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Withdraw consent</source>
+        <translation>撤回同意</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Record consent</source>
+        <translation>记录同意</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Nothing was changed.</source>
+        <translation>没有需要保存的修改。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Profile saved; the change is in the audit log.</source>
+        <translation>资料已保存，修改已记入审计日志。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Health record saved.</source>
+        <translation>健康档案已保存。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Withdraw the health consent? The health record is erased at this store and at HQ, and care plans end.</source>
+        <translation>撤回健康信息授权？本店和总部的健康档案都将删除，慢病管理计划随之结束。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Withdraw the marketing consent? The member is taken off outreach lists.</source>
+        <translation>撤回营销联系授权？该会员将从行销名单中移除。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Consent recorded.</source>
+        <translation>已记录同意。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Health consent withdrawn; the health record is erased.</source>
+        <translation>健康信息授权已撤回，健康档案已删除。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Marketing consent withdrawn; off the outreach lists.</source>
+        <translation>营销联系授权已撤回，已移出行销名单。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Card bound; the old card no longer finds the member.</source>
+        <translation>新卡已绑定，旧卡不能再查到该会员。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The card image could not be saved: {0}</source>
+        <translation>会员卡图片未能保存：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Card saved as {0}</source>
+        <translation>会员卡已保存为 {0}</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The card went to the printer.</source>
+        <translation>会员卡已送往打印机。</translation>
     </message>
 </context>
 </TS>

@@ -34,6 +34,7 @@ from ui.member.lookup_bar import LookupBar
 from ui.member.member_panel import MemberPanel
 from ui.member.member_phone import MemberPhone
 from ui.member.pick_list import PickList
+from ui.member.profile_dialog import ProfileDialog
 from ui.shell import window_state
 from ui.shell.idle import IdleWatcher
 from ui.shell.labels import app_title
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.sync.finished.connect(self._synced)
         self.statusBarWidget.problemsRequested.connect(self.open_problems)
         self.problemsDialog: ProblemsDialog | None = None
+        self.profileDialog: ProfileDialog | None = None
         runner.knownError.connect(self._known_error)
 
         if idle_timeout_ms is None:
@@ -177,6 +179,11 @@ class MainWindow(QMainWindow):
             self.tr("Show the member's full name and phone (service and manager; audited)"),
             [key("Ctrl+R")], self.reveal_current,
         )  # fmt: skip
+        self.profileAction = self._action(
+            self.tr("P&rofile and health…"), "profileAction",
+            self.tr("The member's profile, health record, consents and card (service, manager)"),
+            [key("F8")], self.open_profile,
+        )  # fmt: skip
         self.phoneAction = self._action(
             self.tr("Member's &phone (demo)…"), "phoneAction",
             self.tr("Show a member's dynamic code as the member app does, and scan it"),
@@ -222,6 +229,7 @@ class MainWindow(QMainWindow):
                     self.findAction,
                     self.clearAction,
                     self.revealAction,
+                    self.profileAction,
                     None,
                     self.cameraAction,
                     self.phoneAction,
@@ -238,7 +246,13 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 else:
                     menu.addAction(action)
-        self._work_actions = (self.lockAction, self.findAction, self.clearAction, self.revealAction)
+        self._work_actions = (
+            self.lockAction,
+            self.findAction,
+            self.clearAction,
+            self.revealAction,
+            self.profileAction,
+        )
         self.statusBarWidget.set_sync_action(self.syncAction)
 
     # -- locking --------------------------------------------------------------------------
@@ -254,6 +268,9 @@ class MainWindow(QMainWindow):
             return
         log.info("counter locked")
         self.idle.stop()
+        if self.profileDialog is not None:  # it shows a member in clear
+            self.profileDialog.close()
+            self.profileDialog = None
         self.clear_member()
         self.lookupBar.clear_message()
         self.lookupBar.input.clear()
@@ -284,6 +301,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _scanned(self, code: str) -> None:
         """A scanner's burst (or the camera, or the demo phone): to the lookup."""
+        dialog = self.profileDialog
+        if dialog is not None and dialog.isActiveWindow() and dialog.take_scan(code):
+            return  # a new card scanned on the profile's card page
         if self.locked:
             log.info("scan ignored: the counter is locked")
             self.statusBarWidget.showMessage(self.tr("Sign in first, then scan again."), 5000)
@@ -353,6 +373,49 @@ class MainWindow(QMainWindow):
             self.memberPanel.show_contact(contact)
 
     # -- extra windows ------------------------------------------------------------------------
+
+    @Slot()
+    def open_profile(self) -> None:
+        """F8: the member on screen's profile and health record (service and manager)."""
+        actor, view = self.actor, self.memberPanel.view
+        if actor is None or self.locked:
+            return
+        if view is None or self.results.currentIndex() != MEMBER_RESULT:
+            self.statusBarWidget.showMessage(self.tr("Find the member first, then press F8."), 8000)
+            return
+        if actor.role not in REVEAL_ROLES:
+            self.statusBarWidget.showMessage(
+                self.tr(
+                    "Only a service assistant or store manager may open the profile and health "
+                    "record; the allergy banner shows what the cashier needs."
+                ),
+                8000,
+            )
+            return
+        if self.profileDialog is not None:
+            self.profileDialog.close()
+        dialog = ProfileDialog(
+            self.ctx, actor, self.runner, view.id, language=self.language,
+            cards_dir=self.settings.data_path / "cards", parent=self,
+        )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._profile_changed)
+        dialog.finished.connect(lambda _result, d=dialog: self._profile_closed(d))
+        self.profileDialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    @Slot(object)
+    def _profile_changed(self, view: object) -> None:
+        shown = self.memberPanel.view
+        if isinstance(view, services.MemberView) and shown is not None and view.id == shown.id:
+            self.memberPanel.show_member(view)
+            self._audit_health_view(view)  # a banner shown anew is a view too
+
+    def _profile_closed(self, dialog: ProfileDialog) -> None:
+        if self.profileDialog is dialog:
+            self.profileDialog = None
 
     @Slot()
     def open_member_phone(self) -> None:
