@@ -50,6 +50,10 @@ COMPLAINT_CATEGORIES = (
 COMPLAINT_SEVERITIES = ("low", "medium", "high", "urgent")
 COMPLAINT_CHANNELS = ("counter", "phone", "online")
 COMPLAINT_STATES = ("received", "handling", "resolved", "closed", "escalated")
+FOLLOWUP_METHODS = ("phone", "in_store", "wechat")
+HQ_OPERATOR = "HQ"  # the operator_id of HQ staff's entries in a complaint's timeline
+# store - counter PC (1-9) - local date - sequence: unique per store with PCs numbering offline.
+COMPLAINT_NUMBER_RE = re.compile(r"^[A-Za-z0-9_]{1,32}-[1-9]-[0-9]{8}-[0-9]{3,6}\Z")
 MEMBER_UPDATABLE = (
     "name",
     "phone",
@@ -471,6 +475,13 @@ def _complaint_create(p: Mapping[str, Any]) -> dict[str, Any]:
         "wants": _text(p, "wants", max_len=1000) or "",
         "created_at": format_time(parse_time(_require(p, "created_at"), "created_at")),
     }
+    number = p.get("number")
+    if number is not None:  # since 1.1
+        if not isinstance(number, str) or not COMPLAINT_NUMBER_RE.match(number):
+            raise ContractError(
+                "invalid_field", "number must read STORE-PC-YYYYMMDD-SEQ", field="number"
+            )
+        out["number"] = number
     if out["member_id"] is None and not out["customer_name"]:
         raise ContractError("missing_field", "a complaint names a member or a customer")
     if out["customer_phone"]:
@@ -488,14 +499,24 @@ def _complaint_update(p: Mapping[str, Any]) -> dict[str, Any]:
         f = p["followup"]
         if not isinstance(f, dict):
             raise ContractError("invalid_field", "followup must be an object", field="followup")
-        out["followup"] = {
-            "at": format_time(parse_time(_require(f, "at"), "followup.at")),
-            "note": _text(f, "note", max_len=2000) or "",
-            "satisfaction": _int(f, "satisfaction", lo=1, hi=5),
-        }
+        out["followup"] = followup_of(f)
     if len(out) == 1:
         raise ContractError("missing_field", "a complaint update changes something")
     return out
+
+
+def followup_of(f: Mapping[str, Any]) -> dict[str, Any]:
+    """A follow-up visit (回访); ``method`` and ``reached`` came in 1.1 (default: phone, reached)."""
+    reached = f.get("reached", True)
+    if not isinstance(reached, bool):
+        raise ContractError("invalid_field", "reached must be true or false", field="reached")
+    return {
+        "at": format_time(parse_time(_require(f, "at"), "followup.at")),
+        "note": _text(f, "note", max_len=2000) or "",
+        "satisfaction": _int(f, "satisfaction", lo=1, hi=5),
+        "method": _choice(f, "method", FOLLOWUP_METHODS) if "method" in f else "phone",
+        "reached": reached,
+    }
 
 
 VALIDATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {

@@ -28,6 +28,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     store_code: str = ""
+    counter_no: int = 1
+    store_phone: str = ""
     hq_url: str = ""
     data_dir: str = ""
     language: str = "zh_CN"
@@ -67,6 +69,13 @@ FIELDS: dict[str, FieldInfo] = {
     f.name: f
     for f in (
         FieldInfo("store_code", str, "this store's code, as registered at HQ"),
+        FieldInfo(
+            "counter_no",
+            int,
+            "this PC's counter number within the store, 1-9 (unique per store: what it "
+            "numbers offline, e.g. complaints S001-2-20261206-003, never collides)",
+        ),
+        FieldInfo("store_phone", str, "the store's phone, printed on complaint slips"),
         FieldInfo("hq_url", str, "base URL of the HQ API, e.g. https://hq.example.com"),
         FieldInfo(
             "data_dir", str, "where the cache, logs and crash reports live (empty = OS default)"
@@ -126,6 +135,8 @@ def parse_value(key: str, raw: str) -> Any:
             raise SettingsError(f"{key} takes a whole number, not {raw!r}") from None
         if value < 0:
             raise SettingsError(f"{key} cannot be negative")
+        if key == "counter_no" and not 1 <= value <= 9:
+            raise SettingsError("counter_no takes 1 to 9 (each PC of a store its own)")
         return value
     if info.choices and raw not in info.choices:
         raise SettingsError(f"{key} takes one of {', '.join(info.choices)}, not {raw!r}")

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
+from counter import contract
 from counter.ids import uuid7
 from hq.db import write_transaction
 from hq.errors import HQError
@@ -39,7 +40,7 @@ HQ_TRANSITIONS: dict[str, frozenset[str]] = {
     **STORE_TRANSITIONS,
     "escalated": frozenset({"handling", "resolved"}),
 }
-HQ_OPERATOR = "HQ"
+HQ_OPERATOR = contract.HQ_OPERATOR
 
 
 class TransitionRefused(Exception):
@@ -66,11 +67,14 @@ def complaint_record(row: Row[Any], notes: Sequence[Row[Any]]) -> dict[str, Any]
             "at": rfc3339(row.followup_at),
             "note": row.followup_note or "",
             "satisfaction": row.followup_satisfaction,
+            "method": row.followup_method or "phone",
+            "reached": True if row.followup_reached is None else bool(row.followup_reached),
         }
     return {
         "id": row.id,
         "seq": row.seq,
         "store_code": row.store_code,
+        "number": row.number or "",
         "member_id": row.member_id,
         "customer_name": row.customer_name,
         "customer_phone": row.customer_phone,
@@ -127,6 +131,7 @@ class ComplaintRow(NamedTuple):
 
     id: str
     store_code: str
+    number: str | None
     member_id: str | None
     customer_name: str
     customer_phone: str
@@ -142,6 +147,8 @@ class ComplaintRow(NamedTuple):
     followup_at: dt.datetime | None
     followup_note: str | None
     followup_satisfaction: int | None
+    followup_method: str | None
+    followup_reached: bool | None
     seq: int
 
 

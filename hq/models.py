@@ -312,6 +312,8 @@ class Complaint(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_code: Mapped[str] = mapped_column(String(32))
+    # The number the customer quotes (store-PC-date-sequence, numbered at the counter PC).
+    number: Mapped[str] = mapped_column(String(40), default="")
     member_id: Mapped[str | None] = mapped_column(String(36))
     customer_name: Mapped[str] = mapped_column(String(64), default="")
     customer_phone: Mapped[str] = mapped_column(String(20), default="")
@@ -327,6 +329,8 @@ class Complaint(Base):
     followup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     followup_note: Mapped[str | None] = mapped_column(Text)
     followup_satisfaction: Mapped[int | None] = mapped_column(Integer)
+    followup_method: Mapped[str | None] = mapped_column(String(16))
+    followup_reached: Mapped[bool | None] = mapped_column(Boolean)
     seq: Mapped[int] = mapped_column(BigInteger)
 
 

@@ -816,6 +816,7 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
         {
             "id": p["complaint_id"],
             "store_code": batch.store_code,
+            "number": p.get("number") or "",
             "member_id": member_id,
             "customer_name": "" if forgotten else p["customer_name"],
             "customer_phone": "" if forgotten else p["customer_phone"],
@@ -831,6 +832,8 @@ def _complaint_create(batch: Batch, op: dict[str, Any]) -> Applied:
             "followup_at": None,
             "followup_note": None,
             "followup_satisfaction": None,
+            "followup_method": None,
+            "followup_reached": None,
             "seq": seq,
         },
     )
@@ -865,12 +868,18 @@ def _complaint_update(batch: Batch, op: dict[str, Any]) -> Applied:
             {"complaint_id": p["complaint_id"]},
         )
     status = p.get("status")
+    superseded = ""
     try:
         changed = status is not None and check_transition(row.status, status)
     except TransitionRefused as exc:
-        raise Rejection(
-            "invalid_transition", str(exc), {"from": exc.current, "to": exc.wanted}
-        ) from None
+        if p.get("note") is None and p.get("followup") is None:
+            raise Rejection(
+                "invalid_transition", str(exc), {"from": exc.current, "to": exc.wanted}
+            ) from None
+        # The merge rule (docs/hq-api.md): HQ's state wins, the store's note and follow-up
+        # are kept; the result says which move did not happen.
+        changed, status = False, None
+        superseded = f',"status_superseded":{{"from":"{exc.current}","to":"{exc.wanted}"}}'
     values: dict[str, Any] = {"updated_at": now}
     if changed:
         values["status"] = status
@@ -892,10 +901,12 @@ def _complaint_update(batch: Batch, op: dict[str, Any]) -> Applied:
             followup_at=parse_time(followup["at"]),
             followup_note=followup["note"],
             followup_satisfaction=followup["satisfaction"],
+            followup_method=followup["method"],
+            followup_reached=followup["reached"],
         )
     values["seq"] = seq = batch.w.changes.take()
     fx.update("complaints", "id", row.id, values)
-    return Applied(seq, dumps(record_of_fast(fx, row.id)))
+    return Applied(seq, dumps(record_of_fast(fx, row.id)), note=superseded)
 
 
 HANDLERS: dict[str, Callable[[Batch, dict[str, Any]], Applied]] = {

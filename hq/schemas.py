@@ -236,6 +236,12 @@ class OpResult(BaseModel):
         description="applied points.earn only, when true: booked under a rules version HQ had "
         "already replaced when the sale was made (counted in the store's problems list)",
     )
+    status_superseded: dict[str, str] | None = Field(
+        default=None,
+        description="complaint.update: the status move that did not happen because HQ had "
+        "moved the complaint on (from: HQ's status, to: the store's); its note and follow-up "
+        "were kept (since 1.1)",
+    )
 
 
 class OpsResponse(BaseModel):
@@ -257,12 +263,20 @@ class Followup(BaseModel):
     at: str
     note: str
     satisfaction: int = Field(ge=1, le=5)
+    method: Literal["phone", "in_store", "wechat"] = Field(
+        description="how the follow-up visit (回访) was made (since 1.1; older ones: phone)"
+    )
+    reached: bool = Field(description="whether the customer was reached (older ones: true)")
 
 
 class ComplaintRecord(BaseModel):
     id: str
     seq: int
     store_code: str
+    number: str = Field(
+        description="the number the customer quotes, store-PC-date-sequence, e.g. "
+        "S001-2-20261206-003 (since 1.1; empty for complaints logged before)"
+    )
     member_id: str | None
     customer_name: str
     customer_phone: str

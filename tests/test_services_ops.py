@@ -377,7 +377,7 @@ def test_complaint_workflow_with_deadline_timeline_and_followup(
     assert (c.status, c.due_at, c.customer_name) == (
         "received",
         NOW + dt.timedelta(hours=24),
-        "张小明",
+        "张*明",  # masked for every role (DESIGN §7); reveal_customer shows it, audited
     )
     assert c.allowed_transitions == ("handling", "escalated")
     masked = services.get_complaint(ctx, cashier, c.id)
@@ -393,14 +393,14 @@ def test_complaint_workflow_with_deadline_timeline_and_followup(
     services.update_complaint(ctx, service_actor, c.id, status="handling", note="已致电顾客")
     ctx.clock = lambda: NOW + dt.timedelta(hours=30)
     assert services.get_complaint(ctx, service_actor, c.id).overdue
-    services.update_complaint(ctx, service_actor, c.id, status="resolved")
+    services.update_complaint(ctx, service_actor, c.id, status="resolved", note="已道歉并加派人手")
     done = services.update_complaint(
         ctx, service_actor, c.id, followup=services.Followup(5, "满意")
     )
     assert not done.overdue
     assert [(n.text, n.new_status) for n in done.notes] == [
         ("已致电顾客", "handling"),
-        ("", "resolved"),
+        ("已道歉并加派人手", "resolved"),
     ]
     assert done.followup == services.Followup(5, "满意", NOW + dt.timedelta(hours=30))
 
@@ -427,6 +427,7 @@ def test_complaint_needs_a_customer_and_known_choices(
             channel="phone",
             description="x",
             customer_name="王女士",
+            customer_phone="13912345678",
         )
     assert info.value.field == "category"
     assert outbox(settings) == []

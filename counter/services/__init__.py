@@ -7,12 +7,19 @@ nothing here knows about Qt.
 
 from counter.errors import KnownError, NotFoundError, PermissionDenied, ValidationError
 from counter.services.complaints import (
+    ComplaintFigures,
+    ComplaintFilter,
     ComplaintNoteView,
     ComplaintView,
+    CustomerContact,
     Followup,
+    complaint_figures,
     create_complaint,
+    due_preview,
     get_complaint,
     list_complaints,
+    reveal_customer,
+    search_complaints,
     update_complaint,
 )
 from counter.services.connection import HQProbe, demo_member_code, probe_hq
@@ -98,6 +105,13 @@ __all__ = [
     "count_members",
     "counter_status",
     "create_complaint",
+    "ComplaintFigures",
+    "ComplaintFilter",
+    "CustomerContact",
+    "complaint_figures",
+    "due_preview",
+    "reveal_customer",
+    "search_complaints",
     "create_operator",
     "demo_member_code",
     "dismiss_problem",

@@ -45,6 +45,9 @@ class ServiceContext:
     cipher: HealthCipher
     secrets: SecretStore
     hq_url: str = ""
+    # This PC's number within its store (1-9): what it numbers offline carries it.
+    counter_no: int = 1
+    store_phone: str = ""
     tls_verify: bool = True
     # The secret that keys the operators' PIN hashes (kept outside the cache, like the
     # health key) and how long five wrong PINs in a row lock an operator out.
@@ -93,6 +96,8 @@ def open_context(settings: Settings, *, db_path: Path | None = None) -> ServiceC
     return ServiceContext(
         db=db,
         store_code=settings.store_code,
+        counter_no=settings.counter_no,
+        store_phone=settings.store_phone,
         cipher=cipher,
         secrets=secrets,
         hq_url=settings.hq_url,

@@ -137,5 +137,7 @@ def apply_complaint_update(
         complaint.followup_at = contract.parse_time(f["at"])
         complaint.followup_note = f.get("note") or ""
         complaint.satisfaction = int(f["satisfaction"])
+        complaint.followup_method = f.get("method") or "phone"
+        complaint.followup_reached = bool(f.get("reached", True))
     complaint.updated_at = now
     s.flush()

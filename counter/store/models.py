@@ -222,6 +222,8 @@ class Complaint(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     store_code: Mapped[str] = mapped_column(String(32))
+    # What the customer quotes: store-PC-date-sequence (counter.services.complaints.next_number).
+    number: Mapped[str] = mapped_column(String(40), default="", index=True)
     member_id: Mapped[str | None] = mapped_column(String(36), index=True)
     customer_name: Mapped[str] = mapped_column(String(64), default="")
     customer_phone: Mapped[str] = mapped_column(String(20), default="")
@@ -238,6 +240,10 @@ class Complaint(Base):
     followup_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     followup_note: Mapped[str] = mapped_column(Text, default="")
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    followup_method: Mapped[str] = mapped_column(String(16), default="")
+    followup_reached: Mapped[bool | None] = mapped_column(Boolean)
+    # HQ changed it (state or notes) since this counter last looked: the list says so.
+    changed_at_hq: Mapped[bool] = mapped_column(Boolean, default=False)
     hq_seq: Mapped[int] = mapped_column(Integer, default=0)
 
     notes: Mapped[list[ComplaintNote]] = relationship(

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from counter.contract import HQ_OPERATOR
 from counter.store import effects
 from counter.store.crypto import HealthCipher
 from counter.store.erasure import erase_members, erased_ids
@@ -218,14 +219,23 @@ def overlay_pending(
 
 
 _COMPLAINT_COLUMNS = (
-    "id", "store_code", "member_id", "customer_name", "customer_phone", "category", "severity",
+    "id", "store_code", "number", "member_id", "customer_name", "customer_phone", "category", "severity",
     "channel", "description", "wants", "status", "due_at", "created_at", "updated_at",
-    "created_by", "followup_at", "followup_note", "satisfaction", "hq_seq",
+    "created_by", "followup_at", "followup_note", "satisfaction", "followup_method",
+    "followup_reached", "changed_at_hq", "hq_seq",
 )  # fmt: skip
 _COMPLAINT_SQL = (
     f"INSERT INTO complaints ({', '.join(_COMPLAINT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in _COMPLAINT_COLUMNS)}) ON CONFLICT(id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COMPLAINT_COLUMNS if c not in ("id", "created_by"))
+    + ", ".join(
+        f"{c} = excluded.{c}"
+        for c in _COMPLAINT_COLUMNS
+        if c not in ("id", "created_by", "number", "changed_at_hq")
+    )
+    # A number HQ never had (an older HQ) stays; HQ's change is marked unless it only
+    # echoes this store's own ops (the seq moved but nothing the store did not know).
+    + ", number = CASE WHEN excluded.number != '' THEN excluded.number ELSE complaints.number END"
+    + ", changed_at_hq = complaints.changed_at_hq OR excluded.changed_at_hq"
     + " WHERE excluded.hq_seq >= complaints.hq_seq"
 )
 _NOTE_SQL = (
@@ -237,6 +247,11 @@ _NOTE_SQL = (
 def _hq_text(value: str) -> str:
     """A canonical contract time as the cache's column text."""
     return value[:-1] + "+00:00"
+
+
+def _hq_touched(record: dict[str, Any]) -> bool:
+    """Whether HQ staff changed the complaint: a note of HQ's own in its timeline."""
+    return any(n["operator_id"] == HQ_OPERATOR for n in record["notes"])
 
 
 def _current_members(raw: sqlite3.Connection, ids: set[str]) -> dict[str, str]:
@@ -283,13 +298,15 @@ def apply_complaint_records(
         anonymous = r["member_id"] in erased
         rows.append(
             (
-                r["id"], r["store_code"], moved.get(r["member_id"], r["member_id"]),
+                r["id"], r["store_code"], r.get("number") or "",
+                moved.get(r["member_id"], r["member_id"]),
                 "" if anonymous else r["customer_name"],
                 "" if anonymous else r["customer_phone"], r["category"], r["severity"],
                 r["channel"], r["description"], r["wants"], r["status"], _hq_text(r["due_at"]),
                 _hq_text(r["created_at"]), _hq_text(r["updated_at"]), "hq",
                 _hq_text(f["at"]) if f else None, f["note"] if f else "",
-                f["satisfaction"] if f else None, r["seq"],
+                f["satisfaction"] if f else None, f["method"] if f else "",
+                f["reached"] if f else None, _hq_touched(r), r["seq"],
             )
         )  # fmt: skip
     raw.executemany(_COMPLAINT_SQL, rows)

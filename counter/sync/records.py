@@ -18,6 +18,7 @@ from counter.contract import (
     COMPLAINT_CHANNELS,
     COMPLAINT_SEVERITIES,
     COMPLAINT_STATES,
+    FOLLOWUP_METHODS,
     ContractError,
     _choice,
     _int,
@@ -63,15 +64,21 @@ def parse_complaint_record(item: Any) -> dict[str, Any]:
     if followup is not None:
         if not isinstance(followup, dict):
             raise ContractError("invalid_field", "followup must be an object", field="followup")
+        reached = followup.get("reached", True)
         followup = {
             "at": _record_time(followup, "at"),
             "note": _text(followup, "note", max_len=2000) or "",
             "satisfaction": _int(followup, "satisfaction", lo=1, hi=5),
+            "method": _choice(followup, "method", FOLLOWUP_METHODS)
+            if followup.get("method") is not None
+            else "phone",
+            "reached": reached if isinstance(reached, bool) else True,
         }
     return {
         "id": _uuid(item, "id"),
         "seq": _int(item, "seq", lo=1, hi=2**62),
         "store_code": _text(item, "store_code", max_len=32, required=True),
+        "number": _text(item, "number", max_len=40) or "",
         "member_id": _uuid(item, "member_id") if item.get("member_id") is not None else None,
         "customer_name": _text(item, "customer_name", max_len=64) or "",
         "customer_phone": _text(item, "customer_phone", max_len=20) or "",

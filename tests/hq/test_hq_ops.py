@@ -296,6 +296,8 @@ def test_complaint_lifecycle(hq_env: HQEnv) -> None:
         "at": "2026-11-21T02:00:00.000Z",
         "note": "满意",
         "satisfaction": 5,
+        "method": "phone",  # a 1.0 counter sends neither: phone, reached
+        "reached": True,
     }
     assert [n["new_status"] for n in closed["entity"]["notes"]] == [
         "handling",
