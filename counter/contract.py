@@ -506,7 +506,7 @@ def _complaint_update(p: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def followup_of(f: Mapping[str, Any]) -> dict[str, Any]:
-    """A follow-up visit (回访); ``method`` and ``reached`` came in 1.1 (default: phone, reached)."""
+    """A follow-up visit (回访); ``method`` and ``reached`` came in 1.1 (default: phone, true)."""
     reached = f.get("reached", True)
     if not isinstance(reached, bool):
         raise ContractError("invalid_field", "reached must be true or false", field="reached")

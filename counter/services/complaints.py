@@ -304,9 +304,7 @@ def create_complaint(
         )
         s.add(complaint)
         s.flush()
-        audit.record(
-            s, actor, "complaint.create", now, member_id=member_id, complaint=complaint_id
-        )
+        audit.record(s, actor, "complaint.create", now, member_id=member_id, complaint=complaint_id)
         return _to_view(complaint, actor, now)
 
 

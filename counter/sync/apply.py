@@ -219,8 +219,8 @@ def overlay_pending(
 
 
 _COMPLAINT_COLUMNS = (
-    "id", "store_code", "number", "member_id", "customer_name", "customer_phone", "category", "severity",
-    "channel", "description", "wants", "status", "due_at", "created_at", "updated_at",
+    "id", "store_code", "number", "member_id", "customer_name", "customer_phone", "category",
+    "severity", "channel", "description", "wants", "status", "due_at", "created_at", "updated_at",
     "created_by", "followup_at", "followup_note", "satisfaction", "followup_method",
     "followup_reached", "changed_at_hq", "hq_seq",
 )  # fmt: skip
