@@ -13,7 +13,8 @@ def test_a_batch_is_bounded_by_bytes_as_well_as_by_count(
     for i in range(10):
         services.create_complaint(
             ctx, service_actor, category="other", severity="low", channel="counter",
-            description=f"{i}" + "很长的投诉" * 799, customer_name="王女士",
+            description=f"{i}" + "很长的投诉" * 799,
+            customer_name="王女士", customer_phone="13912345678",
         )  # fmt: skip
     first, last_seq = take_batch(ctx, 500, max_bytes=50_000)
     assert 2 <= len(first) < 10  # about 12 KB each

@@ -196,6 +196,7 @@ def test_every_store_re_sends_exactly_what_hq_lost(hq: RestorableHQ, how: str) -
                 channel="counter",
                 description="排队太久",
                 customer_name="李女士",
+                customer_phone="13900000000",
             )
             assert sync(counter).ok
         kept = {code: applied(counter) for code, counter in counters.items()}
