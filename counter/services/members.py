@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -41,6 +42,15 @@ class MemberForm:
     marital_status: str | None = None
 
 
+def _name_char(c: str) -> bool:
+    """Letters (any script), their marks, spaces and the few signs real names carry."""
+    if c in " ·.-'":
+        return True
+    if "\ufe00" <= c <= "\ufe0f":  # variation selectors: they turn signs into emoji
+        return False
+    return unicodedata.category(c)[0] in "LM"
+
+
 def validate(form: MemberForm, today: dt.date) -> MemberForm:
     for key in ("name", "email", "address", "education", "income", "marital_status"):
         check_text(key, (getattr(form, key) or "").strip())
@@ -49,7 +59,15 @@ def validate(form: MemberForm, today: dt.date) -> MemberForm:
     if not name:
         raise ValidationError("请填写姓名。", "Enter the member's name.", field="name")
     if len(name) > 32:
-        raise ValidationError("姓名过长（最多 32 字）。", "The name is too long.", field="name")
+        raise ValidationError(
+            "姓名过长（最多 32 字）。", "The name is too long (at most 32 characters).", field="name"
+        )
+    if any(not _name_char(c) for c in name):
+        raise ValidationError(
+            "姓名只能有文字（可含间隔号·），不能有数字、符号或表情。",
+            "A name holds letters only (and the middle dot ·), no digits, symbols or emoji.",
+            field="name",
+        )
     phone = re.sub(r"[\s-]", "", form.phone)
     if phone.startswith("+86"):
         phone = phone[3:]
@@ -61,8 +79,14 @@ def validate(form: MemberForm, today: dt.date) -> MemberForm:
         )
     if form.gender not in GENDERS:
         raise ValidationError("性别无效。", "Unknown gender.", field="gender")
-    if form.birthday is not None and not (dt.date(1900, 1, 1) <= form.birthday <= today):
-        raise ValidationError("生日不合理。", "The birthday is not plausible.", field="birthday")
+    if form.birthday is not None and form.birthday > today:
+        raise ValidationError(
+            "生日不能晚于今天。", "The birthday cannot be in the future.", field="birthday"
+        )
+    if form.birthday is not None and form.birthday < dt.date(1900, 1, 1):
+        raise ValidationError(
+            "生日不能早于 1900 年。", "The birthday cannot be before 1900.", field="birthday"
+        )
     email = form.email.strip()
     if email and not EMAIL_RE.match(email):
         raise ValidationError(

@@ -14,6 +14,7 @@ so two PCs issuing offline at once never collide.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,84 @@ from counter.store.models import Card, Consent, Member
 
 REGISTER_ROLES = ("service", "manager")
 CARD_SEQ_KEY = "card_issue_seq"
+# The optional profile fields' codes, as HQ keeps them (hq/models.py); the form names them.
+EDUCATION_LEVELS = ("junior_high_or_below", "high_school", "associate", "bachelor", "postgraduate")
+INCOME_BANDS = ("under_3k", "3k_6k", "6k_10k", "10k_20k", "over_20k")
+MARITAL_STATUSES = ("single", "married", "divorced", "widowed")
+# Stand-ins for a required field already found wrong, so the others can be checked too.
+_STAND_INS = {"name": "某", "phone": "13800000000"}
+
+
+def parse_birthday(text: str) -> dt.date | None:
+    """``1980-05-12``, ``1980/5/12``, ``1980.5.12`` or ``19800512``; empty is no birthday."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = re.split(r"[-/.年月日\s]+", text.strip("日 "))
+    try:
+        if len(parts) == 1 and len(text) == 8 and text.isdigit():
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        pass
+    raise ValidationError(
+        "生日格式应为 年-月-日，如 1980-05-12。",
+        "Type the birthday as year-month-day, e.g. 1980-05-12.",
+        field="birthday",
+    )
+
+
+def form_errors(ctx: ServiceContext, fields: dict[str, str]) -> dict[str, ValidationError]:
+    """Every wrong field of the typed form at once, each with its message (empty: all right).
+
+    ``fields``: name, phone, gender, birthday (as typed), email, address, education,
+    income, marital_status, card_no. The rules are :func:`members.validate`'s.
+    """
+    errors: dict[str, ValidationError] = {}
+    values: dict[str, Any] = {k: fields.get(k, "") for k in _FORM_KEYS}
+    try:
+        values["birthday"] = parse_birthday(values["birthday"])
+    except ValidationError as exc:
+        errors["birthday"] = exc
+        values["birthday"] = None
+    for key in ("education", "income", "marital_status"):
+        values[key] = values[key] or None
+    today = ctx.now().date()
+    for _ in range(len(_FORM_KEYS)):
+        try:
+            validate(MemberForm(**values), today)
+            break
+        except ValidationError as exc:
+            key = exc.field if exc.field in values else "name"
+            errors.setdefault(key, exc)
+            values[key] = _STAND_INS.get(key, None if key in ("birthday",) else "")
+            if key in ("education", "income", "marital_status"):
+                values[key] = None
+    return errors
+
+
+def form_of(fields: dict[str, str]) -> MemberForm:
+    """The typed form as a :class:`MemberForm` (the birthday parsed; may raise)."""
+    values: dict[str, Any] = {k: fields.get(k, "") for k in _FORM_KEYS}
+    values["birthday"] = parse_birthday(values["birthday"])
+    for key in ("education", "income", "marital_status"):
+        values[key] = values[key] or None
+    return MemberForm(**values)
+
+
+_FORM_KEYS = (
+    "name",
+    "phone",
+    "gender",
+    "birthday",
+    "email",
+    "address",
+    "card_no",
+    "education",
+    "income",
+    "marital_status",
+)
 
 
 @dataclass(frozen=True)
