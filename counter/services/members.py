@@ -60,7 +60,9 @@ def validate(form: MemberForm, today: dt.date) -> MemberForm:
         raise ValidationError("请填写姓名。", "Enter the member's name.", field="name")
     if len(name) > 32:
         raise ValidationError(
-            "姓名过长（最多 32 字）。", "The name is too long (at most 32 characters).", field="name"
+            "姓名过长（最多 32 字）。",
+            "The name is too long (at most 32 characters).",
+            field="name",
         )
     if any(not _name_char(c) for c in name):
         raise ValidationError(

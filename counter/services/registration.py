@@ -42,6 +42,16 @@ CARD_SEQ_KEY = "card_issue_seq"
 EDUCATION_LEVELS = ("junior_high_or_below", "high_school", "associate", "bachelor", "postgraduate")
 INCOME_BANDS = ("under_3k", "3k_6k", "6k_10k", "10k_20k", "over_20k")
 MARITAL_STATUSES = ("single", "married", "divorced", "widowed")
+_NO_BASIC = ValidationError(
+    "会员须同意会员服务条款才能登记。",
+    "The member must agree to the membership terms (basic consent) to register.",
+    field="consent_basic",
+)
+_NO_REFERRER = ValidationError(
+    "找不到推荐人：请扫推荐人的会员卡或输入其完整手机号。",
+    "No such referrer: scan their member card or type their full phone number.",
+    field="referrer",
+)
 # Stand-ins for a required field already found wrong, so the others can be checked too.
 _STAND_INS = {"name": "某", "phone": "13800000000"}
 
@@ -66,13 +76,25 @@ def parse_birthday(text: str) -> dt.date | None:
     )
 
 
-def form_errors(ctx: ServiceContext, fields: dict[str, str]) -> dict[str, ValidationError]:
+def form_errors(
+    ctx: ServiceContext,
+    fields: dict[str, str],
+    consents: frozenset[str] = frozenset({"basic"}),
+    *,
+    referrer_typed: bool = False,
+    referrer_found: bool = False,
+) -> dict[str, ValidationError]:
     """Every wrong field of the typed form at once, each with its message (empty: all right).
 
     ``fields``: name, phone, gender, birthday (as typed), email, address, education,
-    income, marital_status, card_no. The rules are :func:`members.validate`'s.
+    income, marital_status, card_no. The rules are :func:`members.validate`'s, and
+    :func:`register`'s for the consents and the referrer.
     """
     errors: dict[str, ValidationError] = {}
+    if "basic" not in consents:
+        errors["basic"] = _NO_BASIC
+    if referrer_typed and not referrer_found:
+        errors["referrer"] = _NO_REFERRER
     values: dict[str, Any] = {k: fields.get(k, "") for k in _FORM_KEYS}
     try:
         values["birthday"] = parse_birthday(values["birthday"])
@@ -189,11 +211,7 @@ def find_referrer(ctx: ServiceContext, actor: Actor, text: str) -> MemberView:
             if row is not None:
                 view = fetch_view(conn, ctx, actor, "id", row[0])
     if view is None:
-        raise ValidationError(
-            "找不到推荐人：请扫推荐人的会员卡或输入其完整手机号。",
-            "No such referrer: scan their member card or type their full phone number.",
-            field="referrer",
-        )
+        raise _NO_REFERRER
     return view
 
 
@@ -238,11 +256,7 @@ def register(ctx: ServiceContext, actor: Actor, reg: Registration) -> MemberView
             "未知的同意用途。", f"Unknown consent purpose: {sorted(unknown)[0]}", field="consent"
         )
     if "basic" not in reg.consents:
-        raise ValidationError(
-            "会员须同意会员服务条款才能登记。",
-            "The member must agree to the membership terms (basic consent) to register.",
-            field="consent_basic",
-        )
+        raise _NO_BASIC
     health: dict[str, list[Any]] = {
         "allergies": _items(reg.allergies, "allergies"),
         "chronic": _items(reg.chronic, "chronic"),

@@ -631,7 +631,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+160"/>
+        <location filename="../../ui/shell/main_window.py" line="+163"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -659,6 +659,16 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <location line="+1"/>
         <source>Put the cursor in the scan field</source>
         <translation>将光标移到扫码框</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Re&amp;gister a member…</source>
+        <translation>登记会员(&amp;G)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Register a new member (service and manager; for a cashier F2 finds)</source>
+        <translation>登记新会员（客服和店长；收银员按 F2 为查找）</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -766,7 +776,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
@@ -776,12 +786,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+73"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+55"/>
         <source>Only a service assistant or store manager may see full names and phones.</source>
         <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
     </message>
@@ -796,7 +806,17 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>只有客服或店长可以打开会员资料和健康档案；收银所需的信息见过敏提示条。</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+40"/>
+        <source>Registering members is for a service assistant or store manager.</source>
+        <translation>登记会员需由客服或店长办理。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Member registered.</source>
+        <translation>会员已登记。</translation>
+    </message>
+    <message>
+        <location line="+61"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>
@@ -1571,7 +1591,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>营销联系授权已撤回，已移出行销名单。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+27"/>
         <source>Card bound; the old card no longer finds the member.</source>
         <translation>新卡已绑定，旧卡不能再查到该会员。</translation>
     </message>
@@ -1589,6 +1609,268 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+12"/>
         <source>The card went to the printer.</source>
         <translation>会员卡已送往打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>Registration</name>
+    <message>
+        <location filename="../../ui/member/registration.py" line="+61"/>
+        <source>Female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Junior high or below</source>
+        <translation>初中及以下</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>High school</source>
+        <translation>高中/中专</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Associate degree</source>
+        <translation>大专</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bachelor</source>
+        <translation>本科</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Postgraduate</source>
+        <translation>研究生及以上</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Under ¥3,000 a month</source>
+        <translation>月收入 3000 元以下</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>¥3,000–6,000</source>
+        <translation>3000–6000 元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>¥6,000–10,000</source>
+        <translation>6000–10000 元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>¥10,000–20,000</source>
+        <translation>10000–20000 元</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Over ¥20,000</source>
+        <translation>20000 元以上</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Single</source>
+        <translation>未婚</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Married</source>
+        <translation>已婚</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Divorced</source>
+        <translation>离异</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Widowed</source>
+        <translation>丧偶</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationDialog</name>
+    <message>
+        <location line="+21"/>
+        <source>Register a member</source>
+        <translation>登记会员</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>11-digit mobile</source>
+        <translation>11 位手机号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>e.g. 1980-05-12</source>
+        <translation>如 1980-05-12</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>scan their card or type their phone</source>
+        <translation>扫推荐人的会员卡或输入其手机号</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>scan a pre-printed card</source>
+        <translation>扫预印会员卡</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Issue a card &amp;number from this counter</source>
+        <translation>由本机发新卡号(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Name *</source>
+        <translation>姓名 *</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mobile *</source>
+        <translation>手机 *</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail</source>
+        <translation>电子邮箱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Education</source>
+        <translation>学历</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Income</source>
+        <translation>收入</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Marital status</source>
+        <translation>婚姻状况</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referred by</source>
+        <translation>推荐人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card</source>
+        <translation>会员卡</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;1 Membership terms (required)</source>
+        <translation>会员服务条款（必选）(&amp;1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;2 Health information</source>
+        <translation>健康信息（单独同意）(&amp;2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;3 Offers and news</source>
+        <translation>优惠和活动信息(&amp;3)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consents: the member reads each text</source>
+        <translation>同意事项：请会员逐条阅读</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Health information (with the health consent)</source>
+        <translation>健康信息（须会员单独同意）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. 青霉素、磺胺类</source>
+        <translation>如 青霉素、磺胺类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. 高血压</source>
+        <translation>如 高血压</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>names, separated by 、 or ,</source>
+        <translation>药名，用 、 或 , 分隔</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drug allergies</source>
+        <translation>药物过敏</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chronic conditions</source>
+        <translation>慢性病</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Regular medicines</source>
+        <translation>常用药</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Register (Enter)</source>
+        <translation>登记（回车）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location line="+157"/>
+        <source>Card {0} will be the member&apos;s.</source>
+        <translation>会员卡 {0} 可以使用。</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Already a member: {0} (no. {1}). Press Enter here to open them instead of registering again.</source>
+        <translation>已是会员：{0}（会员号 {1}）。在此按回车打开该会员，不要重复登记。</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Referrer: {0} (no. {1})</source>
+        <translation>推荐人：{0}（会员号 {1}）</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <location line="+32"/>
+        <source>Nothing was saved: correct the fields marked.</source>
+        <translation>未保存：请改正标出的各项。</translation>
     </message>
 </context>
 </TS>

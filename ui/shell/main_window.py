@@ -35,6 +35,7 @@ from ui.member.member_panel import MemberPanel
 from ui.member.member_phone import MemberPhone
 from ui.member.pick_list import PickList
 from ui.member.profile_dialog import ProfileDialog
+from ui.member.registration import RegistrationDialog
 from ui.shell import window_state
 from ui.shell.idle import IdleWatcher
 from ui.shell.labels import app_title
@@ -48,6 +49,7 @@ from ui.shell.tasks import AfterPaint, BaseRunner
 log = logging.getLogger(__name__)
 
 REVEAL_ROLES = ("service", "manager")  # DESIGN §7; the service checks it again
+REGISTER_ROLES = ("service", "manager")  # F2 registers for them, finds for a cashier
 WORK_PAGE, LOCK_PAGE = 0, 1
 MEMBER_RESULT, PICK_RESULT = 0, 1
 
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.scanner.scanned.connect(self._scanned)
         self.afterPaint = AfterPaint(self)
         self.memberPhone: MemberPhone | None = None
+        self.registrationDialog: RegistrationDialog | None = None
         self.cameraScanner: camera.CameraScanner | None = None
 
         self._build_actions()
@@ -167,7 +170,12 @@ class MainWindow(QMainWindow):
         self.findAction = self._action(
             self.tr("&Find member"), "findAction",
             self.tr("Put the cursor in the scan field"),
-            [key("F2"), key("Ctrl+F")], self.lookupBar.focus_input,
+            [key("Ctrl+F")], self.lookupBar.focus_input,
+        )  # fmt: skip
+        self.registerAction = self._action(
+            self.tr("Re&gister a member…"), "registerAction",
+            self.tr("Register a new member (service and manager; for a cashier F2 finds)"),
+            [key("F2")], self.open_registration,
         )  # fmt: skip
         self.clearAction = self._action(
             self.tr("&Clear"), "clearAction",
@@ -227,6 +235,7 @@ class MainWindow(QMainWindow):
                 "memberMenu",
                 [
                     self.findAction,
+                    self.registerAction,
                     self.clearAction,
                     self.revealAction,
                     self.profileAction,
@@ -249,6 +258,7 @@ class MainWindow(QMainWindow):
         self._work_actions = (
             self.lockAction,
             self.findAction,
+            self.registerAction,
             self.clearAction,
             self.revealAction,
             self.profileAction,
@@ -278,6 +288,8 @@ class MainWindow(QMainWindow):
         self.statusBarWidget.set_actor(None)
         if self.problemsDialog is not None:  # it shows a manager's view
             self.problemsDialog.close()
+        if self.registrationDialog is not None:  # half-typed personal data: gone
+            self.registrationDialog.reject()
         for action in self._work_actions:
             action.setEnabled(False)
         self.lockScreen.prepare(self.last_actor)
@@ -307,6 +319,9 @@ class MainWindow(QMainWindow):
         if self.locked:
             log.info("scan ignored: the counter is locked")
             self.statusBarWidget.showMessage(self.tr("Sign in first, then scan again."), 5000)
+            return
+        if self.registrationDialog is not None and self.registrationDialog.isVisible():
+            self.registrationDialog.take_scan(code)  # the new member's card (or referrer's)
             return
         self.lookupBar.lookup(code)
         if self.isActiveWindow() and self.results.currentIndex() != PICK_RESULT:
@@ -416,6 +431,35 @@ class MainWindow(QMainWindow):
     def _profile_closed(self, dialog: ProfileDialog) -> None:
         if self.profileDialog is dialog:
             self.profileDialog = None
+
+    @Slot()
+    def open_registration(self) -> None:
+        """F2: the registration form for service and manager; for a cashier, the lookup."""
+        actor = self.actor
+        if actor is None:
+            return
+        if actor.role not in REGISTER_ROLES:
+            self.lookupBar.focus_input()
+            self.statusBarWidget.showMessage(
+                self.tr("Registering members is for a service assistant or store manager."), 8000
+            )
+            return
+        if self.registrationDialog is not None:
+            self.registrationDialog.deleteLater()
+        dialog = RegistrationDialog(
+            self.ctx, actor, self.runner, language=self.language, parent=self
+        )
+        dialog.registered.connect(self._registered)
+        dialog.openExisting.connect(self._show_member)
+        dialog.finished.connect(lambda _code: self.lookupBar.focus_input())
+        self.registrationDialog = dialog
+        dialog.open()
+
+    @Slot(object)
+    def _registered(self, view: services.MemberView) -> None:
+        self._show_member(view)
+        self.statusBarWidget.showMessage(self.tr("Member registered."), 8000)
+        self.sync.request()
 
     @Slot()
     def open_member_phone(self) -> None:
@@ -542,7 +586,12 @@ class MainWindow(QMainWindow):
             window_state.save(self, self.state_path)
         self.scanner.remove()
         self.afterPaint.flush()  # audits of what was shown are written before the runner stops
-        for window in (self.memberPhone, self.cameraScanner, self.problemsDialog):
+        for window in (
+            self.memberPhone,
+            self.cameraScanner,
+            self.problemsDialog,
+            self.registrationDialog,
+        ):
             if window is not None:
                 window.close()
         self.sync.stop()
