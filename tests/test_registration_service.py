@@ -135,3 +135,21 @@ def test_registration_consents_card_and_referrer_arrive_at_hq_as_recorded(hq: HQ
         for p in ("basic", "health", "marketing")
     ]
     assert ref == referrer.id
+
+
+def test_an_offline_registration_hq_had_first_is_told_on_the_member(hq: HQ) -> None:
+    """Two stores register one phone offline; the second learns it in words on the panel."""
+    a, b = hq.counter("S001"), hq.counter("S002")
+    assert sync_once(a.ctx).ok and sync_once(b.ctx).ok
+    _register(a.ctx, a.actor, name="赵敏")
+    local = _register(b.ctx, b.actor, name="赵敏", consents=frozenset({"basic", "marketing"}))
+    assert not services.get_member(b.ctx, b.actor, local.id).merged_here
+    assert sync_once(a.ctx).ok
+    report = sync_once(b.ctx)
+    assert report.ok and report.repointed == 2  # both consents went to HQ's member
+    hq_view = services.lookup(b.ctx, b.actor, PHONE).member
+    assert hq_view is not None and hq_view.id != local.id and hq_view.merged_here
+    (problem,) = services.list_problems(
+        b.ctx, services.create_operator(b.ctx, "陈刚", "manager", "3333")
+    )
+    assert problem.code == "phone_registered"

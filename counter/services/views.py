@@ -71,6 +71,9 @@ class MemberView:
     points_expiring: tuple[ExpiringPoints, ...] = ()
     recent_visits: tuple[Visit, ...] = ()
     badges: frozenset[str] = frozenset()
+    # This counter registered the same phone offline and the sync moved that registration's
+    # records to this member (HQ had them first): the panel says so in words.
+    merged_here: bool = False
 
     @property
     def points_shown(self) -> int:
@@ -144,6 +147,19 @@ def _view(conn: sqlite3.Connection, ctx: ServiceContext, actor: Actor, row: Any)
         points_expiring=_expiring(expiring_json, today),
         recent_visits=visits(visits_json),
         badges=badges(birthday, today, member_days(conn, ctx)),
+        merged_here=bool(phone) and _merged_here(conn, mid, phone),
+    )
+
+
+def _merged_here(conn: sqlite3.Connection, member_id: str, phone: str) -> bool:
+    """A local registration of this phone re-pointed to this member (by the phone index)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM members WHERE phone = ? AND status = 'merged' AND merged_into = ? "
+            "AND origin = 'local' LIMIT 1",
+            (phone, member_id),
+        ).fetchone()
+        is not None
     )
 
 

@@ -855,17 +855,17 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberPanel</name>
     <message>
-        <location filename="../../ui/member/member_panel.py" line="+270"/>
+        <location filename="../../ui/member/member_panel.py" line="+288"/>
         <source>Drug allergy on record: check with the pharmacist before selling medicine.</source>
         <translation>⚠ 该会员有药物过敏记录，售药前请与药师核对。</translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-140"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-70"/>
         <source>Scan a member card or the member&apos;s code</source>
         <translation>请扫描会员卡或会员码</translation>
     </message>
@@ -875,7 +875,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>或在上方输入手机号、手机尾号、姓名或拼音首字母后按回车</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+31"/>
         <source>Birthday month</source>
         <translation>生日月</translation>
     </message>
@@ -920,7 +920,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>会员卡</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>Recent visits</source>
         <translation>最近消费</translation>
     </message>
@@ -935,7 +935,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>本店新登记，待总部确认</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>not assigned yet (HQ assigns it)</source>
         <translation>待总部分配</translation>
     </message>
@@ -945,7 +945,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>未绑定会员卡</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+18"/>
+        <source>Registered at this counter while offline, but this phone was already HQ&apos;s member {0}: the sync moved this counter&apos;s records (points, consents, complaints) to this member. Nothing was lost.</source>
+        <translation>本机离线时登记过这个手机号，但它已是总部会员 {0}：同步已把本机为其记录的积分、同意和投诉等转到该会员名下，没有任何遗漏。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Allergic to {0}: check with the pharmacist before selling medicine.</source>
         <translation>⚠ 该会员对{0}过敏，售药前请与药师核对。</translation>
     </message>

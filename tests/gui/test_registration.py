@@ -178,3 +178,17 @@ def test_a_cashiers_f2_finds_instead(qtbot, staff, make_window, zh):
     qtbot.keyClick(window, Qt.Key.Key_F2)
     assert window.registrationDialog is None
     assert window.lookupBar.input.hasFocus()
+
+
+def test_the_panel_says_in_words_when_a_registration_was_moved(qtbot, ctx, staff, member, zh):
+    from dataclasses import replace
+
+    from ui.member.member_panel import MemberPanel
+
+    panel = MemberPanel(store_code="S001")
+    qtbot.addWidget(panel)
+    panel.show_member(replace(member, member_no="1000000042", merged_here=True))
+    assert panel.repointNote.isVisibleTo(panel)
+    assert "1000000042" in panel.repointNote.text() and "转到" in panel.repointNote.text()
+    panel.show_member(member)
+    assert not panel.repointNote.isVisibleTo(panel)

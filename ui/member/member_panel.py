@@ -100,6 +100,11 @@ class MemberPanel(QStackedWidget):
         self.allergyBanner = QLabel()
         self.allergyBanner.setObjectName("allergyBanner")
         self.allergyBanner.setWordWrap(True)
+        # Shown only for a member this counter also registered offline (a re-point).
+        self.repointNote = QLabel()
+        self.repointNote.setObjectName("repointNote")
+        self.repointNote.setWordWrap(True)
+        self.repointNote.hide()
 
         self.nameLabel = _value_label("memberName")
         self.tierLabel = QLabel()
@@ -176,6 +181,7 @@ class MemberPanel(QStackedWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.addWidget(self.allergyBanner)
+        layout.addWidget(self.repointNote)
         layout.addLayout(head)
         layout.addSpacing(12)
         layout.addLayout(body)
@@ -245,6 +251,8 @@ class MemberPanel(QStackedWidget):
             self.tr("New at this store, not yet confirmed by HQ") if view.origin == "local" else ""
         )
         self.originLabel.setVisible(view.origin == "local")
+        self.repointNote.setText(self.repoint_text(view))
+        self.repointNote.setVisible(view.merged_here)
         self.phoneLabel.setText(view.phone or "—")
         self.memberNoLabel.setText(view.member_no or self.tr("not assigned yet (HQ assigns it)"))
         self.cardsLabel.setText(
@@ -261,6 +269,16 @@ class MemberPanel(QStackedWidget):
         self.allergyBanner.setText(self.allergy_text(view))
         self.allergyBanner.setVisible(view.allergy_alert)
         self.setCurrentIndex(1)
+
+    def repoint_text(self, view: services.MemberView) -> str:
+        """Words for a registration of this counter that the sync moved to HQ's member."""
+        if view.merged_here:
+            return self.tr(
+                "Registered at this counter while offline, but this phone was already HQ's "
+                "member {0}: the sync moved this counter's records (points, consents, "
+                "complaints) to this member. Nothing was lost."
+            ).format(view.member_no or "—")
+        return ""
 
     def allergy_text(self, view: services.MemberView) -> str:
         """Name the drugs when the core could read them ("?" means the record is unreadable)."""
