@@ -53,7 +53,7 @@ def open_form(qtbot, window) -> RegistrationDialog:  # type: ignore[no-untyped-d
 
 
 def error(dialog, key: str) -> str:  # type: ignore[no-untyped-def]
-    label = dialog.findChild(QLabel, f"{key}Error")
+    label = dialog.findChild(QLabel, f"{key}FieldError")
     assert label is not None, key
     return label.text() if label.isVisibleTo(dialog) else ""
 
@@ -192,3 +192,14 @@ def test_the_panel_says_in_words_when_a_registration_was_moved(qtbot, ctx, staff
     assert "1000000042" in panel.repointNote.text() and "转到" in panel.repointNote.text()
     panel.show_member(member)
     assert not panel.repointNote.isVisibleTo(panel)
+
+
+def test_esc_closes_the_form_and_f2_opens_a_fresh_one(qtbot, staff, make_window, zh):
+    window = make_window(staff.service)
+    first = open_form(qtbot, window)
+    qtbot.keyClicks(first.nameEdit, "x")
+    qtbot.keyClick(first.nameEdit, Qt.Key.Key_Escape)
+    assert not first.isVisible()
+    qtbot.waitUntil(window.isActiveWindow)  # the keyboard is back at the counter
+    second = open_form(qtbot, window)
+    assert second is not first and second.nameEdit.text() == ""

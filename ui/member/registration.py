@@ -17,7 +17,7 @@ import logging
 import re
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +41,8 @@ from ui.shell.tasks import BaseRunner
 
 log = logging.getLogger(__name__)
 
+CONSENT_TEXT_WIDTH = 360  # px: the consent texts' column at its narrowest
+FIELD_WIDTH = 260  # px: room for an address or an e-mail address (the form fits 1024×768)
 PHONE_DIGITS = re.compile(r"^(?:\+86)?1[3-9]\d{9}$")
 # Where a service error's field is shown.
 ERROR_FIELDS = {
@@ -113,6 +115,7 @@ class RegistrationDialog(QDialog):
         self._phone_asked = ""
         self.texts = reg.consent_texts(ctx)
         self.errors: dict[str, QLabel] = {}
+        self.consentTexts: list[QLabel] = []
 
         def line(name: str, ime: bool, placeholder: str = "") -> QLineEdit:
             edit = QLineEdit()
@@ -170,8 +173,13 @@ class RegistrationDialog(QDialog):
             ("card_no", self.tr("Card"), self.cardEdit),
         ]
         for key, label, widget in rows:
-            profile.addRow(label, self._with_error(key, widget))
-        profile.addRow("", self.referrerLabel)
+            box = self._with_error(key, widget)
+            if key == "referrer":  # who the referrer is, under the field
+                layout_of = box.layout()
+                assert layout_of is not None
+                layout_of.addWidget(self.referrerLabel)
+            profile.addRow(label, box)
+        self.referrerLabel.hide()
         profile.addRow("", self.issueCheck)
 
         # The consents, each separate (DESIGN §7), with the text and its version.
@@ -191,6 +199,8 @@ class RegistrationDialog(QDialog):
             body.setObjectName(f"{purpose}Text")
             body.setWordWrap(True)
             body.setProperty("consentText", True)
+            body.setMinimumWidth(CONSENT_TEXT_WIDTH)
+            self.consentTexts.append(body)
             consent_layout.addWidget(self._with_error(purpose, check))
             consent_layout.addWidget(body)
 
@@ -229,6 +239,8 @@ class RegistrationDialog(QDialog):
         buttons.addWidget(self.message, 1)
         buttons.addWidget(cancel)
         buttons.addWidget(self.saveButton)
+        for _key, _label, field in rows:
+            field.setMinimumWidth(FIELD_WIDTH)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(buttons)
@@ -262,6 +274,15 @@ class RegistrationDialog(QDialog):
 
     # -- building -----------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        # A wrapped label in nested layouts gets no height for its width by itself: once the
+        # stylesheet's font is on, give each consent text the lines it needs.
+        for body in self.consentTexts:
+            body.ensurePolished()
+            body.setMinimumHeight(body.heightForWidth(CONSENT_TEXT_WIDTH - 20))
+        self.adjustSize()
+        super().showEvent(event)
+
     def _with_error(self, key: str, widget: QWidget) -> QWidget:
         box = QWidget()
         col = QVBoxLayout(box)
@@ -269,7 +290,7 @@ class RegistrationDialog(QDialog):
         col.setSpacing(0)
         col.addWidget(widget)
         error = QLabel()
-        error.setObjectName(f"{key}Error")
+        error.setObjectName(f"{key}FieldError")
         error.setWordWrap(True)
         error.setProperty("fieldError", True)
         error.hide()
@@ -442,6 +463,7 @@ class RegistrationDialog(QDialog):
         self.errors["referrer"].hide()
         self.referrer = None
         self.referrerLabel.clear()
+        self.referrerLabel.hide()
         if not text:
             return
         ctx, actor = self.ctx, self.actor
@@ -452,6 +474,7 @@ class RegistrationDialog(QDialog):
                 self.referrerLabel.setText(
                     self.tr("Referrer: {0} (no. {1})").format(view.name, view.member_no or "—")
                 )
+                self.referrerLabel.show()
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, KnownError):

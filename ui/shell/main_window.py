@@ -451,9 +451,15 @@ class MainWindow(QMainWindow):
         )
         dialog.registered.connect(self._registered)
         dialog.openExisting.connect(self._show_member)
-        dialog.finished.connect(lambda _code: self.lookupBar.focus_input())
+        dialog.finished.connect(self._registration_closed)
         self.registrationDialog = dialog
         dialog.open()
+
+    @Slot(int)
+    def _registration_closed(self, _code: int) -> None:
+        # Without a window manager (kiosk X, Xvfb) nobody hands the keyboard back.
+        self.activateWindow()
+        self.lookupBar.focus_input()
 
     @Slot(object)
     def _registered(self, view: services.MemberView) -> None:
