@@ -189,6 +189,10 @@ def _text(
 
 def _int(payload: Mapping[str, Any], key: str, *, lo: int, hi: int) -> int:
     value = _require(payload, key)
+    if isinstance(value, float) and value.is_integer():
+        # JSON has one number type: 5.0 is the integer 5 (so JSON Schema says, and so the
+        # published document), whatever a client's encoder writes. Kept as the int.
+        value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
         raise ContractError("invalid_field", f"{key} must be a whole number {lo}..{hi}", field=key)
     return value

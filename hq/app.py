@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic.json_schema import models_json_schema
 from sqlalchemy.engine import Engine
 
 from counter.contract import CONTRACT_VERSION
@@ -18,12 +17,7 @@ from hq.api_errors import install_error_handlers
 from hq.body import max_body_bytes as body_limit
 from hq.db import EngineOrURL, init_db
 from hq.middleware import RequestContextMiddleware
-from hq.schemas import MemberCodeRequest, Operation, OpsRequest
-
-# Models the routes describe but FastAPI does not parse: operations are read as plain JSON
-# (one malformed op is a rejected op, not a refused batch), and bodies are read by
-# hq.body after authentication. Added to the components.
-EXTRA_SCHEMAS = (Operation, OpsRequest, MemberCodeRequest)
+from hq.openapi import refine
 
 
 def create_app(db_url: EngineOrURL, *, max_body_bytes: int | None = None) -> FastAPI:
@@ -66,28 +60,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             description=app.description,
             routes=app.routes,
         )
-        _, defs = models_json_schema(
-            [(model, "validation") for model in EXTRA_SCHEMAS],
-            ref_template="#/components/schemas/{model}",
-        )
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(defs.get("$defs", {}))
-        # Our 422 is in the contract's error shape (hq.api_errors), not FastAPI's own.
-        for path in schema.get("paths", {}).values():
-            for operation in path.values():
-                responses = operation.get("responses", {})
-                if "422" in responses:
-                    responses["422"] = {
-                        "description": "`validation_failed` (details.errors: loc, message, "
-                        "type), or a more specific code",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/ErrorBody"}
-                            }
-                        },
-                    }
-        for name in ("HTTPValidationError", "ValidationError"):
-            components.pop(name, None)
+        refine(schema)
         app.openapi_schema = schema
     return app.openapi_schema
 

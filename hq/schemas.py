@@ -173,40 +173,6 @@ class MemberLookup(BaseModel):
 # ------------------------------------------------------------------ ops
 
 
-class Operation(BaseModel):
-    """One operation; its payload is checked by ``counter.contract.validate_op``."""
-
-    model_config = ConfigDict(extra="allow")
-
-    op_id: str = Field(description="UUID made by the counter; the op's identity for ever")
-    type: Literal[
-        "member.register",
-        "member.update",
-        "member.consent",
-        "card.bind",
-        "points.earn",
-        "points.redeem",
-        "complaint.create",
-        "complaint.update",
-    ]
-    created_at: str = Field(
-        description="RFC 3339; the counter's time: its PC clock corrected by the skew it "
-        "measured against HQ's server_time"
-    )
-    pc_time: str | None = Field(
-        default=None,
-        description="optional, RFC 3339: what the counter PC's own clock said, for the record",
-    )
-    store_code: str
-    operator_id: str
-    payload: dict[str, Any] = Field(
-        description="by type (docs/hq-api.md). points.earn, since 1.1, may name what the counter "
-        "computed with: rules_version (64 hex digits, from /v1/config), tier, and tier_seq (the "
-        "seq of the member record the tier came from); absent, HQ uses its current rules and "
-        "the member's current tier"
-    )
-
-
 class OpsRequest(BaseModel):
     ops: list[Any] = Field(
         max_length=MAX_BATCH,
