@@ -42,7 +42,9 @@ RULES_VERSION_PATTERN = VERSION_RE.pattern
 # No text of an op may hold these (counter.contract.text_problem): C0/C1 controls, DEL,
 # bidi embeddings, overrides and isolates. Multi-line fields may hold tab, LF and CR.
 _BAD_LINE = "\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
-_BAD_TEXT = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+_BAD_TEXT = (
+    "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+)
 MONEY_MAX = 100_000_000
 POINTS_MAX = 10_000_000
 SEQ_MAX = 2**62

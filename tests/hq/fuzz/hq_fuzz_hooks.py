@@ -24,9 +24,7 @@ from hypothesis import strategies as st
 from counter.codes import is_card_no, make_card_no
 from counter.contract_schema import CARD_NO_FORMAT, operation_schemas
 
-schemathesis.openapi.format(
-    CARD_NO_FORMAT, st.from_regex(r"\A[0-9]{15}\Z").map(make_card_no)
-)
+schemathesis.openapi.format(CARD_NO_FORMAT, st.from_regex(r"\A[0-9]{15}\Z").map(make_card_no))
 
 VALIDATION_CODES = frozenset(
     {
