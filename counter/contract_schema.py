@@ -21,6 +21,7 @@ from counter.contract import (
     COMPLAINT_CHANNELS,
     COMPLAINT_SEVERITIES,
     COMPLAINT_STATES,
+    CONSENT_PURPOSES,
     HEALTH_KEYS,
     MAX_BATCH,
     MEMBER_UPDATABLE,
@@ -135,11 +136,29 @@ def _profile() -> dict[str, Schema]:
 
 
 def _health() -> Schema:
-    item = {**_text(64, required=True), "minLength": 1}
+    item = {**_text(64), "minLength": 1}
+    medicine = {
+        "anyOf": [
+            {**_text(64, required=True), "description": "a name alone (older records)"},
+            {
+                "type": "object",
+                "properties": {
+                    "name": _text(64, required=True),
+                    "dose": _nullable(_text(32)),
+                    "days_supply": _nullable(_int(1, 366)),
+                    "last_dispensed": _nullable(DATE),
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+    lists = {key: {"type": "array", "items": item} for key in HEALTH_KEYS}
+    lists["medicines"] = {"type": "array", "items": medicine}
     return _nullable(
         {
             "type": "object",
-            "properties": {key: {"type": "array", "items": item} for key in HEALTH_KEYS},
+            "properties": lists,
             "additionalProperties": False,
             "description": "missing lists are empty; at most 50 entries of each are kept",
         }
@@ -157,6 +176,9 @@ def payload_schemas() -> dict[str, Schema]:
                 "member_id": _ref("Uuid"),
                 **profile,
                 "card_no": _nullable(_ref("CardNo")),
+                "referrer_id": _nullable(
+                    {**_ref("Uuid"), "description": "the member who brought them"}
+                ),
             },
             ["member_id", "name", "phone"],
         ),
@@ -176,9 +198,12 @@ def payload_schemas() -> dict[str, Schema]:
         "member.consent": _object(
             {
                 "member_id": _ref("Uuid"),
-                "purpose": _enum(("health",)),
+                "purpose": _enum(CONSENT_PURPOSES),
                 "granted": {"type": "boolean"},
                 "recorded_at": TIME,
+                "text_version": _nullable(
+                    {**_text(32), "description": "the version of the consent text shown"}
+                ),
             },
             ["member_id", "purpose", "granted", "recorded_at"],
         ),

@@ -8,6 +8,8 @@ limit and one past it, against both. A limit changed on one side only fails here
 from __future__ import annotations
 
 import copy
+import inspect
+import re
 from typing import Any
 
 import jsonschema_rs
@@ -36,12 +38,23 @@ PAYLOADS: dict[str, dict[str, Any]] = {
     "member.register": {
         "member_id": ID, "name": "张小明", "phone": "13812345678", "gender": "M",
         "birthday": "1990-05-01", "email": "a@b.cn", "address": "上海", "education": None,
-        "income": None, "marital_status": "married", "card_no": CARD,
+        "income": None, "marital_status": "married", "card_no": CARD, "referrer_id": ID,
     },
     "member.update": {
-        "member_id": ID, "changes": {"name": "王芳", "health": {"allergies": ["青霉素"]}},
+        "member_id": ID,
+        "changes": {
+            "name": "王芳",
+            "health": {
+                "allergies": ["青霉素"],
+                "medicines": ["阿司匹林", {"name": "氨氯地平", "dose": "5mg", "days_supply": 30,
+                                           "last_dispensed": "2026-11-20"}],
+            },
+        },
     },
-    "member.consent": {"member_id": ID, "purpose": "health", "granted": True, "recorded_at": NOW},
+    "member.consent": {
+        "member_id": ID, "purpose": "health", "granted": True, "recorded_at": NOW,
+        "text_version": "health-2026.1",
+    },
     "card.bind": {"member_id": ID, "card_no": CARD, "replaces": None},
     "points.earn": {
         "member_id": ID, "receipt_no": "R-1", "sold_at": NOW,
@@ -82,6 +95,20 @@ def test_every_op_type_has_a_schema() -> None:
     mapping = SCHEMAS["Operation"]["discriminator"]["mapping"]
     assert set(mapping) == set(OP_TYPES)
     assert all(f"{schema_name(t)}Payload" in SCHEMAS for t in OP_TYPES)
+
+
+# How the validators read a payload's fields: p.get("x"), p["x"], _uuid(p, "x"), _text(p, "x")…
+_READS = re.compile(r'\bp(?:\.get\(|\[|\w*, )"(\w+)"|\(p, "(\w+)"')
+
+
+@pytest.mark.parametrize("op_type", OP_TYPES)
+def test_every_field_the_validator_reads_is_in_the_schema(op_type: str) -> None:
+    """A field added to counter.contract must be added to counter.contract_schema too."""
+    source = inspect.getsource(VALIDATORS[op_type])
+    read = {a or b for a, b in _READS.findall(source)}
+    stated = set(payload_schemas()[op_type]["properties"])
+    assert read, source
+    assert read <= stated, f"{op_type}: {sorted(read - stated)} missing from its payload schema"
 
 
 @pytest.mark.parametrize("op_type", OP_TYPES)
