@@ -119,7 +119,7 @@ RESPONSES: dict[tuple[str, str], dict[str, str]] = {
     },
 }
 BODY_NOTE = (
-    " The body is read only after the token is checked, and at most the server's limit "
+    "\n\nThe body is read only after the token is checked, and at most the server's limit "
     "(8 MiB by default, `hq serve --max-body-bytes`): larger is `413 body_too_large`. HQ "
     "does not decode a `Content-Encoding`: send the body uncompressed."
 )
