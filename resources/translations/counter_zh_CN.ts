@@ -30,6 +30,402 @@
     </message>
 </context>
 <context>
+    <name>ComplaintLabels</name>
+    <message>
+        <location filename="../../ui/complaints/labels.py" line="+10"/>
+        <source>Service attitude</source>
+        <translation>服务态度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Product quality</source>
+        <translation>产品质量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting time</source>
+        <translation>等候时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pharmacist advice</source>
+        <translation>药师建议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store environment</source>
+        <translation>门店环境</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>At the counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+17"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Online</source>
+        <translation>网上</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Received</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Handling</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Escalated to HQ</source>
+        <translation>已上报总部</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>In store</source>
+        <translation>到店</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintSlip</name>
+    <message>
+        <location filename="../../ui/printing/complaint_slip.py" line="+27"/>
+        <source>Complaint received</source>
+        <translation>投诉受理回执</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your complaint number:</source>
+        <translation>您的投诉编号：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Logged: {0}</source>
+        <translation>登记时间：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>We will answer by: {0}</source>
+        <translation>我们将在此前答复：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Store: {0}</source>
+        <translation>门店：{0}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Store phone: {0}</source>
+        <translation>门店电话：{0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Please quote the number when you call.</source>
+        <translation>来电查询时请告知投诉编号。</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsDialog</name>
+    <message>
+        <location filename="../../ui/complaints/list_dialog.py" line="+73"/>
+        <source>Complaints</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customer</source>
+        <translation>顾客</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+259"/>
+        <source>HQ</source>
+        <translation>总部</translation>
+    </message>
+    <message>
+        <location line="-212"/>
+        <source>Number, phone&apos;s last digits or words</source>
+        <translation>编号、手机尾号或关键词</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not closed</source>
+        <translation>未结案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>All severities</source>
+        <translation>全部程度</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Overdue (Ctrl+O)</source>
+        <translation>已超时 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mine (Ctrl+M)</source>
+        <translation>我经手的 (Ctrl+M)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Search:</source>
+        <translation>搜索(&amp;S)：</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Complaint</source>
+        <translation>投诉</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Show name and phone (Ctrl+R)</source>
+        <translation>显示姓名和手机号 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Note; the resolution when resolving, the reason when escalating</source>
+        <translation>备注；解决时写解决办法，上报时写原因</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Handle</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolve</source>
+        <translation>解决</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Escalate to HQ</source>
+        <translation>上报总部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>结案</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Close without follow-up (manager; reason in note)</source>
+        <translation>不回访直接结案（店长；原因写在备注）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Follow-up visit</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Customer reached</source>
+        <translation>已联系上顾客</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Record &amp;follow-up</source>
+        <translation>记录回访(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>How (Ctrl+U):</source>
+        <translation>方式 (Ctrl+U)：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Satisfaction (1–5):</source>
+        <translation>满意度（1–5）：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Comment:</source>
+        <translation>顾客意见：</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source> · overdue</source>
+        <translation> · 超时</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>changed at HQ</source>
+        <translation>总部已更新</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>{0} complaints</source>
+        <translation>共 {0} 条投诉</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>another counter</source>
+        <translation>其他柜台</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No complaint matches.</source>
+        <translation>没有符合条件的投诉。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} · {1} · {2} · {3}</source>
+        <translation>{0} · {1} · {2} · {3}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Customer: {0} {1} · due {2}{3}</source>
+        <translation>顾客：{0} {1} · 期限 {2}{3}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> (overdue)</source>
+        <translation>（已超时）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What happened: {0}</source>
+        <translation>经过：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wants: {0}</source>
+        <translation>诉求：{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>HQ has changed this complaint.</source>
+        <translation>总部已更新这条投诉。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} {1}: logged</source>
+        <translation>{0} {1}：登记</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> → {0}</source>
+        <translation> → {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>reached</source>
+        <translation>已联系上</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>not reached</source>
+        <translation>未联系上</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} follow-up by {1}, {2}, satisfaction {3}/5: {4}</source>
+        <translation>{0} 回访（{1}），{2}，满意度 {3}/5：{4}</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Saved: {0} is now {1}.</source>
+        <translation>已保存：{0} 现为“{1}”。</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Customer: {0} {1} (shown once; audited)</source>
+        <translation>顾客：{0} {1}（仅此次显示；已记录审计）</translation>
+    </message>
+</context>
+<context>
     <name>CounterStatusBar</name>
     <message>
         <location filename="../../ui/shell/status_bar.py" line="+118"/>
@@ -512,6 +908,129 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
 </context>
 <context>
+    <name>LogComplaintDialog</name>
+    <message>
+        <location filename="../../ui/complaints/log_dialog.py" line="+73"/>
+        <source>Log a complaint</source>
+        <translation>登记投诉</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Not this member (Ctrl+D)</source>
+        <translation>不是该会员 (Ctrl+D)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Customer:</source>
+        <translation>顾客：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Mobile:</source>
+        <translation>手机(&amp;M)：</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&amp;Category:</source>
+        <translation>类别(&amp;C)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Se&amp;verity:</source>
+        <translation>严重程度(&amp;V)：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Due:</source>
+        <translation>处理期限：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>C&amp;hannel:</source>
+        <translation>渠道(&amp;H)：</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>What happened (Enter saves; Shift+Enter starts a new line)</source>
+        <translation>经过（回车保存；Shift+回车换行）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>e.g. an apology, a refund, an exchange</source>
+        <translation>例如：道歉、退款、换货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;What happened:</source>
+        <translation>经过(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What the customer &amp;wants:</source>
+        <translation>顾客诉求(&amp;W)：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Save (Enter)</source>
+        <translation>保存(&amp;S)（回车）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Complaint logged. The customer&apos;s number:</source>
+        <translation>投诉已登记。顾客的投诉编号：</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Print slip (Enter)</source>
+        <translation>打印回执(&amp;P)（回车）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Close (Esc)</source>
+        <translation>关闭(&amp;C) (Esc)</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Member {0} · {1}</source>
+        <translation>会员 {0} · {1}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not a member: enter the customer&apos;s name and mobile (a scan attaches a member)</source>
+        <translation>非会员：请填写顾客姓名和手机号（扫码可关联会员）</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No member found for that scan.</source>
+        <translation>没有找到该码对应的会员。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{0} (in {1} hours)</source>
+        <translation>{0}（{1} 小时内）</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Due: {0} · {1} · {2}</source>
+        <translation>处理期限：{0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Slip printed. Esc closes.</source>
+        <translation>回执已打印。按 Esc 关闭。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <location filename="../../ui/shell/login_dialog.py" line="+421"/>
@@ -631,7 +1150,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+163"/>
+        <location filename="../../ui/shell/main_window.py" line="+167"/>
         <source>&amp;Lock</source>
         <translation>锁定(&amp;L)</translation>
     </message>
@@ -699,6 +1218,26 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <location line="+1"/>
         <source>The member&apos;s profile, health record, consents and card (service, manager)</source>
         <translation>会员资料、健康档案、授权同意和会员卡（限客服和店长）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Log a complaint…</source>
+        <translation>登记投诉(&amp;L)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log a customer&apos;s complaint; the member on screen is attached (all roles)</source>
+        <translation>登记顾客投诉；自动关联屏幕上的会员（所有角色）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Complaints list…</source>
+        <translation>投诉列表(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow complaints through to the follow-up visit (service, manager)</source>
+        <translation>跟进投诉直至回访（客服、店长）</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -776,7 +1315,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
+        <source>C&amp;omplaints</source>
+        <translation>投诉(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
@@ -786,7 +1330,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+82"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
@@ -811,12 +1355,17 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>登记会员需由客服或店长办理。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+23"/>
         <source>Member registered.</source>
         <translation>会员已登记。</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+48"/>
+        <source>Only a service assistant or store manager follows complaints up; F4 logs one.</source>
+        <translation>只有客服干事或店长可以跟进投诉；按 F4 可登记投诉。</translation>
+    </message>
+    <message>
+        <location line="+88"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>
@@ -1619,7 +2168,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>Registration</name>
     <message>
-        <location filename="../../ui/member/registration.py" line="+61"/>
+        <location filename="../../ui/member/registration.py" line="+63"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
@@ -1712,7 +2261,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>登记会员</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>11-digit mobile</source>
         <translation>11 位手机号</translation>
     </message>
@@ -1792,7 +2341,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>会员卡</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>&amp;1 Membership terms (required)</source>
         <translation>会员服务条款（必选）(&amp;1)</translation>
     </message>
@@ -1812,7 +2361,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>同意事项：请会员逐条阅读</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Health information (with the health consent)</source>
         <translation>健康信息（须会员单独同意）</translation>
     </message>
@@ -1857,7 +2406,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>取消（Esc）</translation>
     </message>
     <message>
-        <location line="+157"/>
+        <location line="+168"/>
         <source>Card {0} will be the member&apos;s.</source>
         <translation>会员卡 {0} 可以使用。</translation>
     </message>
@@ -1867,12 +2416,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>已是会员：{0}（会员号 {1}）。在此按回车打开该会员，不要重复登记。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Referrer: {0} (no. {1})</source>
         <translation>推荐人：{0}（会员号 {1}）</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <location line="+32"/>
         <source>Nothing was saved: correct the fields marked.</source>
         <translation>未保存：请改正标出的各项。</translation>

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from counter import __version__, services
 from counter.errors import KnownError
 from counter.settings import Settings
+from ui.complaints.list_dialog import ComplaintsDialog
+from ui.complaints.log_dialog import LogComplaintDialog
 from ui.member import camera
 from ui.member.lookup_bar import LookupBar
 from ui.member.member_panel import MemberPanel
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
         self.statusBarWidget.problemsRequested.connect(self.open_problems)
         self.problemsDialog: ProblemsDialog | None = None
         self.profileDialog: ProfileDialog | None = None
+        self.complaintDialog: LogComplaintDialog | None = None
+        self.complaintsDialog: ComplaintsDialog | None = None
         runner.knownError.connect(self._known_error)
 
         if idle_timeout_ms is None:
@@ -192,6 +196,16 @@ class MainWindow(QMainWindow):
             self.tr("The member's profile, health record, consents and card (service, manager)"),
             [key("F8")], self.open_profile,
         )  # fmt: skip
+        self.complaintAction = self._action(
+            self.tr("&Log a complaint…"), "complaintAction",
+            self.tr("Log a customer's complaint; the member on screen is attached (all roles)"),
+            [key("F4")], self.open_complaint,
+        )  # fmt: skip
+        self.complaintsAction = self._action(
+            self.tr("&Complaints list…"), "complaintsAction",
+            self.tr("Follow complaints through to the follow-up visit (service, manager)"),
+            [key("F11")], self.open_complaints,
+        )  # fmt: skip
         self.phoneAction = self._action(
             self.tr("Member's &phone (demo)…"), "phoneAction",
             self.tr("Show a member's dynamic code as the member app does, and scan it"),
@@ -244,6 +258,11 @@ class MainWindow(QMainWindow):
                     self.phoneAction,
                 ],
             ),
+            (
+                self.tr("C&omplaints"),
+                "complaintsMenu",
+                [self.complaintAction, self.complaintsAction],
+            ),
             (self.tr("&Sync"), "syncMenu", [self.syncAction, None, self.problemsAction]),
             (self.tr("&Help"), "helpMenu", [self.logsAction, None, self.aboutAction]),
         )
@@ -262,6 +281,8 @@ class MainWindow(QMainWindow):
             self.clearAction,
             self.revealAction,
             self.profileAction,
+            self.complaintAction,
+            self.complaintsAction,
         )
         self.statusBarWidget.set_sync_action(self.syncAction)
 
@@ -281,6 +302,10 @@ class MainWindow(QMainWindow):
         if self.profileDialog is not None:  # it shows a member in clear
             self.profileDialog.close()
             self.profileDialog = None
+        for dialog in (self.complaintDialog, self.complaintsDialog):  # customers, an operator's
+            if dialog is not None:
+                dialog.close()
+        self.complaintDialog = self.complaintsDialog = None
         self.clear_member()
         self.lookupBar.clear_message()
         self.lookupBar.input.clear()
@@ -316,6 +341,9 @@ class MainWindow(QMainWindow):
         dialog = self.profileDialog
         if dialog is not None and dialog.isActiveWindow() and dialog.take_scan(code):
             return  # a new card scanned on the profile's card page
+        complaint = self.complaintDialog
+        if complaint is not None and complaint.isActiveWindow() and complaint.take_scan(code):
+            return  # the member the complaint is about
         if self.locked:
             log.info("scan ignored: the counter is locked")
             self.statusBarWidget.showMessage(self.tr("Sign in first, then scan again."), 5000)
@@ -468,6 +496,79 @@ class MainWindow(QMainWindow):
         self.sync.request()
 
     @Slot()
+    def open_complaint(self) -> None:
+        """F4: log a complaint (every role); the member on screen is attached."""
+        actor = self.actor
+        if actor is None or self.locked:
+            return
+        member = self.memberPanel.view if self.results.currentIndex() == MEMBER_RESULT else None
+        if self.complaintDialog is not None:
+            self.complaintDialog.close()
+        dialog = LogComplaintDialog(
+            self.ctx, actor, self.runner, member, language=self.language, parent=self
+        )
+        dialog.logged.connect(self._complaint_logged)
+        dialog.finished.connect(self._complaint_closed)
+        self.complaintDialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.focus_first()
+
+    def _complaint_logged(self, _view: object) -> None:
+        if self.complaintsDialog is not None:
+            self.complaintsDialog.reload()
+
+    @Slot(int)
+    def _complaint_closed(self, _result: int) -> None:
+        """Closed: let it go (deleted later, not from inside its own signal)."""
+        dialog = self.sender()
+        if dialog is self.complaintDialog:
+            self.complaintDialog = None
+        if isinstance(dialog, LogComplaintDialog):
+            dialog.deleteLater()
+        if not self.locked:
+            self.activateWindow()
+            self.lookupBar.focus_input()  # ready for the next customer
+
+    @Slot()
+    def open_complaints(self) -> None:
+        """F11: the complaints list (service assistants and store managers)."""
+        actor = self.actor
+        if actor is None or self.locked:
+            return
+        if actor.role not in REVEAL_ROLES:
+            self.statusBarWidget.showMessage(
+                self.tr(
+                    "Only a service assistant or store manager follows complaints up; F4 logs one."
+                ),
+                8000,
+            )
+            return
+        if self.complaintsDialog is not None and self.complaintsDialog.actor != actor:
+            self.complaintsDialog.close()
+        if self.complaintsDialog is None:
+            dialog = ComplaintsDialog(
+                self.ctx, actor, self.runner, language=self.language, parent=self
+            )
+            dialog.changed.connect(self.sync.request)
+            dialog.finished.connect(self._complaints_closed)
+            self.complaintsDialog = dialog
+        else:
+            self.complaintsDialog.reload()
+        self.complaintsDialog.show()
+        self.complaintsDialog.raise_()
+        self.complaintsDialog.activateWindow()
+
+    @Slot(int)
+    def _complaints_closed(self, _result: int) -> None:
+        dialog = self.sender()
+        if dialog is self.complaintsDialog:
+            self.complaintsDialog = None
+        if isinstance(dialog, ComplaintsDialog):
+            dialog.deleteLater()
+
+    @Slot()
     def open_member_phone(self) -> None:
         if self.memberPhone is None:
             self.memberPhone = MemberPhone(
@@ -517,6 +618,8 @@ class MainWindow(QMainWindow):
         report = outcome.report
         if self.problemsDialog is not None and report is not None and report.rejected:
             self.problemsDialog.reload()
+        if self.complaintsDialog is not None and report is not None:
+            self.complaintsDialog.reload()  # HQ's changes show as "changed at HQ"
 
     @Slot()
     def open_problems(self) -> None:
@@ -597,6 +700,8 @@ class MainWindow(QMainWindow):
             self.cameraScanner,
             self.problemsDialog,
             self.registrationDialog,
+            self.complaintDialog,
+            self.complaintsDialog,
         ):
             if window is not None:
                 window.close()
