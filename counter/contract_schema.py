@@ -19,9 +19,11 @@ from typing import Any
 from counter.contract import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_CHANNELS,
+    COMPLAINT_NUMBER_RE,
     COMPLAINT_SEVERITIES,
     COMPLAINT_STATES,
     CONSENT_PURPOSES,
+    FOLLOWUP_METHODS,
     HEALTH_KEYS,
     MAX_BATCH,
     MEMBER_UPDATABLE,
@@ -276,6 +278,13 @@ def payload_schemas() -> dict[str, Schema]:
                 "description": _text(4000, required=True, multiline=True),
                 "wants": _nullable(_text(1000, multiline=True)),
                 "created_at": TIME,
+                "number": _nullable(
+                    {
+                        "type": "string",
+                        "pattern": COMPLAINT_NUMBER_RE.pattern.replace("\\Z", "$"),
+                        "description": "1.1: STORE-PC-YYYYMMDD-SEQ, numbered at the counter",
+                    }
+                ),
             },
             ["complaint_id", "category", "severity", "channel", "description", "created_at"],
             anyOf=[
@@ -298,6 +307,8 @@ def payload_schemas() -> dict[str, Schema]:
                             "at": TIME,
                             "note": _nullable(_text(2000, multiline=True)),
                             "satisfaction": _int(1, 5),
+                            "method": {**_enum(FOLLOWUP_METHODS), "default": "phone"},
+                            "reached": {"type": "boolean", "default": True},
                         },
                         ["at", "satisfaction"],
                     )

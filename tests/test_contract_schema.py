@@ -16,7 +16,7 @@ import jsonschema_rs
 import pytest
 
 from counter.codes import is_card_no, make_card_no
-from counter.contract import OP_TYPES, VALIDATORS, ContractError, validate_op
+from counter.contract import OP_TYPES, VALIDATORS, ContractError, followup_of, validate_op
 from counter.contract_schema import (
     CARD_NO_FORMAT,
     REF,
@@ -67,10 +67,13 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "complaint_id": ID, "member_id": None, "customer_name": "李女士",
         "customer_phone": "13912345678", "category": "price", "severity": "high",
         "channel": "counter", "description": "排队太久\n", "wants": "", "created_at": NOW,
+        "number": "S001-1-20261120-001",
     },
     "complaint.update": {
         "complaint_id": ID, "status": "handling", "note": "已联系",
-        "followup": {"at": NOW, "note": "", "satisfaction": 5},
+        "followup": {
+            "at": NOW, "note": "", "satisfaction": 5, "method": "wechat", "reached": False,
+        },
     },
 }  # fmt: skip
 
@@ -109,6 +112,14 @@ def test_every_field_the_validator_reads_is_in_the_schema(op_type: str) -> None:
     stated = set(payload_schemas()[op_type]["properties"])
     assert read, source
     assert read <= stated, f"{op_type}: {sorted(read - stated)} missing from its payload schema"
+
+
+def test_every_followup_field_is_in_the_schema() -> None:
+    source = inspect.getsource(followup_of)
+    read = set(re.findall(r'\bf(?:\.get\(|\[|\w*, )"(\w+)"|\(f, "(\w+)"', source))
+    fields = {a or b for a, b in read} | set(re.findall(r'"(\w+)" in f\b', source))
+    followup = payload_schemas()["complaint.update"]["properties"]["followup"]["anyOf"][0]
+    assert fields and fields <= set(followup["properties"]), sorted(fields)
 
 
 @pytest.mark.parametrize("op_type", OP_TYPES)
