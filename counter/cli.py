@@ -112,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     b_lookup.add_argument("--dir", default="bench-data", help="where bench caches are kept")
     b_lookup.add_argument("--gui", action="store_true", help="also scan-to-panel, offscreen")
 
+    b_compl = bench_sub.add_parser("complaints", help="the F11 list's filter and sort")
+    b_compl.add_argument("--complaints", type=int, default=10_000)
+    b_compl.add_argument("--samples", type=int, default=200, help="queries per filter")
+    b_compl.add_argument("--dir", default="bench-data", help="where bench caches are kept")
+
     b_sync = bench_sub.add_parser("sync", help="first full sync and push against a real HQ")
     b_sync.add_argument("--members", type=int, default=1_000_000, help="members seeded at HQ")
     b_sync.add_argument("--ops", type=int, default=10_000, help="queued operations to push")
@@ -304,6 +309,14 @@ def _token(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    if args.bench_command == "complaints":
+        from counter.bench import complaints as bench_complaints
+
+        if args.complaints < 1 or args.samples < 1:
+            print("counter: --complaints and --samples must be positive", file=sys.stderr)
+            return EXIT_USAGE
+        print(bench_complaints.run(Path(args.dir), args.complaints, args.samples))
+        return EXIT_OK
     if args.bench_command == "sync":
         from counter.bench import sync as bench_sync
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from counter import contract, rules
 from counter.errors import NotFoundError, ValidationError
@@ -99,7 +99,9 @@ class ComplaintView:
         return TRANSITIONS.get(self.status, ())
 
 
-def _to_view(c: Complaint, actor: Actor, now: dt.datetime) -> ComplaintView:
+def _to_view(
+    c: Complaint, actor: Actor, now: dt.datetime, *, timeline: bool = True
+) -> ComplaintView:
     """Name and phone masked for every role (DESIGN §7): reveal_customer shows them, audited."""
     followup = None
     if c.followup_at is not None and c.satisfaction is not None:
@@ -130,7 +132,9 @@ def _to_view(c: Complaint, actor: Actor, now: dt.datetime) -> ComplaintView:
         notes=tuple(
             ComplaintNoteView(n.at, n.operator_id, n.text, n.new_status)
             for n in sorted(c.notes, key=lambda n: (n.at, n.id))
-        ),
+        )
+        if timeline
+        else (),
         followup=followup,
         synced=c.hq_seq > 0,
         overdue=c.status in OPEN_STATES and now > c.due_at,
@@ -461,9 +465,13 @@ def search_complaints(
     actor: Actor,
     flt: ComplaintFilter = ComplaintFilter(),
     *,
-    limit: int = 500,
+    limit: int = 200,
+    timeline: bool = True,
 ) -> tuple[ComplaintView, ...]:
-    """The complaints desk's list, soonest due first; filtered in SQL so 10,000 stay fast."""
+    """The complaints desk's list, soonest due first; filtered in SQL so 10,000 stay fast.
+
+    ``timeline=False``: without the notes (the list's rows; the detail reads one complaint).
+    """
     require_role(actor, DESK_ROLES, "查看投诉列表", "see the complaints list")
     now = ctx.now()
     query = select(Complaint)
@@ -501,8 +509,10 @@ def search_complaints(
                 )
             )
     with ctx.db.read() as s:
+        if timeline:
+            query = query.options(selectinload(Complaint.notes))  # one query for all
         rows = s.scalars(query.order_by(Complaint.due_at, Complaint.id).limit(limit)).all()
-        return tuple(_to_view(c, actor, now) for c in rows)
+        return tuple(_to_view(c, actor, now, timeline=timeline) for c in rows)
 
 
 @dataclass(frozen=True)

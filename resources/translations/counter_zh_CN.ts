@@ -179,7 +179,7 @@
 <context>
     <name>ComplaintsDialog</name>
     <message>
-        <location filename="../../ui/complaints/list_dialog.py" line="+73"/>
+        <location filename="../../ui/complaints/list_dialog.py" line="+72"/>
         <source>Complaints</source>
         <translation>投诉</translation>
     </message>
@@ -215,12 +215,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+259"/>
+        <location line="+265"/>
         <source>HQ</source>
         <translation>总部</translation>
     </message>
     <message>
-        <location line="-212"/>
+        <location line="-218"/>
         <source>Number, phone&apos;s last digits or words</source>
         <translation>编号、手机尾号或关键词</translation>
     </message>
@@ -325,17 +325,17 @@
         <translation>方式 (Ctrl+U)：</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Comment</source>
+        <translation>顾客意见</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Satisfaction (1–5):</source>
         <translation>满意度（1–5）：</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Comment:</source>
-        <translation>顾客意见：</translation>
-    </message>
-    <message>
-        <location line="+37"/>
+        <location line="+41"/>
         <source> · overdue</source>
         <translation> · 超时</translation>
     </message>
@@ -971,8 +971,8 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
     <message>
         <location line="+4"/>
-        <source>What the customer &amp;wants:</source>
-        <translation>顾客诉求(&amp;W)：</translation>
+        <source>What the customer w&amp;ants:</source>
+        <translation>顾客诉求(&amp;A)：</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -990,7 +990,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>投诉已登记。顾客的投诉编号：</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>&amp;Print slip (Enter)</source>
         <translation>打印回执(&amp;P)（回车）</translation>
     </message>
@@ -1000,7 +1000,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>关闭(&amp;C) (Esc)</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Member {0} · {1}</source>
         <translation>会员 {0} · {1}</translation>
     </message>
@@ -1025,7 +1025,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>处理期限：{0} · {1} · {2}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+26"/>
         <source>Slip printed. Esc closes.</source>
         <translation>回执已打印。按 Esc 关闭。</translation>
     </message>

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -104,7 +103,7 @@ class ComplaintsDialog(QDialog):
         top_layout.addWidget(self.table, 1)
         splitter.addWidget(top)
         splitter.addWidget(self._detail())
-        splitter.setSizes([300, 420])
+        splitter.setSizes([380, 340])
         self.status = QLabel()
         self.status.setObjectName("complaintsStatus")
         self.status.setWordWrap(True)
@@ -237,7 +236,7 @@ class ComplaintsDialog(QDialog):
 
         self.followupBox = QGroupBox(self.tr("Follow-up visit"))
         self.followupBox.setObjectName("followupBox")
-        form = QFormLayout(self.followupBox)
+        form = QHBoxLayout(self.followupBox)
         self.methodBox = QComboBox()
         self.methodBox.setObjectName("methodBox")
         for code in contract.FOLLOWUP_METHODS:
@@ -257,11 +256,17 @@ class ComplaintsDialog(QDialog):
         self.followupButton.clicked.connect(self.record_followup)
         how = QLabel(self.tr("How (Ctrl+U):"))
         how.setBuddy(self.methodBox)
-        form.addRow(how, self.methodBox)
-        form.addRow("", self.reachedBox)
-        form.addRow(self.tr("Satisfaction (1–5):"), self.satisfactionBox)
-        form.addRow(self.tr("Comment:"), self.followupNote)
-        form.addRow("", self.followupButton)
+        self.followupNote.setPlaceholderText(self.tr("Comment"))
+        for widget in (
+            how,
+            self.methodBox,
+            self.reachedBox,
+            QLabel(self.tr("Satisfaction (1–5):")),
+            self.satisfactionBox,
+        ):
+            form.addWidget(widget)
+        form.addWidget(self.followupNote, 1)
+        form.addWidget(self.followupButton)
         layout.addWidget(self.followupBox)
         return box
 
@@ -286,7 +291,9 @@ class ComplaintsDialog(QDialog):
     def reload(self) -> None:
         ctx, actor, flt = self.ctx, self.actor, self.current_filter()
         self.runner.submit(
-            lambda: services.search_complaints(ctx, actor, flt), self._show_rows, self._refused
+            lambda: services.search_complaints(ctx, actor, flt, timeline=False),
+            self._show_rows,
+            self._refused,
         )
 
     def _show_rows(self, rows: object) -> None:
@@ -318,13 +325,32 @@ class ComplaintsDialog(QDialog):
         index = next((i for i, v in enumerate(rows) if v.id == keep), 0 if rows else -1)
         if index >= 0:
             self.table.setCurrentCell(index, 0)
-            self._show(rows[index])
+            self._open(rows[index].id)
         else:
             self._show(None)
         self.countLabel.setText(self.tr("{0} complaints").format(len(rows)))
 
     def _row_changed(self, row: int, _col: int, _prev_row: int, _prev_col: int) -> None:
-        self._show(self.rows[row] if 0 <= row < len(self.rows) else None)
+        if 0 <= row < len(self.rows):
+            self._open(self.rows[row].id)
+        else:
+            self._show(None)
+
+    def _open(self, complaint_id: str) -> None:
+        """The detail reads the one complaint with its timeline (the rows come without)."""
+        ctx, actor = self.ctx, self.actor
+        self.runner.submit(
+            lambda: services.get_complaint(ctx, actor, complaint_id),
+            self._detail_read,
+            self._refused,
+        )
+
+    def _detail_read(self, view: object) -> None:
+        if not isinstance(view, services.ComplaintView):
+            return
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows) and self.rows[row].id == view.id:
+            self._show(view)
 
     def _to_table(self) -> None:
         if self.rows:

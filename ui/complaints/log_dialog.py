@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -175,7 +175,7 @@ class LogComplaintDialog(QDialog):
         what.setBuddy(self.descriptionEdit)
         form.addRow(what, self.descriptionEdit)
         form.addRow(self.countLabel, self.errors["description"])
-        wants = QLabel(self.tr("What the customer &wants:"))
+        wants = QLabel(self.tr("What the customer w&ants:"))
         wants.setBuddy(self.wantsEdit)
         form.addRow(wants, self.wantsEdit)
         form.addRow("", self.errors["wants"])
@@ -209,6 +209,8 @@ class LogComplaintDialog(QDialog):
         self.doneDetails = QLabel()
         self.doneDetails.setObjectName("complaintDoneDetails")
         self.doneDetails.setWordWrap(True)
+        self.slipPreview = QLabel()
+        self.slipPreview.setObjectName("slipPreview")
         self.printStatus = QLabel()
         self.printStatus.setObjectName("printStatus")
         self.printButton = QPushButton(self.tr("&Print slip (Enter)"))
@@ -221,8 +223,10 @@ class LogComplaintDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         buttons.addWidget(self.printButton)
-        for widget in (self.doneTitle, self.numberLabel, self.doneDetails, self.printStatus):
+        for widget in (self.doneTitle, self.numberLabel, self.doneDetails):
             layout.addWidget(widget)
+        layout.addWidget(self.slipPreview, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.printStatus)
         layout.addStretch(1)
         layout.addLayout(buttons)
         return page
@@ -347,6 +351,12 @@ class LogComplaintDialog(QDialog):
         self.doneDetails.setText(
             self.tr("Due: {0} · {1} · {2}").format(
                 when(view.due_at), severity_label(view.severity), category_label(view.category)
+            )
+        )
+        preview = complaint_slip.preview(self.slip())
+        self.slipPreview.setPixmap(
+            QPixmap.fromImage(preview).scaledToHeight(
+                360, Qt.TransformationMode.SmoothTransformation
             )
         )
         self.pages.setCurrentIndex(DONE_PAGE)
