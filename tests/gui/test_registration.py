@@ -203,3 +203,26 @@ def test_esc_closes_the_form_and_f2_opens_a_fresh_one(qtbot, staff, make_window,
     qtbot.waitUntil(window.isActiveWindow)  # the keyboard is back at the counter
     second = open_form(qtbot, window)
     assert second is not first and second.nameEdit.text() == ""
+
+
+def test_a_phone_only_hq_knows_is_offered_too(qtbot, hq, zh):
+    """Not in this cache but registered at another store: HQ is asked (in the worker)."""
+    from counter.sync.engine import sync_once
+    from ui.shell.tasks import TaskRunner
+
+    other, here = hq.counter("S002"), hq.counter("S001")
+    assert sync_once(here.ctx).ok  # this counter's cache, before the other store registers
+    services.register_member(other.ctx, other.actor, services.MemberForm("周杰", "13712345678"))
+    assert sync_once(other.ctx).ok
+    runner = TaskRunner()
+    dialog = RegistrationDialog(here.ctx, here.actor, runner, language="zh_CN")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.phoneEdit.setFocus()
+    qtbot.keyClicks(dialog.phoneEdit, "13712345678")
+    qtbot.waitUntil(lambda: dialog.existing is not None, timeout=10_000)
+    assert "已是会员" in error(dialog, "phone")
+    with qtbot.waitSignal(dialog.openExisting) as opened:
+        qtbot.keyClick(dialog.phoneEdit, Qt.Key.Key_Return)
+    assert opened.args[0].phone == "137****5678"
+    runner.shutdown()
