@@ -215,12 +215,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+265"/>
+        <location line="+286"/>
         <source>HQ</source>
         <translation>总部</translation>
     </message>
     <message>
-        <location line="-218"/>
+        <location line="-239"/>
         <source>Number, phone&apos;s last digits or words</source>
         <translation>编号、手机尾号或关键词</translation>
     </message>
@@ -335,7 +335,7 @@
         <translation>满意度（1–5）：</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source> · overdue</source>
         <translation> · 超时</translation>
     </message>
@@ -350,7 +350,7 @@
         <translation>共 {0} 条投诉</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+49"/>
         <source>another counter</source>
         <translation>其他柜台</translation>
     </message>
@@ -423,6 +423,24 @@
         <location line="+33"/>
         <source>Customer: {0} {1} (shown once; audited)</source>
         <translation>顾客：{0} {1}（仅此次显示；已记录审计）</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentSlip</name>
+    <message>
+        <location filename="../../ui/printing/consent_slip.py" line="+38"/>
+        <source>Member consents: please read</source>
+        <translation>会员同意事项：请阅读</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Text version {0}</source>
+        <translation>文本版本 {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tell the assistant which you agree to.</source>
+        <translation>请告诉店员您同意哪几项。</translation>
     </message>
 </context>
 <context>
@@ -2168,7 +2186,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>Registration</name>
     <message>
-        <location filename="../../ui/member/registration.py" line="+63"/>
+        <location filename="../../ui/member/registration.py" line="+65"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
@@ -2396,7 +2414,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>常用药</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>Print consent slip (Ctrl+P)</source>
+        <translation>打印同意书（Ctrl+P）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Register (Enter)</source>
         <translation>登记（回车）</translation>
     </message>
@@ -2406,12 +2429,17 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>取消（Esc）</translation>
     </message>
     <message>
-        <location line="+168"/>
+        <location line="+169"/>
         <source>Card {0} will be the member&apos;s.</source>
         <translation>会员卡 {0} 可以使用。</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+34"/>
+        <source>The consent slip went to the printer.</source>
+        <translation>同意书已送去打印。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>Already a member: {0} (no. {1}). Press Enter here to open them instead of registering again.</source>
         <translation>已是会员：{0}（会员号 {1}）。在此按回车打开该会员，不要重复登记。</translation>
     </message>

@@ -226,3 +226,24 @@ def test_a_phone_only_hq_knows_is_offered_too(qtbot, hq, zh):
         qtbot.keyClick(dialog.phoneEdit, Qt.Key.Key_Return)
     assert opened.args[0].phone == "137****5678"
     runner.shutdown()
+
+
+def test_the_consent_slip_prints_the_three_texts(qtbot, ctx, staff, make_window, zh, tmp_path):
+    """No customer display: the member reads the texts, with their versions, on paper."""
+    from ui.printing import consent_slip
+
+    window = make_window(staff.service)
+    dialog = open_form(qtbot, window)
+    image = dialog.slip_image()
+    assert image.width() == consent_slip.WIDTH and image.height() > image.width()
+    pdf = tmp_path / "slip.pdf"
+    consent_slip.save_pdf(image, pdf)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
+    # dark pixels: the text is there (the same image goes to the printer)
+    dark = sum(
+        1
+        for y in range(0, image.height(), 4)
+        for x in range(0, image.width(), 4)
+        if image.pixelColor(x, y).value() < 128
+    )
+    assert dark > 200

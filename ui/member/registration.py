@@ -17,7 +17,8 @@ import logging
 import re
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +37,7 @@ from counter import services
 from counter.errors import KnownError
 from counter.services import registration as reg
 from ui.member.lookup_bar import format_card
+from ui.printing import consent_slip
 from ui.shell.style import set_state
 from ui.shell.tasks import BaseRunner
 
@@ -219,6 +221,12 @@ class RegistrationDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("registrationMessage")
         self.message.setWordWrap(True)
+        # No customer display: the member reads the consent texts on a printed slip.
+        self.slipButton = QPushButton(self.tr("Print consent slip (Ctrl+P)"))
+        self.slipButton.setObjectName("slipButton")
+        self.slipButton.setAutoDefault(False)
+        self.slipButton.clicked.connect(self.print_slip)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.print_slip)
         self.saveButton = QPushButton(self.tr("Register (Enter)"))
         self.saveButton.setObjectName("saveButton")
         self.saveButton.setAutoDefault(False)
@@ -237,6 +245,7 @@ class RegistrationDialog(QDialog):
         columns.addLayout(right, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.slipButton)
         buttons.addWidget(cancel)
         buttons.addWidget(self.saveButton)
         for _key, _label, field in rows:
@@ -403,6 +412,29 @@ class RegistrationDialog(QDialog):
                 self.runner.handle_error(exc, None)
 
         self.runner.submit(lambda: reg.check_card(ctx, actor, code), done, failed)
+
+    def slip_image(self) -> QImage:
+        """The consent texts with their versions, in the form's language, as printed."""
+        zh = self.language.startswith("zh")
+        return consent_slip.render(
+            [
+                (check.text().replace("&", ""), text.zh if zh else text.en, text.version)
+                for check, text in (
+                    (self.basicCheck, self.texts["basic"]),
+                    (self.healthCheck, self.texts["health"]),
+                    (self.marketingCheck, self.texts["marketing"]),
+                )
+            ]
+        )
+
+    @Slot()
+    def print_slip(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setObjectName("printSlipDialog")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            consent_slip.print_slip(self.slip_image(), printer)
+            self.message.setText(self.tr("The consent slip went to the printer."))
 
     @Slot(bool)
     def _issue_toggled(self, on: bool) -> None:
