@@ -92,6 +92,11 @@ def test_issued_numbers_come_from_this_pcs_block(ctx, service_actor) -> None:
     cards = [c for (c,) in sql(ctx, "SELECT card_no FROM cards ORDER BY card_no")]
     assert cards == [make_card_no("8870000041" + "00001"), make_card_no("8870000041" + "00002")]
     assert all(is_card_no(c) for c in cards) and a.id != b.id
+    ctx.counter_no = 2  # PC 2 numbers from its own part of the block (one cache here: seq 3)
+    _register(ctx, service_actor, phone="13912345672", issue_card=True)
+    assert make_card_no("8870000042" + "00003") in [
+        c for (c,) in sql(ctx, "SELECT card_no FROM cards")
+    ]
 
 
 def test_registration_consents_card_and_referrer_arrive_at_hq_as_recorded(hq: HQ) -> None:

@@ -43,12 +43,13 @@ class MemberForm:
 
 
 def _name_char(c: str) -> bool:
-    """Letters (any script), their marks, spaces and the few signs real names carry."""
+    """Letters (any script), their marks, digits (test and legacy records carry them),
+    spaces and the few signs real names carry; never symbols or emoji."""
     if c in " ·.-'":
         return True
     if "\ufe00" <= c <= "\ufe0f":  # variation selectors: they turn signs into emoji
         return False
-    return unicodedata.category(c)[0] in "LM"
+    return unicodedata.category(c)[0] in "LMN"
 
 
 def validate(form: MemberForm, today: dt.date) -> MemberForm:
@@ -66,8 +67,8 @@ def validate(form: MemberForm, today: dt.date) -> MemberForm:
         )
     if any(not _name_char(c) for c in name):
         raise ValidationError(
-            "姓名只能有文字（可含间隔号·），不能有数字、符号或表情。",
-            "A name holds letters only (and the middle dot ·), no digits, symbols or emoji.",
+            "姓名不能有符号或表情（间隔号·可以）。",
+            "A name cannot hold symbols or emoji (the middle dot · is fine).",
             field="name",
         )
     phone = re.sub(r"[\s-]", "", form.phone)

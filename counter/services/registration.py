@@ -230,7 +230,7 @@ def _block(s: Session, ctx: ServiceContext) -> str:
 
 def issue_card_no(s: Session, ctx: ServiceContext) -> str:
     """The next free number of this PC's sub-block, inside the caller's write."""
-    counter_no = int(getattr(ctx, "counter_no", 1))
+    counter_no = ctx.counter_no
     prefix = f"{_block(s, ctx)}{counter_no % 10}"
     seq = int(kv_get(s, CARD_SEQ_KEY, "0") or 0)
     while True:
