@@ -158,3 +158,18 @@ def test_an_offline_registration_hq_had_first_is_told_on_the_member(hq: HQ) -> N
         b.ctx, services.create_operator(b.ctx, "陈刚", "manager", "3333")
     )
     assert problem.code == "phone_registered"
+
+
+def test_a_card_another_store_bound_is_refused_when_hq_is_asked(hq: HQ) -> None:
+    here, other = hq.counter("S001"), hq.counter("S002")
+    assert sync_once(here.ctx).ok
+    _register(other.ctx, other.actor, card_no=CARD)
+    assert sync_once(other.ctx).ok
+    assert reg.check_card(here.ctx, here.actor, CARD) == CARD  # this cache does not know it
+    with pytest.raises(services.ValidationError) as e:
+        reg.check_card_at_hq(here.ctx, here.actor, CARD)
+    assert e.value.field == "card_no"
+    free = make_card_no("886000000000999")
+    assert reg.check_card_at_hq(here.ctx, here.actor, free) == free
+    hq.stop()  # offline: the counter's own answer stands; HQ decides at sync
+    assert reg.check_card_at_hq(here.ctx, here.actor, CARD) == CARD

@@ -14,6 +14,7 @@ so two PCs issuing offline at once never collide.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,10 +25,11 @@ from sqlalchemy.orm import Session
 
 from counter import contract
 from counter.codes import is_card_no, make_card_no
-from counter.errors import ValidationError
+from counter.errors import KnownError, ValidationError
 from counter.ids import uuid7
 from counter.services import audit
 from counter.services.config import cached_config, kv_get, kv_set
+from counter.services.connection import INTERACTIVE_RETRY, make_client
 from counter.services.context import Actor, ServiceContext
 from counter.services.members import MemberForm, insert_member, validate
 from counter.services.ops import HEALTH_ROLES, queue_op, require_role
@@ -36,12 +38,19 @@ from counter.services.views import MemberView, fetch_view, raw_connection
 from counter.store import effects
 from counter.store.models import Card, Consent, Member
 
+log = logging.getLogger(__name__)
+
 REGISTER_ROLES = ("service", "manager")
 CARD_SEQ_KEY = "card_issue_seq"
 # The optional profile fields' codes, as HQ keeps them (hq/models.py); the form names them.
 EDUCATION_LEVELS = ("junior_high_or_below", "high_school", "associate", "bachelor", "postgraduate")
 INCOME_BANDS = ("under_3k", "3k_6k", "6k_10k", "10k_20k", "over_20k")
 MARITAL_STATUSES = ("single", "married", "divorced", "widowed")
+_CARD_TAKEN = ValidationError(
+    "这张卡已绑定其他会员，请换一张卡。",
+    "This card belongs to another member; take another card.",
+    field="card_no",
+)
 _NO_BASIC = ValidationError(
     "会员须同意会员服务条款才能登记。",
     "The member must agree to the membership terms (basic consent) to register.",
@@ -189,11 +198,30 @@ def check_card(ctx: ServiceContext, actor: Actor, card_no: str) -> str:
         )
     with ctx.db.read() as s:
         if effects.card_holder(s, card_no) is not None or s.get(Card, card_no) is not None:
-            raise ValidationError(
-                "这张卡已绑定其他会员，请换一张卡。",
-                "This card belongs to another member; take another card.",
-                field="card_no",
-            )
+            raise _CARD_TAKEN
+    return card_no
+
+
+def check_card_at_hq(ctx: ServiceContext, actor: Actor, card_no: str) -> str:
+    """:func:`check_card`, then HQ asked whether another store bound the card already.
+
+    Blocking (one HTTP call, bounded retries): the UI calls it in its worker. Offline or
+    without HQ the local answer stands (HQ refuses a taken card at sync, into the problems
+    list).
+    """
+    card_no = check_card(ctx, actor, card_no)
+    client = make_client(ctx, INTERACTIVE_RETRY)
+    if client is None:
+        return card_no
+    try:
+        holder = client.lookup_member(card_no=card_no)
+    except KnownError as exc:  # HQ out of reach or refusing: decided at sync instead
+        log.info("card %s not checked at HQ: %s", card_no, exc.en)
+        return card_no
+    finally:
+        client.close()
+    if holder is not None:
+        raise _CARD_TAKEN
     return card_no
 
 

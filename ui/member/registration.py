@@ -411,7 +411,8 @@ class RegistrationDialog(QDialog):
             else:
                 self.runner.handle_error(exc, None)
 
-        self.runner.submit(lambda: reg.check_card(ctx, actor, code), done, failed)
+        check = reg.check_card_at_hq if ctx.hq_url else reg.check_card
+        self.runner.submit(lambda: check(ctx, actor, code), done, failed)
 
     def slip_image(self) -> QImage:
         """The consent texts with their versions, in the form's language, as printed."""
