@@ -282,3 +282,33 @@ def test_the_cashier_gets_no_profile(qtbot, make_window, staff, member, zh):
     assert window.profileDialog is None
     assert "过敏" in window.statusBar().currentMessage()
     assert "profile.view" not in [a for a, _ in audit(window)]
+
+
+def test_f8_closed_with_esc_twice_and_the_counter_goes_on(qtbot, make_window, staff, member, zh):
+    """Closing the profile window deletes it; nothing may touch it after that."""
+    window = make_window(staff.service)
+    scan(qtbot, window, CARD_NO)
+    for _ in range(2):
+        dialog = open_f8(qtbot, window)
+        press(qtbot, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: window.profileDialog is None)
+        assert not dialog.isVisible()
+        QApplication.processEvents()
+    scan(qtbot, window, CARD_NO)
+    assert window.memberPanel.view is not None
+
+
+def test_f8_open_when_the_counter_locks_and_when_the_window_closes(
+    qtbot, make_window, staff, member, zh
+):
+    """Ctrl+L closes the profile (it shows a member in clear); so does closing the counter."""
+    window = make_window(staff.service)
+    scan(qtbot, window, CARD_NO)
+    dialog = open_f8(qtbot, window)
+    press(qtbot, Qt.Key.Key_L, Ctrl)
+    qtbot.waitUntil(lambda: window.locked)
+    assert window.profileDialog is None
+    assert not dialog.isVisible()
+    QApplication.processEvents()
+    window.close()
+    QApplication.processEvents()

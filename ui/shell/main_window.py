@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
             self.tr("&Lock"), "lockAction", self.tr("Lock the counter now; sign in to go on"),
             [key("Ctrl+L")], self.lock,
         )  # fmt: skip
+        # From any of the counter's windows (F8, F4, F11): walking away must never need a click.
+        self.lockAction.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quitAction = self._action(
             self.tr("&Quit"), "quitAction", self.tr("Close the program"),
             [key("Ctrl+Q")], self.close,
@@ -459,6 +461,9 @@ class MainWindow(QMainWindow):
     def _profile_closed(self, dialog: ProfileDialog) -> None:
         if self.profileDialog is dialog:
             self.profileDialog = None
+        if not self.locked:
+            self.activateWindow()  # no window manager hands the keyboard back (kiosk, Xvfb)
+            self.lookupBar.focus_input()
 
     @Slot()
     def open_registration(self) -> None:
