@@ -358,6 +358,37 @@ def _record(member_id: str, data: Mapping[str, Any], consent: bool) -> HealthRec
     )
 
 
+def write_health(
+    s: Any,
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    health: dict[str, list[Any]],
+    now: dt.datetime,
+) -> None:
+    """In the caller's transaction: queue the health update for HQ, cache it encrypted, and
+    audit which parts were recorded (their counts, never their content)."""
+    op = queue_op(
+        s,
+        ctx,
+        actor,
+        "member.update",
+        {"member_id": member_id, "changes": {"health": health}},
+        now,
+        member_id=member_id,
+    )
+    effects.set_health(s, ctx.cipher, member_id, health)
+    audit.record(
+        s,
+        actor,
+        "health.record",
+        now,
+        member_id=member_id,
+        counts={k: len(v) for k, v in health.items()},
+        op=op.op_id,
+    )
+
+
 def record_health(
     ctx: ServiceContext,
     actor: Actor,
@@ -388,25 +419,7 @@ def record_health(
                 field="consent",
                 detail="consent_required",
             )
-        op = queue_op(
-            s,
-            ctx,
-            actor,
-            "member.update",
-            {"member_id": member_id, "changes": {"health": health}},
-            now,
-            member_id=member_id,
-        )
-        effects.set_health(s, ctx.cipher, member_id, health)
-        audit.record(
-            s,
-            actor,
-            "health.record",
-            now,
-            member_id=member_id,
-            counts={k: len(v) for k, v in health.items()},
-            op=op.op_id,
-        )
+        write_health(s, ctx, actor, member_id, health, now)
     return _record(member_id, health, consent=True)
 
 

@@ -33,7 +33,7 @@ from counter.services.connection import INTERACTIVE_RETRY, make_client
 from counter.services.context import Actor, ServiceContext
 from counter.services.members import MemberForm, insert_member, validate
 from counter.services.ops import HEALTH_ROLES, queue_op, require_role
-from counter.services.profile import Medicine, _items, _medicines
+from counter.services.profile import Medicine, _items, _medicines, write_health
 from counter.services.views import MemberView, fetch_view, raw_connection
 from counter.store import effects
 from counter.store.models import Card, Consent, Member
@@ -331,25 +331,7 @@ def register(ctx: ServiceContext, actor: Actor, reg: Registration) -> MemberView
             if purpose in reg.consents:
                 _consent(s, ctx, actor, member_id, texts[purpose], now)
         if has_health:
-            op = queue_op(
-                s,
-                ctx,
-                actor,
-                "member.update",
-                {"member_id": member_id, "changes": {"health": health}},
-                now,
-                member_id=member_id,
-            )
-            effects.set_health(s, ctx.cipher, member_id, health)
-            audit.record(
-                s,
-                actor,
-                "health.record",
-                now,
-                member_id=member_id,
-                counts={k: len(v) for k, v in health.items()},
-                op=op.op_id,
-            )
+            write_health(s, ctx, actor, member_id, health, now)
         view = fetch_view(raw_connection(s), ctx, actor, "id", member_id)
         assert view is not None, "the member was just written in this transaction"
         return view
