@@ -11,9 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrinter
 
 from counter import services
+from ui.printing.output import pdf_printer
 
 SLIP_MM = (80.0, 110.0)
 _DPI = 203  # a thermal receipt printer's resolution, for the preview image
@@ -87,10 +87,7 @@ def print_slip(lines: list[tuple[str, str]], printer: QPagedPaintDevice) -> None
 
 def save_pdf(lines: list[tuple[str, str]], path: Path) -> None:
     """The slip printed to a PDF file: the same path as a real printer, for tests."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    print_slip(lines, printer)
+    print_slip(lines, pdf_printer(path))
 
 
 def preview(lines: list[tuple[str, str]]) -> QImage:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRect, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QCoreApplication, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
+
+from ui.printing.output import pdf_printer, print_image
 
 DPI = 203  # thermal receipt printers
 WIDTH_MM = 80.0
@@ -71,20 +73,9 @@ def render(sections: Sequence[tuple[str, str, str]]) -> QImage:
 
 def print_slip(image: QImage, printer: QPrinter) -> None:
     """The slip at its true width on a page as long as it is."""
-    height_mm = image.height() / _MM
-    printer.setPageSize(QPageSize(QSizeF(WIDTH_MM, height_mm), QPageSize.Unit.Millimeter))
-    printer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    p = QPainter(printer)
-    try:
-        target = printer.pageLayout().paintRectPixels(printer.resolution())
-        p.drawImage(QRectF(target), image)
-    finally:
-        p.end()
+    print_image(image, printer, (WIDTH_MM, image.height() / _MM))
 
 
 def save_pdf(image: QImage, path: Path) -> None:
     """The slip printed to a PDF file: the same path as a real printer, for tests."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    print_slip(image, printer)
+    print_slip(image, pdf_printer(path))

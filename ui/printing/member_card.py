@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import qrcode
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
 from counter.privacy import mask_name
 from ui.printing.code128 import modules
+from ui.printing.output import pdf_printer, print_image
 
 DPI = 300
 CARD_MM = (85.6, 54.0)
@@ -104,19 +105,9 @@ def save_png(image: QImage, path: Path) -> None:
 
 def print_card(image: QImage, printer: QPrinter) -> None:
     """The card image at its true size on whatever page the printer has."""
-    printer.setPageSize(QPageSize(QSizeF(*CARD_MM), QPageSize.Unit.Millimeter))
-    printer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    p = QPainter(printer)
-    try:
-        target = printer.pageLayout().paintRectPixels(printer.resolution())
-        p.drawImage(QRectF(target), image)
-    finally:
-        p.end()
+    print_image(image, printer, CARD_MM)
 
 
 def save_pdf(image: QImage, path: Path) -> None:
     """The card printed to a PDF file: the same path as a real printer, for tests."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    print_card(image, printer)
+    print_card(image, pdf_printer(path))
