@@ -428,7 +428,7 @@
 <context>
     <name>ConsentSlip</name>
     <message>
-        <location filename="../../ui/printing/consent_slip.py" line="+38"/>
+        <location filename="../../ui/printing/consent_slip.py" line="+40"/>
         <source>Member consents: please read</source>
         <translation>会员同意事项：请阅读</translation>
     </message>
@@ -441,6 +441,64 @@
         <location line="+3"/>
         <source>Tell the assistant which you agree to.</source>
         <translation>请告诉店员您同意哪几项。</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentsPanel</name>
+    <message>
+        <location filename="../../ui/member/consents_panel.py" line="+37"/>
+        <source>&amp;1 Membership terms (required)</source>
+        <translation>会员服务条款（必选）(&amp;1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;2 Health information</source>
+        <translation>健康信息（单独同意）(&amp;2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;3 Offers and news</source>
+        <translation>优惠和活动信息(&amp;3)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consents: the member reads each text</source>
+        <translation>同意事项：请会员逐条阅读</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Health information (with the health consent)</source>
+        <translation>健康信息（须会员单独同意）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. 青霉素、磺胺类</source>
+        <translation>如 青霉素、磺胺类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. 高血压</source>
+        <translation>如 高血压</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>names, separated by 、 or ,</source>
+        <translation>药名，用 、 或 , 分隔</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drug allergies</source>
+        <translation>药物过敏</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chronic conditions</source>
+        <translation>慢性病</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Regular medicines</source>
+        <translation>常用药</translation>
     </message>
 </context>
 <context>
@@ -784,6 +842,14 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <location line="+6"/>
         <source>Copied</source>
         <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatePhoneCheck</name>
+    <message>
+        <location filename="../../ui/member/duplicate_phone.py" line="+61"/>
+        <source>Already a member: {0} (no. {1}). Press Enter here to open them instead of registering again.</source>
+        <translation>已是会员：{0}（会员号 {1}）。在此按回车打开该会员，不要重复登记。</translation>
     </message>
 </context>
 <context>
@@ -1178,7 +1244,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>立即锁定柜台，登录后继续</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -1368,7 +1434,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>只有客服或店长可以打开会员资料和健康档案；收银所需的信息见过敏提示条。</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+43"/>
         <source>Registering members is for a service assistant or store manager.</source>
         <translation>登记会员需由客服或店长办理。</translation>
     </message>
@@ -1414,7 +1480,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>MemberCard</name>
     <message>
-        <location filename="../../ui/printing/member_card.py" line="+50"/>
+        <location filename="../../ui/printing/member_card.py" line="+51"/>
         <source>Member card</source>
         <translation>会员卡</translation>
     </message>
@@ -2186,7 +2252,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>Registration</name>
     <message>
-        <location filename="../../ui/member/registration.py" line="+65"/>
+        <location filename="../../ui/member/form_fields.py" line="+36"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
@@ -2274,12 +2340,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>RegistrationDialog</name>
     <message>
-        <location line="+21"/>
+        <location filename="../../ui/member/registration.py" line="+64"/>
         <source>Register a member</source>
         <translation>登记会员</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+11"/>
         <source>11-digit mobile</source>
         <translation>11 位手机号</translation>
     </message>
@@ -2359,62 +2425,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>会员卡</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>&amp;1 Membership terms (required)</source>
-        <translation>会员服务条款（必选）(&amp;1)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;2 Health information</source>
-        <translation>健康信息（单独同意）(&amp;2)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;3 Offers and news</source>
-        <translation>优惠和活动信息(&amp;3)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Consents: the member reads each text</source>
-        <translation>同意事项：请会员逐条阅读</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Health information (with the health consent)</source>
-        <translation>健康信息（须会员单独同意）</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>e.g. 青霉素、磺胺类</source>
-        <translation>如 青霉素、磺胺类</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>e.g. 高血压</source>
-        <translation>如 高血压</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>names, separated by 、 or ,</source>
-        <translation>药名，用 、 或 , 分隔</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Drug allergies</source>
-        <translation>药物过敏</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Chronic conditions</source>
-        <translation>慢性病</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Regular medicines</source>
-        <translation>常用药</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+26"/>
         <source>Print consent slip (Ctrl+P)</source>
         <translation>打印同意书（Ctrl+P）</translation>
     </message>
@@ -2429,22 +2440,17 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>取消（Esc）</translation>
     </message>
     <message>
-        <location line="+169"/>
+        <location line="+125"/>
         <source>Card {0} will be the member&apos;s.</source>
         <translation>会员卡 {0} 可以使用。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+25"/>
         <source>The consent slip went to the printer.</source>
         <translation>同意书已送去打印。</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <source>Already a member: {0} (no. {1}). Press Enter here to open them instead of registering again.</source>
-        <translation>已是会员：{0}（会员号 {1}）。在此按回车打开该会员，不要重复登记。</translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location line="+38"/>
         <source>Referrer: {0} (no. {1})</source>
         <translation>推荐人：{0}（会员号 {1}）</translation>
     </message>

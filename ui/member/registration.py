@@ -13,21 +13,16 @@ shows each field's message next to it and hands the whole over in one call.
 from __future__ import annotations
 
 import itertools
-import logging
-import re
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -36,60 +31,16 @@ from PySide6.QtWidgets import (
 from counter import services
 from counter.errors import KnownError
 from counter.services import registration as reg
+from ui.member.consents_panel import ConsentsPanel
+from ui.member.duplicate_phone import DuplicatePhoneCheck
+from ui.member.field_errors import FieldErrors, shown_at
+from ui.member.form_fields import combo, line
 from ui.member.lookup_bar import format_card
 from ui.printing import consent_slip
 from ui.shell.style import set_state
 from ui.shell.tasks import BaseRunner
 
-log = logging.getLogger(__name__)
-
-CONSENT_TEXT_WIDTH = 360  # px: the consent texts' column at its narrowest
 FIELD_WIDTH = 260  # px: room for an address or an e-mail address (the form fits 1024×768)
-PHONE_DIGITS = re.compile(r"^(?:\+86)?1[3-9]\d{9}$")
-# Where a service error's field is shown.
-ERROR_FIELDS = {
-    "consent_basic": "basic",
-    "consent_health": "health",
-    "consent": "basic",
-    "referrer": "referrer",
-    "allergies": "health",
-    "chronic": "health",
-    "medicines": "health",
-}
-
-
-def _choices(kind: str) -> list[tuple[str, str]]:
-    """(code, label) of an optional profile field, "" first (not given)."""
-    labels = {
-        "gender": [
-            ("F", QCoreApplication.translate("Registration", "Female")),
-            ("M", QCoreApplication.translate("Registration", "Male")),
-        ],
-        "education": [
-            (
-                "junior_high_or_below",
-                QCoreApplication.translate("Registration", "Junior high or below"),
-            ),
-            ("high_school", QCoreApplication.translate("Registration", "High school")),
-            ("associate", QCoreApplication.translate("Registration", "Associate degree")),
-            ("bachelor", QCoreApplication.translate("Registration", "Bachelor")),
-            ("postgraduate", QCoreApplication.translate("Registration", "Postgraduate")),
-        ],
-        "income": [
-            ("under_3k", QCoreApplication.translate("Registration", "Under ¥3,000 a month")),
-            ("3k_6k", QCoreApplication.translate("Registration", "¥3,000–6,000")),
-            ("6k_10k", QCoreApplication.translate("Registration", "¥6,000–10,000")),
-            ("10k_20k", QCoreApplication.translate("Registration", "¥10,000–20,000")),
-            ("over_20k", QCoreApplication.translate("Registration", "Over ¥20,000")),
-        ],
-        "marital_status": [
-            ("single", QCoreApplication.translate("Registration", "Single")),
-            ("married", QCoreApplication.translate("Registration", "Married")),
-            ("divorced", QCoreApplication.translate("Registration", "Divorced")),
-            ("widowed", QCoreApplication.translate("Registration", "Widowed")),
-        ],
-    }
-    return [("", QCoreApplication.translate("Registration", "—"))] + labels[kind]
 
 
 class RegistrationDialog(QDialog):
@@ -112,30 +63,11 @@ class RegistrationDialog(QDialog):
         self.setObjectName("registrationDialog")
         self.setWindowTitle(self.tr("Register a member"))
         self.ctx, self.actor, self.runner, self.language = ctx, actor, runner, language
-        self.existing: services.MemberView | None = None
         self.referrer: services.MemberView | None = None
-        self._phone_asked = ""
         self.texts = reg.consent_texts(ctx)
-        self.errors: dict[str, QLabel] = {}
-        self.consentTexts: list[QLabel] = []
-
-        def line(name: str, ime: bool, placeholder: str = "") -> QLineEdit:
-            edit = QLineEdit()
-            edit.setObjectName(f"{name}Edit")
-            edit.setPlaceholderText(placeholder)
-            edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, ime)
-            if not ime:
-                edit.setInputMethodHints(
-                    Qt.InputMethodHint.ImhPreferNumbers | Qt.InputMethodHint.ImhNoPredictiveText
-                )
-            return edit
-
-        def combo(name: str) -> QComboBox:
-            box = QComboBox()
-            box.setObjectName(f"{name}Combo")
-            for code, label in _choices(name):
-                box.addItem(label, code)
-            return box
+        self.fieldErrors = FieldErrors()
+        self.errors = self.fieldErrors.labels
+        self.phoneCheck = DuplicatePhoneCheck(ctx, actor, runner, self.fieldErrors, self)
 
         self.nameEdit = line("name", True)
         self.nameEdit.setMaxLength(64)
@@ -175,7 +107,7 @@ class RegistrationDialog(QDialog):
             ("card_no", self.tr("Card"), self.cardEdit),
         ]
         for key, label, widget in rows:
-            box = self._with_error(key, widget)
+            box = self.fieldErrors.wrap(key, widget)
             if key == "referrer":  # who the referrer is, under the field
                 layout_of = box.layout()
                 assert layout_of is not None
@@ -184,39 +116,15 @@ class RegistrationDialog(QDialog):
         self.referrerLabel.hide()
         profile.addRow("", self.issueCheck)
 
-        # The consents, each separate (DESIGN §7), with the text and its version.
-        self.basicCheck = self._consent_check("basic", self.tr("&1 Membership terms (required)"))
-        self.healthCheck = self._consent_check("health", self.tr("&2 Health information"))
-        self.marketingCheck = self._consent_check("marketing", self.tr("&3 Offers and news"))
-        consents = QGroupBox(self.tr("Consents: the member reads each text"))
-        consents.setObjectName("consentsBox")
-        consent_layout = QVBoxLayout(consents)
-        for purpose, check in (
-            ("basic", self.basicCheck),
-            ("health", self.healthCheck),
-            ("marketing", self.marketingCheck),
-        ):
-            text = self.texts[purpose]
-            body = QLabel(f"{text.zh if language.startswith('zh') else text.en}  [{text.version}]")
-            body.setObjectName(f"{purpose}Text")
-            body.setWordWrap(True)
-            body.setProperty("consentText", True)
-            body.setMinimumWidth(CONSENT_TEXT_WIDTH)
-            self.consentTexts.append(body)
-            consent_layout.addWidget(self._with_error(purpose, check))
-            consent_layout.addWidget(body)
-
-        self.healthBox = QGroupBox(self.tr("Health information (with the health consent)"))
-        self.healthBox.setObjectName("healthBox")
-        health_form = QFormLayout(self.healthBox)
-        self.allergiesEdit = line("allergies", True, self.tr("e.g. 青霉素、磺胺类"))
-        self.chronicEdit = line("chronic", True, self.tr("e.g. 高血压"))
-        self.medicinesEdit = line("medicines", True, self.tr("names, separated by 、 or ,"))
-        health_form.addRow(self.tr("Drug allergies"), self.allergiesEdit)
-        health_form.addRow(self.tr("Chronic conditions"), self.chronicEdit)
-        health_form.addRow(self.tr("Regular medicines"), self.medicinesEdit)
-        self.healthBox.setEnabled(False)
-        self.healthCheck.toggled.connect(self.healthBox.setEnabled)
+        # The consents, each separate (DESIGN §7), and the health fields they open.
+        self.consentsPanel = ConsentsPanel(self.texts, language, self.fieldErrors)
+        self.basicCheck = self.consentsPanel.basicCheck
+        self.healthCheck = self.consentsPanel.healthCheck
+        self.marketingCheck = self.consentsPanel.marketingCheck
+        self.healthBox = self.consentsPanel.healthBox
+        self.allergiesEdit = self.consentsPanel.allergiesEdit
+        self.chronicEdit = self.consentsPanel.chronicEdit
+        self.medicinesEdit = self.consentsPanel.medicinesEdit
 
         self.message = QLabel()
         self.message.setObjectName("registrationMessage")
@@ -236,13 +144,9 @@ class RegistrationDialog(QDialog):
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
 
-        right = QVBoxLayout()
-        right.addWidget(consents)
-        right.addWidget(self.healthBox)
-        right.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(profile, 1)
-        columns.addLayout(right, 1)
+        columns.addWidget(self.consentsPanel, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.slipButton)
@@ -277,40 +181,16 @@ class RegistrationDialog(QDialog):
         ]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
-        self.phoneEdit.textEdited.connect(self._phone_edited)
+        self.phoneEdit.textEdited.connect(self.phoneCheck.edited)
         self.referrerEdit.editingFinished.connect(self._find_referrer)
         self.nameEdit.setFocus()
 
     # -- building -----------------------------------------------------------------------
 
     def showEvent(self, event: QShowEvent) -> None:
-        # A wrapped label in nested layouts gets no height for its width by itself: once the
-        # stylesheet's font is on, give each consent text the lines it needs.
-        for body in self.consentTexts:
-            body.ensurePolished()
-            body.setMinimumHeight(body.heightForWidth(CONSENT_TEXT_WIDTH - 20))
+        self.consentsPanel.fit_texts()
         self.adjustSize()
         super().showEvent(event)
-
-    def _with_error(self, key: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        col = QVBoxLayout(box)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(0)
-        col.addWidget(widget)
-        error = QLabel()
-        error.setObjectName(f"{key}FieldError")
-        error.setWordWrap(True)
-        error.setProperty("fieldError", True)
-        error.hide()
-        col.addWidget(error)
-        self.errors[key] = error
-        return box
-
-    def _consent_check(self, purpose: str, text: str) -> QCheckBox:
-        check = QCheckBox(text)
-        check.setObjectName(f"{purpose}Check")
-        return check
 
     # -- what was typed -----------------------------------------------------------------
 
@@ -329,31 +209,15 @@ class RegistrationDialog(QDialog):
         }
 
     def consents(self) -> frozenset[str]:
-        return frozenset(
-            p
-            for p, check in (
-                ("basic", self.basicCheck),
-                ("health", self.healthCheck),
-                ("marketing", self.marketingCheck),
-            )
-            if check.isChecked()
-        )
-
-    @staticmethod
-    def _items(edit: QLineEdit) -> list[str]:
-        return [i.strip() for i in re.split(r"[,，、;；]", edit.text()) if i.strip()]
+        return self.consentsPanel.consents()
 
     # -- messages -----------------------------------------------------------------------
 
     def show_error(self, key: str, text: str) -> None:
-        label = self.errors.get(ERROR_FIELDS.get(key, key)) or self.errors["name"]
-        label.setText(text)
-        label.show()
+        self.fieldErrors.show(key, text)
 
     def clear_errors(self) -> None:
-        for label in self.errors.values():
-            label.clear()
-            label.hide()
+        self.fieldErrors.clear()
         self.message.clear()
         set_state(self.message, "tone", "")
 
@@ -369,7 +233,7 @@ class RegistrationDialog(QDialog):
             "referrer": self.referrerEdit,
             "basic": self.basicCheck,
             "health": self.healthCheck,
-        }.get(ERROR_FIELDS.get(key, key), self.nameEdit)
+        }.get(shown_at(key), self.nameEdit)
         widget.setFocus()
 
     # -- keys and scans -----------------------------------------------------------------
@@ -416,17 +280,7 @@ class RegistrationDialog(QDialog):
 
     def slip_image(self) -> QImage:
         """The consent texts with their versions, in the form's language, as printed."""
-        zh = self.language.startswith("zh")
-        return consent_slip.render(
-            [
-                (check.text().replace("&", ""), text.zh if zh else text.en, text.version)
-                for check, text in (
-                    (self.basicCheck, self.texts["basic"]),
-                    (self.healthCheck, self.texts["health"]),
-                    (self.marketingCheck, self.texts["marketing"]),
-                )
-            ]
-        )
+        return self.consentsPanel.slip_image()
 
     @Slot()
     def print_slip(self) -> None:
@@ -446,42 +300,10 @@ class RegistrationDialog(QDialog):
 
     # -- duplicate phone ----------------------------------------------------------------
 
-    @Slot(str)
-    def _phone_edited(self, text: str) -> None:
-        self.existing = None
-        self.errors["phone"].hide()
-        phone = re.sub(r"[\s-]", "", text)
-        if not PHONE_DIGITS.match(phone) or phone == self._phone_asked:
-            self._phone_asked = "" if not PHONE_DIGITS.match(phone) else self._phone_asked
-            return
-        self._phone_asked = phone
-        ctx, actor = self.ctx, self.actor
-        self.runner.submit(
-            lambda: services.lookup(ctx, actor, phone),
-            lambda result: self._phone_answer(phone, result, online=False),
-            lambda exc: log.warning("duplicate check failed: %s", exc),
-        )
-
-    def _phone_answer(self, phone: str, result: object, *, online: bool) -> None:
-        if phone != self._phone_asked or not isinstance(result, services.LookupResult):
-            return  # typed on since: a stale answer
-        if result.outcome == "found" and result.member is not None:
-            self.existing = result.member
-            self.show_error(
-                "phone",
-                self.tr(
-                    "Already a member: {0} (no. {1}). Press Enter here to open them instead "
-                    "of registering again."
-                ).format(result.member.name, result.member.member_no or "—"),
-            )
-            return
-        if not online and result.outcome == "not_found" and self.ctx.hq_url:
-            ctx, actor = self.ctx, self.actor
-            self.runner.submit(
-                lambda: services.lookup_online(ctx, actor, phone),
-                lambda answer: self._phone_answer(phone, answer, online=True),
-                lambda exc: log.warning("HQ duplicate check failed: %s", exc),
-            )
+    @property
+    def existing(self) -> services.MemberView | None:
+        """The member who already has the phone typed, once the check says so."""
+        return self.phoneCheck.existing
 
     def open_existing(self) -> None:
         if self.existing is not None:
@@ -538,13 +360,13 @@ class RegistrationDialog(QDialog):
             self.message.setText(self.tr("Nothing was saved: correct the fields marked."))
             set_state(self.message, "tone", "refusal")
             return
-        health = self.healthCheck.isChecked()
+        allergies, chronic, medicines = self.consentsPanel.health()
         registration = reg.Registration(
             form=reg.form_of(fields),
             consents=self.consents(),
-            allergies=self._items(self.allergiesEdit) if health else [],
-            chronic=self._items(self.chronicEdit) if health else [],
-            medicines=list(self._items(self.medicinesEdit)) if health else [],
+            allergies=allergies,
+            chronic=chronic,
+            medicines=list(medicines),
             referrer_id=self.referrer.id if self.referrer is not None else None,
             issue_card=self.issueCheck.isChecked(),
         )
