@@ -2,6 +2,189 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActionsMixin</name>
+    <message>
+        <location filename="../../ui/shell/actions.py" line="+31"/>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lock the counter now; sign in to go on</source>
+        <translation>立即锁定柜台，登录后继续</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close the program</source>
+        <translation>关闭程序</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Find member</source>
+        <translation>查找会员(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Put the cursor in the scan field</source>
+        <translation>将光标移到扫码框</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Re&amp;gister a member…</source>
+        <translation>登记会员(&amp;G)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Register a new member (service and manager; for a cashier F2 finds)</source>
+        <translation>登记新会员（客服和店长；收银员按 F2 为查找）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Clear</source>
+        <translation>清除(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Take the member or the pick list off the screen; ready for the next scan</source>
+        <translation>清除屏幕上的会员或候选列表，准备下一次扫码</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Show &amp;name and phone</source>
+        <translation>显示姓名和手机号(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the member&apos;s full name and phone (service and manager; audited)</source>
+        <translation>显示该会员的完整姓名和手机号（限客服和店长；记入审计日志）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>P&amp;rofile and health…</source>
+        <translation>资料与健康档案(&amp;R)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The member&apos;s profile, health record, consents and card (service, manager)</source>
+        <translation>会员资料、健康档案、授权同意和会员卡（限客服和店长）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Log a complaint…</source>
+        <translation>登记投诉(&amp;L)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log a customer&apos;s complaint; the member on screen is attached (all roles)</source>
+        <translation>登记顾客投诉；自动关联屏幕上的会员（所有角色）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Complaints list…</source>
+        <translation>投诉列表(&amp;C)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Follow complaints through to the follow-up visit (service, manager)</source>
+        <translation>跟进投诉直至回访（客服、店长）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Member&apos;s &amp;phone (demo)…</source>
+        <translation>会员手机（演示）(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show a member&apos;s dynamic code as the member app does, and scan it</source>
+        <translation>像会员 App 一样显示会员动态码，并可扫码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scan with camera</source>
+        <translation>摄像头扫码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read member cards and codes with this PC&apos;s camera</source>
+        <translation>用本机摄像头读取会员卡和会员码</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Sync now</source>
+        <translation>立即同步(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Send this counter&apos;s work to HQ and fetch HQ&apos;s changes now</source>
+        <translation>立即把本机的操作发送到总部，并取回总部的更新</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Problems…</source>
+        <translation>问题列表(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operations HQ rejected, for a store manager to retry or dismiss</source>
+        <translation>被总部拒绝的操作，由店长重试或忽略</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the folder with the log files, for store IT</source>
+        <translation>打开存放日志文件的文件夹，供门店 IT 排查</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Version, store and where the data is kept</source>
+        <translation>版本、门店和数据存放位置</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Member</source>
+        <translation>会员(&amp;M)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>C&amp;omplaints</source>
+        <translation>投诉(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Sync</source>
+        <translation>同步(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+</context>
+<context>
     <name>CameraScanner</name>
     <message>
         <location filename="../../ui/member/camera.py" line="+80"/>
@@ -1234,187 +1417,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+167"/>
-        <source>&amp;Lock</source>
-        <translation>锁定(&amp;L)</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Lock the counter now; sign in to go on</source>
-        <translation>立即锁定柜台，登录后继续</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Close the program</source>
-        <translation>关闭程序</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;Find member</source>
-        <translation>查找会员(&amp;F)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Put the cursor in the scan field</source>
-        <translation>将光标移到扫码框</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Re&amp;gister a member…</source>
-        <translation>登记会员(&amp;G)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Register a new member (service and manager; for a cashier F2 finds)</source>
-        <translation>登记新会员（客服和店长；收银员按 F2 为查找）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;Clear</source>
-        <translation>清除(&amp;C)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Take the member or the pick list off the screen; ready for the next scan</source>
-        <translation>清除屏幕上的会员或候选列表，准备下一次扫码</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Show &amp;name and phone</source>
-        <translation>显示姓名和手机号(&amp;N)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Show the member&apos;s full name and phone (service and manager; audited)</source>
-        <translation>显示该会员的完整姓名和手机号（限客服和店长；记入审计日志）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>P&amp;rofile and health…</source>
-        <translation>资料与健康档案(&amp;R)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The member&apos;s profile, health record, consents and card (service, manager)</source>
-        <translation>会员资料、健康档案、授权同意和会员卡（限客服和店长）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;Log a complaint…</source>
-        <translation>登记投诉(&amp;L)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Log a customer&apos;s complaint; the member on screen is attached (all roles)</source>
-        <translation>登记顾客投诉；自动关联屏幕上的会员（所有角色）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;Complaints list…</source>
-        <translation>投诉列表(&amp;C)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Follow complaints through to the follow-up visit (service, manager)</source>
-        <translation>跟进投诉直至回访（客服、店长）</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Member&apos;s &amp;phone (demo)…</source>
-        <translation>会员手机（演示）(&amp;P)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Show a member&apos;s dynamic code as the member app does, and scan it</source>
-        <translation>像会员 App 一样显示会员动态码，并可扫码</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Scan with camera</source>
-        <translation>摄像头扫码</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Read member cards and codes with this PC&apos;s camera</source>
-        <translation>用本机摄像头读取会员卡和会员码</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>&amp;Sync now</source>
-        <translation>立即同步(&amp;S)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Send this counter&apos;s work to HQ and fetch HQ&apos;s changes now</source>
-        <translation>立即把本机的操作发送到总部，并取回总部的更新</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Sync</source>
-        <translation>同步</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>&amp;Problems…</source>
-        <translation>问题列表(&amp;P)…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Operations HQ rejected, for a store manager to retry or dismiss</source>
-        <translation>被总部拒绝的操作，由店长重试或忽略</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Open &amp;log folder</source>
-        <translation>打开日志文件夹(&amp;L)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Show the folder with the log files, for store IT</source>
-        <translation>打开存放日志文件的文件夹，供门店 IT 排查</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;About</source>
-        <translation>关于(&amp;A)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Version, store and where the data is kept</source>
-        <translation>版本、门店和数据存放位置</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>&amp;Member</source>
-        <translation>会员(&amp;M)</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <source>C&amp;omplaints</source>
-        <translation>投诉(&amp;O)</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;Sync</source>
-        <translation>同步(&amp;S)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location line="+82"/>
+        <location filename="../../ui/shell/main_window.py" line="+213"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
@@ -1424,44 +1427,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
     </message>
     <message>
-        <location line="+23"/>
-        <source>Find the member first, then press F8.</source>
-        <translation>请先查找会员，再按 F8。</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Only a service assistant or store manager may open the profile and health record; the allergy banner shows what the cashier needs.</source>
-        <translation>只有客服或店长可以打开会员资料和健康档案；收银所需的信息见过敏提示条。</translation>
-    </message>
-    <message>
-        <location line="+43"/>
-        <source>Registering members is for a service assistant or store manager.</source>
-        <translation>登记会员需由客服或店长办理。</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Member registered.</source>
-        <translation>会员已登记。</translation>
-    </message>
-    <message>
-        <location line="+48"/>
-        <source>Only a service assistant or store manager follows complaints up; F4 logs one.</source>
-        <translation>只有客服干事或店长可以跟进投诉；按 F4 可登记投诉。</translation>
-    </message>
-    <message>
-        <location line="+88"/>
-        <source>Sync problems</source>
-        <translation>同步问题</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Only a store manager may see and resolve the problems list.
-Lock the counter (Ctrl+L) and let a store manager sign in.</source>
-        <translation>只有店长可以查看和处理问题列表。
-请锁定柜台（Ctrl+L），由店长登录。</translation>
-    </message>
-    <message>
-        <location line="+39"/>
+        <location line="+62"/>
         <source>{0} {1}
 Store: {2}
 Data folder: {3}
@@ -2459,6 +2425,46 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+32"/>
         <source>Nothing was saved: correct the fields marked.</source>
         <translation>未保存：请改正标出的各项。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowsMixin</name>
+    <message>
+        <location filename="../../ui/shell/windows.py" line="+38"/>
+        <source>Find the member first, then press F8.</source>
+        <translation>请先查找会员，再按 F8。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Only a service assistant or store manager may open the profile and health record; the allergy banner shows what the cashier needs.</source>
+        <translation>只有客服或店长可以打开会员资料和健康档案；收银所需的信息见过敏提示条。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Registering members is for a service assistant or store manager.</source>
+        <translation>登记会员需由客服或店长办理。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Member registered.</source>
+        <translation>会员已登记。</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Only a service assistant or store manager follows complaints up; F4 logs one.</source>
+        <translation>只有客服干事或店长可以跟进投诉；按 F4 可登记投诉。</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>Sync problems</source>
+        <translation>同步问题</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only a store manager may see and resolve the problems list.
+Lock the counter (Ctrl+L) and let a store manager sign in.</source>
+        <translation>只有店长可以查看和处理问题列表。
+请锁定柜台（Ctrl+L），由店长登录。</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,230 @@
+"""The main window's extra windows: profile (F8), registration (F2), complaints (F4, F11),
+the member's phone and camera, and the sync problems list.
+
+A mixin of ``MainWindow``: each ``open_*`` checks the role, opens (or raises) its window and
+keeps it in an attribute of the window (``window.profileDialog``…); the ``…_closed`` slots let
+it go and hand the keyboard back to the lookup.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from counter import services
+from ui.complaints.list_dialog import ComplaintsDialog
+from ui.complaints.log_dialog import LogComplaintDialog
+from ui.member import camera
+from ui.member.member_phone import MemberPhone
+from ui.member.profile_dialog import ProfileDialog
+from ui.member.registration import RegistrationDialog
+from ui.shell.problems_dialog import ProblemsDialog
+
+REVEAL_ROLES = ("service", "manager")  # DESIGN §7; the service checks it again
+REGISTER_ROLES = ("service", "manager")  # F2 registers for them, finds for a cashier
+MEMBER_RESULT, PICK_RESULT = 0, 1  # the pages of MainWindow.results
+
+
+class WindowsMixin:
+    """The ``open_*`` slots of the extra windows and what follows their closing."""
+
+    @Slot()
+    def open_profile(self) -> None:
+        """F8: the member on screen's profile and health record (service and manager)."""
+        actor, view = self.actor, self.memberPanel.view
+        if actor is None or self.locked:
+            return
+        if view is None or self.results.currentIndex() != MEMBER_RESULT:
+            self.statusBarWidget.showMessage(self.tr("Find the member first, then press F8."), 8000)
+            return
+        if actor.role not in REVEAL_ROLES:
+            self.statusBarWidget.showMessage(
+                self.tr(
+                    "Only a service assistant or store manager may open the profile and health "
+                    "record; the allergy banner shows what the cashier needs."
+                ),
+                8000,
+            )
+            return
+        if self.profileDialog is not None:
+            self.profileDialog.close()
+        dialog = ProfileDialog(
+            self.ctx, actor, self.runner, view.id, language=self.language,
+            cards_dir=self.settings.data_path / "cards", parent=self,
+        )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._profile_changed)
+        dialog.finished.connect(lambda _result, d=dialog: self._profile_closed(d))
+        self.profileDialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    @Slot(object)
+    def _profile_changed(self, view: object) -> None:
+        shown = self.memberPanel.view
+        if isinstance(view, services.MemberView) and shown is not None and view.id == shown.id:
+            self.memberPanel.show_member(view)
+            self._audit_health_view(view)  # a banner shown anew is a view too
+
+    def _profile_closed(self, dialog: ProfileDialog) -> None:
+        if self.profileDialog is dialog:
+            self.profileDialog = None
+        if not self.locked:
+            self.activateWindow()  # no window manager hands the keyboard back (kiosk, Xvfb)
+            self.lookupBar.focus_input()
+
+    @Slot()
+    def open_registration(self) -> None:
+        """F2: the registration form for service and manager; for a cashier, the lookup."""
+        actor = self.actor
+        if actor is None:
+            return
+        if actor.role not in REGISTER_ROLES:
+            self.lookupBar.focus_input()
+            self.statusBarWidget.showMessage(
+                self.tr("Registering members is for a service assistant or store manager."), 8000
+            )
+            return
+        if self.registrationDialog is not None:
+            self.registrationDialog.deleteLater()
+        dialog = RegistrationDialog(
+            self.ctx, actor, self.runner, language=self.language, parent=self
+        )
+        dialog.registered.connect(self._registered)
+        dialog.openExisting.connect(self._show_member)
+        dialog.finished.connect(self._registration_closed)
+        self.registrationDialog = dialog
+        dialog.open()
+
+    @Slot(int)
+    def _registration_closed(self, _code: int) -> None:
+        # Without a window manager (kiosk X, Xvfb) nobody hands the keyboard back.
+        self.activateWindow()
+        self.lookupBar.focus_input()
+
+    @Slot(object)
+    def _registered(self, view: services.MemberView) -> None:
+        self._show_member(view)
+        self.statusBarWidget.showMessage(self.tr("Member registered."), 8000)
+        self.sync.request()
+
+    @Slot()
+    def open_complaint(self) -> None:
+        """F4: log a complaint (every role); the member on screen is attached."""
+        actor = self.actor
+        if actor is None or self.locked:
+            return
+        member = self.memberPanel.view if self.results.currentIndex() == MEMBER_RESULT else None
+        if self.complaintDialog is not None:
+            self.complaintDialog.close()
+        dialog = LogComplaintDialog(
+            self.ctx, actor, self.runner, member, language=self.language, parent=self
+        )
+        dialog.logged.connect(self._complaint_logged)
+        dialog.finished.connect(lambda _result, d=dialog: self._complaint_closed(d))
+        self.complaintDialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.focus_first()
+
+    def _complaint_logged(self, _view: object) -> None:
+        if self.complaintsDialog is not None:
+            self.complaintsDialog.reload()
+
+    def _complaint_closed(self, dialog: LogComplaintDialog) -> None:
+        """Closed: let it go (deleted later, not from inside its own signal)."""
+        if dialog is self.complaintDialog:
+            self.complaintDialog = None
+        dialog.deleteLater()
+        if not self.locked:
+            self.activateWindow()
+            self.lookupBar.focus_input()  # ready for the next customer
+
+    @Slot()
+    def open_complaints(self) -> None:
+        """F11: the complaints list (service assistants and store managers)."""
+        actor = self.actor
+        if actor is None or self.locked:
+            return
+        if actor.role not in REVEAL_ROLES:
+            self.statusBarWidget.showMessage(
+                self.tr(
+                    "Only a service assistant or store manager follows complaints up; F4 logs one."
+                ),
+                8000,
+            )
+            return
+        if self.complaintsDialog is not None and self.complaintsDialog.actor != actor:
+            self.complaintsDialog.close()
+        if self.complaintsDialog is None:
+            dialog = ComplaintsDialog(
+                self.ctx, actor, self.runner, language=self.language, parent=self
+            )
+            dialog.changed.connect(self.sync.request)
+            dialog.finished.connect(lambda _result, d=dialog: self._complaints_closed(d))
+            self.complaintsDialog = dialog
+        else:
+            self.complaintsDialog.reload()
+        self.complaintsDialog.show()
+        self.complaintsDialog.raise_()
+        self.complaintsDialog.activateWindow()
+
+    def _complaints_closed(self, dialog: ComplaintsDialog) -> None:
+        if dialog is self.complaintsDialog:
+            self.complaintsDialog = None
+        dialog.deleteLater()
+
+    @Slot()
+    def open_member_phone(self) -> None:
+        if self.memberPhone is None:
+            self.memberPhone = MemberPhone(
+                self.ctx, self.runner, self.scanner.feed, language=self.language, parent=self
+            )
+        self.memberPhone.show()
+        self.memberPhone.raise_()
+        self.memberPhone.activateWindow()
+
+    @Slot()
+    def open_camera(self) -> None:
+        if self.cameraScanner is None:
+            self.cameraScanner = camera.CameraScanner(self.runner, self.scanner.deliver, self)
+        self.cameraScanner.show()
+        self.cameraScanner.raise_()
+
+    @Slot()
+    def open_problems(self) -> None:
+        """The problems list is a store manager's (the service checks and audits it too)."""
+        actor = self.actor
+        if actor is None or actor.role != "manager":
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                self.tr("Sync problems"),
+                self.tr(
+                    "Only a store manager may see and resolve the problems list.\n"
+                    "Lock the counter (Ctrl+L) and let a store manager sign in."
+                ),
+                parent=self,
+            )
+            box.setObjectName("problemsDeniedBox")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return
+        if self.problemsDialog is None or self.problemsDialog.actor != actor:
+            if self.problemsDialog is not None:
+                self.problemsDialog.deleteLater()
+            dialog = ProblemsDialog(
+                self.ctx, actor, self.runner, language=self.language, parent=self
+            )
+            dialog.changed.connect(self._problem_resolved)
+            self.problemsDialog = dialog
+        self.problemsDialog.show()
+        self.problemsDialog.raise_()
+        self.problemsDialog.activateWindow()
+        self.problemsDialog.reload()
+
+    @Slot()
+    def _problem_resolved(self) -> None:
+        self.statusBarWidget.refresh_counts()
+        self.sync.request()
