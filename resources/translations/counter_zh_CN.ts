@@ -1708,7 +1708,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../ui/shell/problems_dialog.py" line="+52"/>
+        <location filename="../../ui/shell/problems_model.py" line="+29"/>
         <source>Member registration</source>
         <translation>会员登记</translation>
     </message>
@@ -1871,7 +1871,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>ProblemsDialog</name>
     <message>
-        <location line="+44"/>
+        <location filename="../../ui/shell/problems_dialog.py" line="+56"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>
