@@ -1300,7 +1300,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/shell/login_dialog.py" line="+421"/>
+        <location filename="../../ui/shell/login_dialog.py" line="+352"/>
         <source>{0} — sign in</source>
         <translation>{0} — 登录</translation>
     </message>

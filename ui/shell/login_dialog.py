@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -35,84 +32,18 @@ from PySide6.QtWidgets import (
 from counter import services
 from counter.errors import KnownError, ValidationError
 from ui.shell.labels import actor_label, app_title
+from ui.shell.login_widgets import (
+    ACTOR_ROLE,
+    DIGITS,
+    LIST_ROWS,
+    OperatorList,
+    caption,
+    pin_input,
+    plain_button,
+)
 from ui.shell.style import set_state
 
 log = logging.getLogger(__name__)
-
-PIN_MAX = 8
-LIST_ROWS = 6  # operators visible without scrolling
-_DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
-ACTOR_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _plain_key(event: QKeyEvent) -> bool:
-    return not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
-
-
-class OperatorList(QListWidget):
-    """The operators, numbered: a digit picks one, Enter takes the highlighted one."""
-
-    chosen = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in _DIGITS and _plain_key(event):
-            row = _DIGITS[key] - 1
-            if row < self.count():
-                self.setCurrentRow(row)
-                self.chosen.emit()
-            event.accept()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and _plain_key(event):
-            if self.currentItem() is not None:
-                self.chosen.emit()
-            event.accept()
-        else:
-            super().keyPressEvent(event)
-
-
-class PinField(QLineEdit):
-    """The PIN; with ``goes_back`` set, Esc goes back to the operator list (``back``)."""
-
-    back = Signal()
-    goes_back = False
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and _plain_key(event) and self.goes_back:
-            self.back.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-def _pin_input(object_name: str) -> PinField:
-    """A password field that takes only ASCII digits (the core wants 4–8 of them)."""
-    field = PinField()
-    field.setObjectName(object_name)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setMaxLength(PIN_MAX)
-    field.setValidator(QRegularExpressionValidator(QRegularExpression(f"[0-9]{{0,{PIN_MAX}}}")))
-    field.setInputMethodHints(
-        Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
-    )
-    return field
-
-
-def _caption(text: str, buddy: QWidget) -> QLabel:
-    """A form label centred on its (tall, touch-friendly) field."""
-    label = QLabel(text)
-    label.setObjectName("formCaption")
-    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    label.setBuddy(buddy)
-    return label
-
-
-def _plain_button(text: str, object_name: str) -> QPushButton:
-    """No auto-default: Enter in a field is handled once, by the field, not also by a dialog."""
-    button = QPushButton(text)
-    button.setObjectName(object_name)
-    button.setAutoDefault(False)
-    button.setDefault(False)
-    return button
 
 
 class LoginForm(QWidget):
@@ -167,13 +98,13 @@ class LoginForm(QWidget):
         self.operatorList.currentRowChanged.connect(self._operator_changed)
         self.operatorList.chosen.connect(self._operator_chosen)
         self.operatorList.itemClicked.connect(lambda _item: self._operator_chosen())
-        self.pinCaption = _caption(self.tr("PIN"), self.operatorList)
-        self.pinInput = _pin_input("pinInput")
+        self.pinCaption = caption(self.tr("PIN"), self.operatorList)
+        self.pinInput = pin_input("pinInput")
         self.pinInput.setPlaceholderText(self.tr("4–8 digits"))
         self.pinInput.returnPressed.connect(self.submit_login)
         self.pinInput.back.connect(self.focus_operators)
         self.pinInput.textEdited.connect(self._clear_login_message)
-        self.loginButton = _plain_button(self.tr("Sign in"), "loginButton")
+        self.loginButton = plain_button(self.tr("Sign in"), "loginButton")
         self.loginButton.clicked.connect(self.submit_login)
         self.loginMessage = QLabel()
         self.loginMessage.setObjectName("loginMessage")
@@ -209,13 +140,13 @@ class LoginForm(QWidget):
         self.managerNameInput = QLineEdit()
         self.managerNameInput.setObjectName("managerNameInput")
         self.managerNameInput.setMaxLength(32)
-        self.managerPinInput = _pin_input("managerPinInput")
+        self.managerPinInput = pin_input("managerPinInput")
         self.managerPinInput.setPlaceholderText(self.tr("4–8 digits"))
-        self.managerPinConfirmInput = _pin_input("managerPinConfirmInput")
+        self.managerPinConfirmInput = pin_input("managerPinConfirmInput")
         self.managerPinConfirmInput.returnPressed.connect(self.submit_create)
         for field in (self.managerNameInput, self.managerPinInput, self.managerPinConfirmInput):
             field.textEdited.connect(self._clear_create_message)
-        self.createButton = _plain_button(self.tr("Create and sign in"), "createManagerButton")
+        self.createButton = plain_button(self.tr("Create and sign in"), "createManagerButton")
         self.createButton.clicked.connect(self.submit_create)
         self.createMessage = QLabel()
         self.createMessage.setObjectName("createMessage")
@@ -223,11 +154,11 @@ class LoginForm(QWidget):
 
         form = QFormLayout()
         form.addRow(
-            _caption(self.tr("Manager's name"), self.managerNameInput), self.managerNameInput
+            caption(self.tr("Manager's name"), self.managerNameInput), self.managerNameInput
         )
-        form.addRow(_caption(self.tr("PIN"), self.managerPinInput), self.managerPinInput)
+        form.addRow(caption(self.tr("PIN"), self.managerPinInput), self.managerPinInput)
         form.addRow(
-            _caption(self.tr("PIN again"), self.managerPinConfirmInput),
+            caption(self.tr("PIN again"), self.managerPinConfirmInput),
             self.managerPinConfirmInput,
         )
         layout = QVBoxLayout(page)
@@ -256,7 +187,7 @@ class LoginForm(QWidget):
         self.operatorList.clear()
         current = 0
         for row, actor in enumerate(operators):
-            number = f"{row + 1}" if row < len(_DIGITS) else " "
+            number = f"{row + 1}" if row < len(DIGITS) else " "
             item = QListWidgetItem(f"{number}   {actor_label(actor)}")
             item.setData(ACTOR_ROLE, actor)
             self.operatorList.addItem(item)
