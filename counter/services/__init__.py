@@ -43,6 +43,7 @@ from counter.services.operators import (
     login,
 )
 from counter.services.points import PointsResult, SaleLine, Tender, earn_points, redeem_points
+from counter.services.points_history import HistoryRow, PointsHistory, points_history
 from counter.services.problems import (
     ProblemView,
     dismiss_problem,
@@ -83,6 +84,7 @@ __all__ = [
     "HQProbe",
     "HealthChoices",
     "HealthRecord",
+    "HistoryRow",
     "KnownError",
     "LookupResult",
     "Medicine",
@@ -92,6 +94,7 @@ __all__ = [
     "NotFoundError",
     "OperatorLocked",
     "PermissionDenied",
+    "PointsHistory",
     "PointsResult",
     "ProblemView",
     "Profile",
@@ -127,6 +130,7 @@ __all__ = [
     "lookup_online",
     "open_context",
     "open_profile",
+    "points_history",
     "probe_hq",
     "read_health",
     "record_consent",

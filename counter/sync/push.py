@@ -189,10 +189,14 @@ def note_failure(ctx: ServiceContext, batch: Sequence[dict[str, Any]], error: st
         )
 
 
-def _compact(result: dict[str, Any]) -> str:
+def _compact(result: dict[str, Any], *, balance: bool = False) -> str:
     """The answer as kept: no entity (the cache has it), no health (a rejection's details
-    may hold another member's record)."""
+    may hold another member's record). ``balance``: keep the member's balance right after
+    a points op (the entity's ``points``), the running balance of the F7 history."""
     kept = {k: v for k, v in result.items() if k != "entity"}
+    entity = result.get("entity")
+    if balance and isinstance(entity, dict) and type(entity.get("points")) is int:
+        kept["balance"] = entity["points"]
     return json.dumps(outbox_health.redact(kept), ensure_ascii=False, sort_keys=True)
 
 
@@ -236,7 +240,7 @@ def record_answer(
             if result["status"] == "applied":
                 stats.applied += 1
                 seq = int(result["seq"])
-                applied.append((seq, _compact(result), op_id))
+                applied.append((seq, _compact(result, balance=op_type in POINTS_TYPES), op_id))
                 if op_type in POINTS_TYPES:
                     points_applied.append((seq, op_id))
                 if not result.get("replayed"):
