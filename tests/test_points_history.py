@@ -104,7 +104,7 @@ def test_before_the_pull_the_booked_entry_is_not_taken_twice(hq: HQ) -> None:
     engine.push(Tally())
     engine.close()
     history = points_history(c.ctx, c.actor, member_id)
-    assert [(r.kind, r.state, r.balance) for r in history.rows][0] == (
+    assert next((r.kind, r.state, r.balance) for r in history.rows) == (
         "earn",
         "applied",
         opening + earned.points,

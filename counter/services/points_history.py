@@ -52,6 +52,7 @@ class HistoryRow:
     self_paid_fen: int | None = None
     reversed_fen: int = 0
     reversed_points: int = 0
+    reject_code: str = ""  # HQ's refusal code of a rejected entry
 
     @property
     def refundable(self) -> bool:
@@ -66,6 +67,15 @@ class HistoryRow:
 
 
 @dataclass(frozen=True)
+class TierProgress:
+    """How far the member is from the next tier: ``missing_fen`` more self-paid spend in
+    the last 12 months; ``next_tier`` None at the top."""
+
+    next_tier: str | None
+    missing_fen: int
+
+
+@dataclass(frozen=True)
 class PointsHistory:
     member: MemberView
     rows: tuple[HistoryRow, ...]
@@ -73,6 +83,7 @@ class PointsHistory:
     # HQ's balance as last pulled, and this counter's entries not in it yet.
     hq_points: int
     pending_points: int
+    progress: TierProgress | None = None
 
     @property
     def points_shown(self) -> int:
@@ -103,13 +114,17 @@ def _json(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _refusal(e: _Entry) -> tuple[str, str]:
+    """HQ's code and words for a rejected entry."""
+    error = e.result.get("error")
+    if e.state != "rejected" or not isinstance(error, dict):
+        return "", ""
+    return str(error.get("code") or ""), str(error.get("message") or "")
+
+
 def _ref_and_note(e: _Entry) -> tuple[str, str]:
     p = e.payload
-    if e.state == "rejected":
-        error = e.result.get("error")
-        note = str(error.get("message") or error.get("code") or "") if isinstance(error, dict) else ""
-    else:
-        note = str(p.get("note") or "")
+    note = _refusal(e)[1] if e.state == "rejected" else str(p.get("note") or "")
     if e.kind == "redeem":
         return str(p.get("reward") or p.get("reason") or e.receipt_no or ""), note
     if e.kind == "award":
@@ -133,6 +148,7 @@ def _row(e: _Entry, balance: int | None, receipt: tuple[int, int, int] | None) -
         self_paid_fen=self_paid,
         reversed_fen=reversed_fen,
         reversed_points=reversed_points,
+        reject_code=_refusal(e)[0],
     )
 
 
@@ -197,18 +213,23 @@ def points_history(
         receipts = _receipts(conn, [r[4] for r in rows if r[3] == "earn" and r[4]], ctx)
     entries = [
         _Entry(
-            id=r[0], at=dt.datetime.fromisoformat(r[1]), store_code=r[2], kind=r[3],
-            receipt_no=r[4] or "", points=int(r[5]), state=r[6], hq_seq=r[7],
-            payload=_json(r[8]), result=_json(r[9]),
-        )  # fmt: skip
+            id=r[0],
+            at=dt.datetime.fromisoformat(r[1]),
+            store_code=r[2],
+            kind=r[3],
+            receipt_no=r[4] or "",
+            points=int(r[5]),
+            state=r[6],
+            hq_seq=r[7],
+            payload=_json(r[8]),
+            result=_json(r[9]),
+        )
         for r in rows
     ]
     updated_at = dt.datetime.fromisoformat(updated_text) if updated_text else None
     keyed = _chain(entries, receipts, int(hq_points), int(hq_seq or 0), updated_at)
     keyed += [
-        (e.at, _row(e, None, receipts.get(e.receipt_no)))
-        for e in entries
-        if e.state != "applied"
+        (e.at, _row(e, None, receipts.get(e.receipt_no))) for e in entries if e.state != "applied"
     ]
     # Newest first; a row inferred from a gap sorts just below the entry that revealed it.
     order = {id(row): n for n, (_at, row) in enumerate(keyed)}
@@ -223,7 +244,9 @@ def points_history(
     )
 
 
-def _receipts(conn: Any, receipt_nos: list[str], ctx: ServiceContext) -> dict[str, tuple[int, int, int]]:
+def _receipts(
+    conn: Any, receipt_nos: list[str], ctx: ServiceContext
+) -> dict[str, tuple[int, int, int]]:
     """Self-paid, reversed fen and reversed points of this store's receipts that earned."""
     return {}
 

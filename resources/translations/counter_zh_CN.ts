@@ -95,6 +95,26 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Points &amp;history…</source>
+        <translation>积分明细(&amp;H)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The member&apos;s points: history, balance, tier, expiring; refunds (all roles)</source>
+        <translation>会员积分：明细、余额、等级、即将过期；退货扣分（所有角色）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Activity points…</source>
+        <translation>活动积分(&amp;A)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Award points for an activity, with a reason (service, manager)</source>
+        <translation>按活动原因发放积分（客服、店长）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Member&apos;s &amp;phone (demo)…</source>
         <translation>会员手机（演示）(&amp;P)…</translation>
     </message>
@@ -169,7 +189,12 @@
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
+        <source>&amp;Points</source>
+        <translation>积分(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>C&amp;omplaints</source>
         <translation>投诉(&amp;O)</translation>
     </message>
@@ -1114,6 +1139,117 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
 </context>
 <context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../ui/points/history_dialog.py" line="+59"/>
+        <source>Points history</source>
+        <translation>积分明细</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Refund (Ctrl+T)</source>
+        <translation>退货 (Ctrl+T)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Take back the points of the chosen sale (退货)</source>
+        <translation>扣回所选消费的积分（退货）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Activity points (Shift+F7)</source>
+        <translation>活动积分 (Shift+F7)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Award points for an activity (service assistants and store managers)</source>
+        <translation>发放活动积分（限客服干事和店长）</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>{0} · member no. {1}</source>
+        <translation>{0} · 会员号 {1}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>No points entries yet.</source>
+        <translation>暂无积分记录。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Balance {0:,} (HQ)</source>
+        <translation>积分余额 {0:,}（总部）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Balance {0:,} (HQ {1:,} {2} {3:,} pending)</source>
+        <translation>积分余额 {0:,}（总部 {1:,} {2} 待同步 {3:,}）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{0} · the highest tier</source>
+        <translation>{0} · 已是最高等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} · spend {1} more for {2}</source>
+        <translation>{0} · 再消费 {1} 升{2}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0:,} points expire on {1}</source>
+        <translation>{0:,} 分将于 {1} 过期</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Choose a sale (arrows), then press Ctrl+T.</source>
+        <translation>请先用方向键选择一笔消费，再按 Ctrl+T。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ rejected this sale: it has no points to refund.</source>
+        <translation>总部已拒绝这笔消费积分，没有可扣回的积分。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A sale of another store is refunded there.</source>
+        <translation>其他门店的消费请在该门店退货。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This sale&apos;s points have been taken back in full.</source>
+        <translation>这笔消费的积分已全部扣回。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refunds are not available on this counter.</source>
+        <translation>本机暂不能办理退货扣分。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Only a service assistant or store manager may award activity points; ask one to sign in (Ctrl+L).</source>
+        <translation>只有客服干事或店长可以发放活动积分；请他们登录（Ctrl+L）。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Activity points are not available on this counter.</source>
+        <translation>本机暂不能发放活动积分。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryWindowsMixin</name>
+    <message>
+        <location filename="../../ui/points/history_windows.py" line="+28"/>
+        <source>Find the member first, then press {0}.</source>
+        <translation>请先找到会员，再按 {0}。</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>Only a service assistant or store manager may award activity points; ask one to sign in (Ctrl+L).</source>
+        <translation>只有客服干事或店长可以发放活动积分；请他们登录（Ctrl+L）。</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <location filename="../../ui/shell/labels.py" line="+12"/>
@@ -1417,7 +1553,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+213"/>
+        <location filename="../../ui/shell/main_window.py" line="+217"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
@@ -1703,6 +1839,119 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+2"/>
         <source>Which member is it? Ask the customer.</source>
         <translation>是哪一位会员？请向顾客确认。</translation>
+    </message>
+</context>
+<context>
+    <name>PointsHistory</name>
+    <message>
+        <location filename="../../ui/points/history_model.py" line="+33"/>
+        <source>Sale</source>
+        <translation>消费</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redeemed</source>
+        <translation>兑换</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refund</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activity</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Referral</source>
+        <translation>推荐</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other stores / HQ</source>
+        <translation>其他门店/总部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Earlier balance</source>
+        <translation>此前余额</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Pending</source>
+        <translation>待同步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Booked</source>
+        <translation>已入账</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Points HQ booked elsewhere in between: sales at other stores, activity or referral points, expiry.</source>
+        <translation>期间总部在别处记入的积分：其他门店的消费、活动或推荐积分、过期。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The balance at HQ before the first entry of this counter shown.</source>
+        <translation>本机所列第一笔记录之前的总部余额。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Refunds took back {0:,} points of it</source>
+        <translation>退货已扣回其中 {0:,} 分</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Its points expire on {0}</source>
+        <translation>这笔积分于 {0} 过期</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt / reward / reason</source>
+        <translation>小票/礼品/原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Balance at HQ</source>
+        <translation>总部余额</translation>
     </message>
 </context>
 <context>

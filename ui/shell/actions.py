@@ -72,6 +72,16 @@ class ActionsMixin:
             self.tr("Follow complaints through to the follow-up visit (service, manager)"),
             [key("F11")], self.open_complaints,
         )  # fmt: skip
+        self.historyAction = self._action(
+            self.tr("Points &history…"), "historyAction",
+            self.tr("The member's points: history, balance, tier, expiring; refunds (all roles)"),
+            [key("F7")], self.open_history,
+        )  # fmt: skip
+        self.awardAction = self._action(
+            self.tr("&Activity points…"), "awardAction",
+            self.tr("Award points for an activity, with a reason (service, manager)"),
+            [key("Shift+F7")], self.open_award_points,
+        )  # fmt: skip
         self.phoneAction = self._action(
             self.tr("Member's &phone (demo)…"), "phoneAction",
             self.tr("Show a member's dynamic code as the member app does, and scan it"),
@@ -124,6 +134,7 @@ class ActionsMixin:
                     self.phoneAction,
                 ],
             ),
+            (self.tr("&Points"), "pointsMenu", [self.historyAction, self.awardAction]),
             (
                 self.tr("C&omplaints"),
                 "complaintsMenu",
@@ -149,5 +160,7 @@ class ActionsMixin:
             self.profileAction,
             self.complaintAction,
             self.complaintsAction,
+            self.historyAction,
+            self.awardAction,
         )
         self.statusBarWidget.set_sync_action(self.syncAction)

@@ -40,6 +40,8 @@ from ui.member.member_phone import MemberPhone
 from ui.member.pick_list import PickList
 from ui.member.profile_dialog import ProfileDialog
 from ui.member.registration import RegistrationDialog
+from ui.points.history_dialog import HistoryDialog
+from ui.points.history_windows import HistoryWindowsMixin
 from ui.shell import window_state
 from ui.shell.actions import ActionsMixin
 from ui.shell.idle import IdleWatcher
@@ -57,7 +59,7 @@ log = logging.getLogger(__name__)
 WORK_PAGE, LOCK_PAGE = 0, 1
 
 
-class MainWindow(ActionsMixin, WindowsMixin, QMainWindow):
+class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, QMainWindow):
     def __init__(
         self,
         ctx: services.ServiceContext,
@@ -129,6 +131,7 @@ class MainWindow(ActionsMixin, WindowsMixin, QMainWindow):
         self.profileDialog: ProfileDialog | None = None
         self.complaintDialog: LogComplaintDialog | None = None
         self.complaintsDialog: ComplaintsDialog | None = None
+        self.historyDialog: HistoryDialog | None = None
         runner.knownError.connect(self._known_error)
 
         if idle_timeout_ms is None:
@@ -170,6 +173,7 @@ class MainWindow(ActionsMixin, WindowsMixin, QMainWindow):
             if dialog is not None:
                 dialog.close()
         self.complaintDialog = self.complaintsDialog = None
+        self.close_history()  # the refund or award of the operator who walked away
         self.clear_member()
         self.lookupBar.clear_message()
         self.lookupBar.input.clear()
@@ -360,6 +364,7 @@ class MainWindow(ActionsMixin, WindowsMixin, QMainWindow):
             self.registrationDialog,
             self.complaintDialog,
             self.complaintsDialog,
+            self.historyDialog,
         ):
             if window is not None:
                 window.close()
