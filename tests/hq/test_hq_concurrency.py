@@ -230,7 +230,7 @@ def test_a_duplicate_that_slips_past_the_check_is_caught_by_the_key(
     databases: Databases, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If two writers ever both missed each other's op, the primary key still decides."""
-    import hq.ops as ops_module
+    import hq.ops.batch as ops_module
     from hq.ops import apply_batch
 
     engine = init_db(databases.new_url())
