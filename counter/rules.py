@@ -124,6 +124,34 @@ def eligible_fen(
     return max(0, min(self_paid - self_paid_on_excluded, total - excluded_total))
 
 
+@dataclass(frozen=True)
+class SaleAmounts:
+    """A sale's amounts in fen, as the ``receipts`` cache keeps them."""
+
+    total_fen: int
+    insurance_fen: int  # 医保 personal account + pooled fund
+    excluded_fen: int
+    self_paid_fen: int
+    eligible_fen: int
+
+
+def sale_amounts(
+    lines: Sequence[Mapping[str, Any]],
+    tenders: Sequence[Mapping[str, Any]],
+    excluded: frozenset[str],
+) -> SaleAmounts:
+    """The amounts a sale's points come from (``eligible_fen`` as :func:`eligible_fen`)."""
+    total = sum(int(line["amount_fen"]) for line in lines)
+    self_paid = sum(int(t["amount_fen"]) for t in tenders if t["kind"] in SELF_PAID_TENDERS)
+    return SaleAmounts(
+        total_fen=total,
+        insurance_fen=total - self_paid,
+        excluded_fen=sum(int(line["amount_fen"]) for line in lines if line["category"] in excluded),
+        self_paid_fen=self_paid,
+        eligible_fen=eligible_fen(lines, tenders, excluded),
+    )
+
+
 def promo_multiplier(rules: PointsRules, sold_on: dt.date, birthday: dt.date | None) -> Decimal:
     """Member day and birthday month multiply, but never beyond the configured maximum."""
     m = Decimal(1)

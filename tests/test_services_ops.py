@@ -272,6 +272,55 @@ def test_earn_points_by_the_rules_with_insurance_and_exclusions(
     assert payload["sold_at"] == "2026-11-20T02:00:00.000000Z"
 
 
+def test_an_earn_writes_its_receipt_with_the_amounts_in_its_transaction(
+    ctx: services.ServiceContext, cashier: services.Actor, gold: str, settings: Settings
+) -> None:
+    result = services.earn_points(
+        ctx,
+        cashier,
+        gold,
+        "R-0002",
+        NOW,
+        [services.SaleLine("otc", 30_000), services.SaleLine("prescription", 20_000)],
+        [
+            services.Tender("insurance_personal", 10_000),
+            services.Tender("insurance_pooled", 15_000),
+            services.Tender("cash", 25_000),
+        ],
+    )
+    con = sqlite3.connect(settings.db_path)
+    try:
+        row = con.execute(
+            "SELECT receipt_no, member_id, store_code, sold_at, total_fen, insurance_fen,"
+            " excluded_fen, self_paid_fen, eligible_fen, points, reversed_fen, reversed_points"
+            " FROM receipts"
+        ).fetchall()
+    finally:
+        con.close()
+    assert row == [
+        ("R-0002", gold, ctx.store_code, "2026-11-20T02:00:00.000000+00:00",
+         50_000, 25_000, 20_000, 25_000, 25_000, result.points, 0, 0)
+    ]  # fmt: skip
+    assert result.points == 375
+
+
+def test_a_refused_earn_writes_no_receipt(
+    ctx: services.ServiceContext, cashier: services.Actor, gold: str, settings: Settings
+) -> None:
+    line = [services.SaleLine("otc", 5_000)]
+    with pytest.raises(services.ValidationError):
+        services.earn_points(ctx, cashier, gold, "R-8", NOW, line, cash(4_000))
+    services.earn_points(ctx, cashier, gold, "R-7", NOW, line, cash(5_000))
+    with pytest.raises(services.ValidationError):
+        services.earn_points(ctx, cashier, gold, "R-7", NOW, line, cash(5_000))
+    con = sqlite3.connect(settings.db_path)
+    try:
+        rows = con.execute("SELECT receipt_no, points FROM receipts").fetchall()
+    finally:
+        con.close()
+    assert rows == [("R-7", 75)]
+
+
 def test_member_day_and_birthday_month_do_not_stack_beyond_the_cap(
     ctx: services.ServiceContext, cashier: services.Actor, gold: str
 ) -> None:

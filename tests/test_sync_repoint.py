@@ -111,6 +111,10 @@ def test_the_second_registration_is_repointed_to_hqs_member(hq: HQ) -> None:
         ("points.redeem", "applied"),
         ("card.bind", "applied"),
     ]
+    # the receipt's cache row follows its earn to HQ's member, with the recomputed points
+    assert sql(b.ctx, "SELECT receipt_no, member_id, points FROM receipts") == [
+        ("B-1", first.id, payload(b.ctx, moved["ops"][0]["new"])["points"])
+    ]
     assert "sync.repoint" in [r[0] for r in sql(b.ctx, "SELECT action FROM audit_log")]
     assert cache_members(a.ctx) != {}  # (A is left to its next sync)
     assert sync_once(a.ctx).ok

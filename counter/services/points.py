@@ -1,7 +1,8 @@
 """Points at the counter (DESIGN §5): earn on a sale, redeem; a ledger, never an edited balance.
 
 Each earn or redemption is a ``PointsEntry`` keyed by its op_id, written with the
-operation in one durable transaction. The points a sale earns are computed here with
+operation in one durable transaction; an earn also writes its ``Receipt`` (the amounts).
+The points a sale earns are computed here with
 ``counter.rules`` over the cached HQ config; the earn names the rules version and the tier
 it used, HQ recomputes under those with the same code and books that figure (what the
 cashier told the member), refusing only a figure no real version and tier give.
@@ -23,7 +24,7 @@ from counter.services.config import current_rules, current_rules_version
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import active_member, contract_error, queue_op
 from counter.services.views import MemberView, fetch_view, raw_connection
-from counter.store.models import PointsEntry
+from counter.store.models import PointsEntry, Receipt
 
 COUNTED_STATES = ("pending", "applied")
 
@@ -150,6 +151,24 @@ def earn_points(
                 created_at=now,
                 state="pending",
                 offline=False,
+            )
+        )
+        amounts = rules.sale_amounts(clean["lines"], clean["tenders"], rule_set.excluded_categories)
+        # merge: a receipt whose earn HQ refused may earn again; its row is replaced.
+        s.merge(
+            Receipt(
+                receipt_no=receipt_no,
+                member_id=member_id,
+                store_code=ctx.store_code,
+                sold_at=sold_at,
+                total_fen=amounts.total_fen,
+                insurance_fen=amounts.insurance_fen,
+                excluded_fen=amounts.excluded_fen,
+                self_paid_fen=amounts.self_paid_fen,
+                eligible_fen=amounts.eligible_fen,
+                points=points,
+                reversed_fen=0,
+                reversed_points=0,
             )
         )
         s.flush()

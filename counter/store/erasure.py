@@ -170,6 +170,10 @@ def erase_members(raw: sqlite3.Connection, gone: Mapping[str, str | None]) -> in
         "UPDATE complaints SET member_id = ? WHERE member_id = ?",
         [(to, member_id) for member_id, to in survivors.items() if to is not None],
     )
+    raw.executemany(
+        "UPDATE receipts SET member_id = ? WHERE member_id = ?",
+        [(to, member_id) for member_id, to in survivors.items() if to is not None],
+    )
     _scrub_audit(raw, ids)
     ops: list[str] = []
     for chunk in _chunks(ids):

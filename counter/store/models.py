@@ -157,6 +157,30 @@ class PointsEntry(Base):
     offline: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
+class Receipt(Base):
+    """One receipt that earned at this counter, with the amounts its points came from.
+
+    Written by ``earn_points`` in the earn's transaction; a refund (``points.reverse``)
+    adds to ``reversed_*``. Amounts are integer fen; ``points`` is what the counter showed.
+    Figures, "last seen" and the refund dialog read this rather than the ops' payloads.
+    """
+
+    __tablename__ = "receipts"
+
+    receipt_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    store_code: Mapped[str] = mapped_column(String(32))
+    sold_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    total_fen: Mapped[int] = mapped_column(Integer)
+    insurance_fen: Mapped[int] = mapped_column(Integer)  # 医保 personal account + pooled fund
+    excluded_fen: Mapped[int] = mapped_column(Integer)
+    self_paid_fen: Mapped[int] = mapped_column(Integer)
+    eligible_fen: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    reversed_fen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reversed_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class OutboxOp(Base):
     """An operation made at this counter, written in the same transaction as its effect.
 

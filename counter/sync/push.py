@@ -52,6 +52,7 @@ from counter.store.models import (
     MemberKey,
     OutboxOp,
     PointsEntry,
+    Receipt,
     SyncProblem,
 )
 from counter.sync.apply import (
@@ -431,6 +432,12 @@ def repoint(
                 .where(PointsEntry.id == old.op_id)
                 .values(id=new.op_id, member_id=target, state="pending", hq_seq=None, delta=delta)
             )
+            if old.type == "points.earn":
+                s.execute(
+                    update(Receipt)
+                    .where(Receipt.receipt_no == payload["receipt_no"])
+                    .values(points=delta)
+                )
         s.execute(
             update(SyncProblem)
             .where(SyncProblem.op_id == old.op_id, SyncProblem.resolved_at.is_(None))
@@ -490,6 +497,7 @@ def repoint(
 def _move_rows(s: Session, ctx: ServiceContext, local_id: str, target: str) -> None:
     """Cached rows of the local member now belong to HQ's member; the local one is merged."""
     s.execute(update(PointsEntry).where(PointsEntry.member_id == local_id).values(member_id=target))
+    s.execute(update(Receipt).where(Receipt.member_id == local_id).values(member_id=target))
     s.execute(update(Complaint).where(Complaint.member_id == local_id).values(member_id=target))
     s.execute(update(Consent).where(Consent.member_id == local_id).values(member_id=target))
     s.execute(update(Card).where(Card.member_id == local_id).values(member_id=target))
