@@ -53,6 +53,7 @@ class HistoryRow:
     reversed_fen: int = 0
     reversed_points: int = 0
     reject_code: str = ""  # HQ's refusal code of a rejected entry
+    refunded_fen: int | None = None  # a refund: the self-paid amount given back
 
     @property
     def refundable(self) -> bool:
@@ -128,7 +129,7 @@ def _ref_and_note(e: _Entry) -> tuple[str, str]:
     if e.kind == "redeem":
         return str(p.get("reward") or p.get("reason") or e.receipt_no or ""), note
     if e.kind == "award":
-        return str(p.get("reason") or ""), note
+        return str(p.get("reason_code") or p.get("reason") or ""), note
     return e.receipt_no or str(p.get("receipt_no") or ""), note
 
 
@@ -149,7 +150,13 @@ def _row(e: _Entry, balance: int | None, receipt: tuple[int, int, int] | None) -
         reversed_fen=reversed_fen,
         reversed_points=reversed_points,
         reject_code=_refusal(e)[0],
+        refunded_fen=_refunded(e),
     )
+
+
+def _refunded(e: _Entry) -> int | None:
+    value = e.payload.get("refunded_fen") if e.kind == "reverse" else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _inferred(kind: str, points: int, balance: int, at: dt.datetime | None) -> HistoryRow:
@@ -210,7 +217,7 @@ def points_history(
             " WHERE p.member_id = ? ORDER BY p.created_at DESC LIMIT ?",
             (member_id, limit),
         ).fetchall()
-        receipts = _receipts(conn, [r[4] for r in rows if r[3] == "earn" and r[4]], ctx)
+        receipts = _receipts(conn, [r[4] for r in rows if r[3] == "earn" and r[4]])
     entries = [
         _Entry(
             id=r[0],
@@ -244,11 +251,19 @@ def points_history(
     )
 
 
-def _receipts(
-    conn: Any, receipt_nos: list[str], ctx: ServiceContext
-) -> dict[str, tuple[int, int, int]]:
-    """Self-paid, reversed fen and reversed points of this store's receipts that earned."""
-    return {}
+def _receipts(conn: Any, receipt_nos: list[str]) -> dict[str, tuple[int, int, int]]:
+    """Self-paid, refunded (fen) and taken-back points of the receipts that earned here."""
+    out: dict[str, tuple[int, int, int]] = {}
+    for start in range(0, len(receipt_nos), 500):
+        chunk = receipt_nos[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for no, self_paid, reversed_fen, reversed_points in conn.execute(
+            "SELECT receipt_no, self_paid_fen, reversed_fen, reversed_points FROM receipts"
+            f" WHERE receipt_no IN ({marks})",
+            chunk,
+        ):
+            out[no] = (int(self_paid), int(reversed_fen), int(reversed_points))
+    return out
 
 
 def expiry_date(row: HistoryRow) -> dt.date | None:

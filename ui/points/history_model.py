@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from counter import services
 from counter.services.points_history import expiry_date
+from ui.member.member_panel import format_yuan
 from ui.shell.problems_model import reason_label
 
 DATE, STORE, KIND, REF, POINTS, STATE, BALANCE = range(7)
@@ -74,6 +75,12 @@ def row_tooltip(row: services.HistoryRow) -> str:
     lines = []
     if row.note:
         lines.append(row.note)
+    if row.refunded_fen is not None:
+        lines.append(
+            QCoreApplication.translate("PointsHistory", "Refunded self-paid amount: {0}").format(
+                format_yuan(row.refunded_fen)
+            )
+        )
     if row.reversed_points:
         lines.append(
             QCoreApplication.translate(
