@@ -68,6 +68,9 @@ def test_history_with_running_balance_elsewhere_rejected_and_pending(hq: HQ) -> 
     rejected = by_kind[("earn", "R-2")]
     assert rejected.balance is None and rejected.note  # HQ's reason, in words
     assert by_kind[("earn", "R-4")].balance is None
+    # The receipts table says what each sale was paid and what a refund may still take back.
+    assert by_kind[("earn", "R-1")].self_paid_fen == 12_345 and by_kind[("earn", "R-1")].refundable
+    assert not rejected.refundable and not by_kind[("redeem", "换购")].refundable
     assert _sums(history) == (history.hq_points, pending.points)
     assert history.points_shown == pending.member.points_shown
     assert all(r.store_code == "S001" for r in history.rows if r.entry_id)
