@@ -159,8 +159,9 @@ def _refunded(e: _Entry) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _inferred(kind: str, points: int, balance: int, at: dt.datetime | None) -> HistoryRow:
-    return HistoryRow(None, at, "", kind, "", "", points, "applied", balance)
+def _inferred(kind: str, points: int, balance: int) -> HistoryRow:
+    """A row HQ's balances reveal; undated (HQ did not say when), sorted by the entries."""
+    return HistoryRow(None, None, "", kind, "", "", points, "applied", balance)
 
 
 def _chain(
@@ -180,17 +181,17 @@ def _chain(
         if balance is not None:
             opening = balance - e.points
             if before is None and i == 0 and opening != 0:
-                out.append((e.at, _inferred("carried", opening, opening, e.at)))
+                out.append((e.at, _inferred("carried", opening, opening)))
             elif before is not None and opening != before:
-                out.append((e.at, _inferred("elsewhere", opening - before, opening, None)))
+                out.append((e.at, _inferred("elsewhere", opening - before, opening)))
         out.append((e.at, _row(e, balance, receipts.get(e.receipt_no))))
         before = balance
     newest_seq = max((e.hq_seq or 0 for e in applied), default=0)
     if hq_seq >= newest_seq:  # the cached balance has caught up with every booked entry
         if not applied and hq_points != 0:
-            out.append((updated_at, _inferred("carried", hq_points, hq_points, updated_at)))
+            out.append((updated_at, _inferred("carried", hq_points, hq_points)))
         elif before is not None and hq_points != before:
-            out.append((updated_at, _inferred("elsewhere", hq_points - before, hq_points, None)))
+            out.append((updated_at, _inferred("elsewhere", hq_points - before, hq_points)))
     return out
 
 

@@ -65,12 +65,19 @@ class HistoryDialog(QDialog):
         # window), so this module needs neither; None: the key says it is not available.
         self.open_refund: Callable[[HistoryDialog, services.HistoryRow], None] | None = None
         self.open_award: Callable[[HistoryDialog], None] | None = None
+        self.refundDialog: QDialog | None = None  # the last ones opened, for tests and people
+        self.awardDialog: QDialog | None = None
 
         self.memberLabel = self._label("historyMember")
         self.balanceLabel = self._label("historyBalance")
         self.tierLabel = self._label("historyTier")
         self.expiringLabel = self._label("historyExpiring")
         self.expiringLabel.setWordWrap(True)
+        # Read across the counter: the member and the balance large, what expires in amber.
+        self.memberLabel.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.balanceLabel.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.tierLabel.setStyleSheet("font-size: 12pt;")
+        self.expiringLabel.setStyleSheet("color: #8a6d00;")
         self.model = HistoryModel(self)
         self.table = QTableView()
         self.table.setObjectName("historyTable")
@@ -109,8 +116,10 @@ class HistoryDialog(QDialog):
 
         top = QHBoxLayout()
         top.addWidget(self.memberLabel, 1)
-        top.addWidget(self.tierLabel)
         top.addWidget(self.balanceLabel)
+        second = QHBoxLayout()
+        second.addWidget(self.tierLabel, 1)
+        second.addWidget(self.expiringLabel)
         actions = QHBoxLayout()
         actions.addWidget(self.refundButton)
         actions.addWidget(self.awardButton)
@@ -118,7 +127,7 @@ class HistoryDialog(QDialog):
         actions.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.expiringLabel)
+        layout.addLayout(second)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detailLabel)
         layout.addWidget(self.messageLabel)
