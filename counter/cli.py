@@ -117,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
     b_compl.add_argument("--samples", type=int, default=200, help="queries per filter")
     b_compl.add_argument("--dir", default="bench-data", help="where bench caches are kept")
 
+    b_fig = bench_sub.add_parser("figures", help="the manager's figures page for a month")
+    b_fig.add_argument("--members", type=int, default=1_000_000)
+    b_fig.add_argument("--receipts", type=int, default=200_000, help="receipts in the month")
+    b_fig.add_argument("--samples", type=int, default=30, help="pages computed per case")
+    b_fig.add_argument("--hog", type=int, default=0, help="busy processes to run beside it")
+    b_fig.add_argument("--dir", default="bench-data", help="where bench caches are kept")
+
     b_sync = bench_sub.add_parser("sync", help="first full sync and push against a real HQ")
     b_sync.add_argument("--members", type=int, default=1_000_000, help="members seeded at HQ")
     b_sync.add_argument("--ops", type=int, default=10_000, help="queued operations to push")
@@ -316,6 +323,16 @@ def _bench(args: argparse.Namespace) -> int:
             print("counter: --complaints and --samples must be positive", file=sys.stderr)
             return EXIT_USAGE
         print(bench_complaints.run(Path(args.dir), args.complaints, args.samples))
+        return EXIT_OK
+    if args.bench_command == "figures":
+        from counter.bench import figures as bench_figures
+
+        if min(args.members, args.receipts, args.samples) < 1 or args.hog < 0:
+            print("counter: --members, --receipts and --samples must be positive", file=sys.stderr)
+            return EXIT_USAGE
+        print(
+            bench_figures.run(Path(args.dir), args.members, args.receipts, args.samples, args.hog)
+        )
         return EXIT_OK
     if args.bench_command == "sync":
         from counter.bench import sync as bench_sync

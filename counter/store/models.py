@@ -315,3 +315,20 @@ class SyncProblem(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     resolved_by: Mapped[str | None] = mapped_column(String(36))
     resolution: Mapped[str | None] = mapped_column(String(16))
+
+
+# The manager's figures read index ranges only (migration 0009_figures; figures_sql).
+_RECEIPT_SUMS = (Receipt.total_fen, Receipt.self_paid_fen, Receipt.insurance_fen)
+Index(
+    "ix_receipts_figures_time", Receipt.store_code, Receipt.sold_at, Receipt.member_id,
+    *_RECEIPT_SUMS, Receipt.reversed_fen,
+)  # fmt: skip
+Index(
+    "ix_receipts_figures_member", Receipt.store_code, Receipt.member_id, Receipt.sold_at,
+    *_RECEIPT_SUMS, Receipt.reversed_fen,
+)  # fmt: skip
+Index(
+    "ix_points_entries_figures", PointsEntry.store_code, PointsEntry.created_at,
+    PointsEntry.kind, PointsEntry.state, PointsEntry.delta,
+)  # fmt: skip
+Index("ix_outbox_type_created", OutboxOp.type, OutboxOp.store_code, OutboxOp.created_at)

@@ -1,0 +1,195 @@
+"""The SQL behind the manager's figures (``counter.services.figures``): one aggregate each.
+
+Every query reads the cache through one raw SQLite connection inside one read transaction,
+so the page is a consistent snapshot. Times are compared as the cache stores them (RFC 3339
+text in UTC, microseconds: ``counter.store.models.UTCDateTime``), which sort as times do;
+store days are China time (``counter.rules.STORE_TZ``, UTC+8 all year), so a day bucket is
+the UTC text shifted by eight hours. Each query reads a covering index
+(migration ``0009_figures``): a month of 200,000 receipts is one range scan of an index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+
+from counter.privacy import district
+
+# Age bands of the members served (age on the period's last day).
+AGE_BANDS = ("0-17", "18-29", "30-39", "40-49", "50-59", "60-69", "70+", "unknown")
+_STORE_OFFSET = "+8 hours"  # counter.rules.STORE_TZ; China keeps no summer time
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """A bound the way ``UTCDateTime`` stores times, so text comparison orders by time."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+# Covering indexes of receipts (migration 0009_figures): by time, and by member.
+BY_TIME, BY_MEMBER = "ix_receipts_figures_time", "ix_receipts_figures_member"
+
+
+@dataclass(frozen=True)
+class Sales:
+    """Receipts that earned here in the period: gross sums; ``refunded_fen`` refunded since."""
+
+    receipts: int
+    total_fen: int
+    self_paid_fen: int
+    insurance_fen: int
+    refunded_fen: int
+
+
+def sales(conn: sqlite3.Connection, store: str, since: str, until: str) -> Sales:
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(total_fen), 0), coalesce(sum(self_paid_fen), 0),"
+        " coalesce(sum(insurance_fen), 0), coalesce(sum(reversed_fen), 0)"
+        f" FROM receipts INDEXED BY {BY_TIME}"
+        " WHERE store_code = ? AND sold_at >= ? AND sold_at < ?",
+        (store, since, until),
+    ).fetchone()
+    return Sales(*(int(v) for v in row))
+
+
+@dataclass(frozen=True)
+class Served:
+    """The members who bought here in the period (a receipt is a visit), broken down."""
+
+    active: int
+    repeat: int
+    by_tier: Counter[str]
+    by_gender: Counter[str]
+    by_age_band: Counter[str]
+    by_district: Counter[str]
+
+
+def receipts_index(conn: sqlite3.Connection, period_receipts: int) -> str:
+    """Which covering index reads the period's receipts per member the cheapest.
+
+    Grouping by member needs the rows in member order: read by time, the period's rows
+    are sorted (about three times the work per row of a plain scan); read by member, every
+    receipt of the store is scanned but nothing sorted. When the period holds a third of
+    the cache's receipts or more (a month in a cache that keeps a few), the scan wins.
+    """
+    everything = conn.execute("SELECT coalesce(max(rowid), 0) FROM receipts").fetchone()[0]
+    return BY_MEMBER if period_receipts * 3 >= everything else BY_TIME
+
+
+def _band_sql(last_day: dt.date) -> tuple[str, dict[str, str]]:
+    """The age band as plain text comparisons of the birthday (no date arithmetic per row).
+
+    Age on ``last_day`` is under N exactly when the birthday (YYYY-MM-DD) sorts after
+    ``last_day`` N years earlier, written as text even when that day does not exist
+    (29 February): (year, month, day) order is text order.
+    """
+    cutoffs = {
+        f"c{n}": f"{last_day.year - n:04d}-{last_day.month:02d}-{last_day.day:02d}"
+        for n in (18, 30, 40, 50, 60, 70)
+    }
+    bands = zip((18, 30, 40, 50, 60, 70), AGE_BANDS, strict=False)
+    whens = " ".join(f"WHEN m.birthday > :c{n} THEN '{band}'" for n, band in bands)
+    sql = (
+        "CASE WHEN m.birthday IS NULL OR m.birthday = '' THEN 'unknown'"
+        f" {whens} ELSE '{AGE_BANDS[6]}' END"
+    )
+    return sql, cutoffs
+
+
+def served(
+    conn: sqlite3.Connection, store: str, since: str, until: str, last_day: dt.date,
+    period_receipts: int,
+) -> Served:  # fmt: skip
+    """Visits per member, joined once to the member rows, counted by tier, gender, age band
+    and district together (only the grouped counts come back to Python).
+
+    The district is ``counter.privacy.district`` of the address (never the street), as an
+    SQL function. A receipt whose member is no longer cached (erased) still counts, under
+    "unknown".
+    """
+    conn.create_function("member_district", 1, member_district, deterministic=True)
+    band, cutoffs = _band_sql(last_day)
+    index = receipts_index(conn, period_receipts)
+    rows = conn.execute(
+        "SELECT coalesce(m.tier, 'unknown'), coalesce(m.gender, ''),"
+        f" {band}, member_district(m.address), count(*), sum(v.n >= 2)"
+        f" FROM (SELECT member_id, count(*) AS n FROM receipts INDEXED BY {index}"
+        "       WHERE store_code = :store AND sold_at >= :since AND sold_at < :until"
+        "       GROUP BY member_id) v"
+        " LEFT JOIN members m ON m.id = v.member_id"
+        " GROUP BY 1, 2, 3, 4",
+        {"store": store, "since": since, "until": until, **cutoffs},
+    ).fetchall()
+    tiers: Counter[str] = Counter()
+    genders: Counter[str] = Counter()
+    bands: Counter[str] = Counter()
+    districts: Counter[str] = Counter()
+    active = repeat = 0
+    for tier, gender, age_band, place, count, again in rows:
+        active += count
+        repeat += again or 0
+        tiers[tier] += count
+        genders[gender or "unknown"] += count
+        bands[age_band] += count
+        districts[place or "unknown"] += count
+    return Served(active, repeat, tiers, genders, bands, districts)
+
+
+# The district of each address seen, kept for the life of the process: a pure function of
+# the text, so never stale; a busy month asks for 100,000 of them, and the regular
+# expressions are most of the page's cost the first time (docs/benchmarks.md).
+_DISTRICTS: dict[str, str] = {}
+_DISTRICTS_MAX = 300_000
+
+
+def member_district(address: str | None) -> str:
+    """``counter.privacy.district`` of an address, remembered."""
+    if not address:
+        return ""
+    found = _DISTRICTS.get(address)
+    if found is None:
+        if len(_DISTRICTS) >= _DISTRICTS_MAX:
+            _DISTRICTS.clear()
+        found = _DISTRICTS[address] = district(address)
+    return found
+
+
+def registrations_by_day(
+    conn: sqlite3.Connection, store: str, since: str, until: str
+) -> dict[dt.date, int]:
+    """Members this counter registered, by store day (its own ``member.register`` ops).
+
+    The cache keeps no home store for a member HQ sent, so "registered here" is what this
+    counter's outbox holds: every registration made here, less those HQ refused and those
+    replaced by a retry (counted once, as the retry).
+    """
+    rows = conn.execute(
+        f"SELECT date(created_at, '{_STORE_OFFSET}'), count(*) FROM outbox"
+        " WHERE type = 'member.register' AND store_code = ? AND created_at >= ?"
+        " AND created_at < ? AND state NOT IN ('rejected', 'superseded') GROUP BY 1",
+        (store, since, until),
+    ).fetchall()
+    return {dt.date.fromisoformat(day): int(n) for day, n in rows}
+
+
+@dataclass(frozen=True)
+class PointsKind:
+    """Entries of one ledger kind booked here in the period; ``points`` is signed."""
+
+    kind: str
+    entries: int
+    points: int
+
+
+def points_by_kind(
+    conn: sqlite3.Connection, store: str, since: str, until: str
+) -> list[PointsKind]:
+    """Every kind the ledger holds (earn, redeem, reverse, award…), so new kinds show up."""
+    rows = conn.execute(
+        "SELECT kind, count(*), coalesce(sum(delta), 0) FROM points_entries"
+        " WHERE store_code = ? AND created_at >= ? AND created_at < ? AND state <> 'rejected'"
+        " GROUP BY kind ORDER BY kind",
+        (store, since, until),
+    ).fetchall()
+    return [PointsKind(kind, int(n), int(points)) for kind, n, points in rows]
