@@ -23,6 +23,25 @@ STORE_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass(frozen=True)
+class Reward:
+    """One entry of the reward catalogue (积分兑换): ``daily_limit`` per member, None = none."""
+
+    code: str
+    name: str
+    points: int
+    daily_limit: int | None = None
+
+
+DEFAULT_REWARDS: tuple[dict[str, Any], ...] = (
+    {"code": "MASK10", "name": "医用口罩（10只装）", "points": 100, "daily_limit": 2},
+    {"code": "SWAB", "name": "医用棉签（100支）", "points": 50},
+    {"code": "VITC", "name": "维生素C片（60片）", "points": 300, "daily_limit": 1},
+    {"code": "THERMO", "name": "电子体温计", "points": 500, "daily_limit": 1},
+    {"code": "BAG", "name": "环保购物袋", "points": 30},
+)
+
+
+@dataclass(frozen=True)
 class PointsRules:
     yuan_per_point: int = 1
     tier_multipliers: Mapping[str, Decimal] = field(
@@ -38,6 +57,10 @@ class PointsRules:
     max_promo_multiplier: Decimal = Decimal(2)
     excluded_categories: frozenset[str] = frozenset({"prescription"})
     offline_redeem_cap_per_day: int = 500
+    rewards: tuple[Reward, ...] = ()
+
+    def reward(self, code: str) -> Reward | None:
+        return next((r for r in self.rewards if r.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "excluded_categories": ["prescription"],
         "offline_redeem_cap_per_day": 500,
         "expiry": "end_of_next_year",
+        "rewards": [dict(r) for r in DEFAULT_REWARDS],
     },
     "complaints": {"due_hours": {"low": 72, "medium": 48, "high": 24, "urgent": 4}},
 }
@@ -84,9 +108,29 @@ def from_config(config: Mapping[str, Any]) -> Rules:
         offline_redeem_cap_per_day=int(
             p.get("offline_redeem_cap_per_day", d.offline_redeem_cap_per_day)
         ),
+        rewards=rewards_of(p.get("rewards") or ()),
     )
     due = (config.get("complaints", {}) or {}).get("due_hours") or Rules().complaint_due_hours
     return Rules(points=points, complaint_due_hours={str(k): int(v) for k, v in due.items()})
+
+
+def rewards_of(items: Sequence[Any]) -> tuple[Reward, ...]:
+    """The reward catalogue from the config's ``points.rewards`` list (order kept: the
+    counter numbers them 1, 2, 3… in this order)."""
+    out: list[Reward] = []
+    for item in items:
+        if not isinstance(item, Mapping) or not {"code", "name", "points"} <= set(item):
+            raise ValueError("a reward names its code, name and points")
+        limit = item.get("daily_limit")
+        out.append(
+            Reward(
+                code=str(item["code"]),
+                name=str(item["name"]),
+                points=int(item["points"]),
+                daily_limit=None if limit is None else int(limit),
+            )
+        )
+    return tuple(out)
 
 
 RULES_PARTS = ("points", "complaints")
@@ -162,6 +206,59 @@ def promo_multiplier(rules: PointsRules, sold_on: dt.date, birthday: dt.date | N
     return min(m, rules.max_promo_multiplier)
 
 
+@dataclass(frozen=True)
+class EarnExplanation:
+    """Why a sale earns what it earns, part by part (the counter's live preview shows it)."""
+
+    eligible_fen: int
+    base_points: int  # whole eligible yuan / yuan_per_point
+    tier_multiplier: Decimal
+    member_day: bool
+    birthday_month: bool
+    promo_uncapped: Decimal  # member day × birthday month, before the cap
+    promo_multiplier: Decimal  # after the cap
+    points: int
+
+    @property
+    def capped(self) -> bool:
+        return self.promo_multiplier < self.promo_uncapped
+
+
+def explain_earn(
+    rules: PointsRules,
+    *,
+    lines: Sequence[Mapping[str, Any]],
+    tenders: Sequence[Mapping[str, Any]],
+    tier: str,
+    birthday: dt.date | None,
+    sold_at: dt.datetime,
+) -> EarnExplanation:
+    """``earn_points`` with its working shown: the same computation, part by part."""
+    fen = eligible_fen(lines, tenders, rules.excluded_categories)
+    base = (fen // 100) // rules.yuan_per_point
+    tier_m = rules.tier_multipliers.get(tier, Decimal(1))
+    sold_on = sold_at.astimezone(STORE_TZ).date()
+    member_day = sold_on.day in rules.member_days
+    birthday_month = birthday is not None and birthday.month == sold_on.month
+    uncapped = Decimal(1)
+    if member_day:
+        uncapped *= rules.member_day_multiplier
+    if birthday_month:
+        uncapped *= rules.birthday_month_multiplier
+    promo = promo_multiplier(rules, sold_on, birthday)
+    points = Decimal(base) * tier_m * promo
+    return EarnExplanation(
+        eligible_fen=fen,
+        base_points=base,
+        tier_multiplier=tier_m,
+        member_day=member_day,
+        birthday_month=birthday_month,
+        promo_uncapped=uncapped,
+        promo_multiplier=promo,
+        points=int(points.to_integral_value(rounding=ROUND_FLOOR)),
+    )
+
+
 def earn_points(
     rules: PointsRules,
     *,
@@ -172,13 +269,9 @@ def earn_points(
     sold_at: dt.datetime,
 ) -> int:
     """Whole points a sale earns: whole eligible yuan × tier × promotions, rounded down."""
-    fen = eligible_fen(lines, tenders, rules.excluded_categories)
-    whole_yuan = fen // 100
-    base = Decimal(whole_yuan // rules.yuan_per_point)
-    tier_m = rules.tier_multipliers.get(tier, Decimal(1))
-    sold_on = sold_at.astimezone(STORE_TZ).date()
-    points = base * tier_m * promo_multiplier(rules, sold_on, birthday)
-    return int(points.to_integral_value(rounding=ROUND_FLOOR))
+    return explain_earn(
+        rules, lines=lines, tenders=tenders, tier=tier, birthday=birthday, sold_at=sold_at
+    ).points
 
 
 def complaint_due(rules: Rules, severity: str, created_at: dt.datetime) -> dt.datetime:

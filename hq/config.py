@@ -86,6 +86,12 @@ def check_rules(document: Any) -> dict[str, Any]:
         raise ConfigError("multipliers cannot be negative")
     if any(h < 0 for h in rules.complaint_due_hours.values()):
         raise ConfigError("complaint due hours cannot be negative")
+    codes = [r.code for r in points.rewards]
+    if len(set(codes)) != len(codes) or not all(c and len(c) <= 32 for c in codes):
+        raise ConfigError("reward codes must be unique, 1 to 32 characters")
+    limits = [r.daily_limit for r in points.rewards if r.daily_limit is not None]
+    if any(r.points < 1 for r in points.rewards) or any(n < 1 for n in limits):
+        raise ConfigError("a reward costs at least 1 point; a daily limit is at least 1")
     return document
 
 

@@ -22,6 +22,7 @@ from counter.errors import ValidationError
 from counter.services import audit
 from counter.services.config import current_rules, current_rules_version
 from counter.services.context import Actor, ServiceContext
+from counter.services.earn_preview import already_earned_error, earlier_earn
 from counter.services.ops import active_member, contract_error, queue_op
 from counter.services.views import MemberView, fetch_view, raw_connection
 from counter.store.models import PointsEntry, Receipt
@@ -96,21 +97,9 @@ def earn_points(
     receipt_no = receipt_no.strip()
     with ctx.db.write() as s:
         member = active_member(s, member_id)
-        earned_before = s.scalar(
-            select(PointsEntry.id).where(
-                PointsEntry.receipt_no == receipt_no,
-                PointsEntry.kind == "earn",
-                PointsEntry.store_code == ctx.store_code,
-                PointsEntry.state.in_(COUNTED_STATES),
-            )
-        )
-        if receipt_no and earned_before is not None:
-            raise ValidationError(
-                "该小票已积过分。",
-                "This receipt has already earned points.",
-                field="receipt_no",
-                detail=earned_before,
-            )
+        earlier = earlier_earn(s, ctx.store_code, receipt_no) if receipt_no else None
+        if earlier is not None:
+            raise already_earned_error(earlier)
         rule_set = current_rules(s, ctx).points
         payload: dict[str, Any] = {
             "member_id": member_id,
@@ -203,8 +192,14 @@ def redeem_points(
     reason: str,
     online: bool,
     receipt_no: str | None = None,
+    *,
+    reward: str | None = None,
+    quantity: int = 1,
 ) -> PointsResult:
     """Spend whole points; never below zero as far as this counter knows.
+
+    ``reward``: the catalogue's code of what the member takes, ``quantity`` of it; the op
+    names both and ``points`` must be its points × quantity (``services.rewards``).
 
     ``online`` says HQ was reachable when the member asked (the UI knows from its last
     probe). Offline, two stores could spend the same points, so each member may redeem
@@ -218,6 +213,10 @@ def redeem_points(
     now = ctx.now()
     with ctx.db.write() as s:
         active_member(s, member_id)
+        if reward is not None:
+            from counter.services.rewards import check_reward  # it reads this module too
+
+            check_reward(s, ctx, member_id, reward, quantity, points, now)
         view = _view(s, ctx, actor, member_id)
         if points > view.points_shown:
             raise ValidationError(
@@ -238,21 +237,17 @@ def redeem_points(
                     field="points",
                     detail="offline_cap",
                 )
-        op = queue_op(
-            s,
-            ctx,
-            actor,
-            "points.redeem",
-            {
-                "member_id": member_id,
-                "points": points,
-                "reason": reason,
-                "receipt_no": receipt_no,
-                "offline": not online,
-            },
-            now,
-            member_id=member_id,
-        )
+        payload: dict[str, Any] = {
+            "member_id": member_id,
+            "points": points,
+            "reason": reason,
+            "receipt_no": receipt_no,
+            "offline": not online,
+        }
+        if reward is not None:  # absent otherwise: older ops keep their body hash
+            payload["reward"] = reward
+            payload["quantity"] = quantity
+        op = queue_op(s, ctx, actor, "points.redeem", payload, now, member_id=member_id)
         s.add(
             PointsEntry(
                 id=op.op_id,
