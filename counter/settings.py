@@ -42,6 +42,9 @@ class Settings:
     idle_lock_minutes: int = 5
     pin_lockout_minutes: int = 5
     secret_store: str = "auto"
+    slip_printer: str = ""
+    slip_paper_mm: int = 80
+    customer_display: bool = False
     version: int = SETTINGS_VERSION
 
     @property
@@ -98,6 +101,18 @@ FIELDS: dict[str, FieldInfo] = {
             "after 5 wrong PINs in a row the operator is locked for this many minutes",
         ),
         FieldInfo("secret_store", str, "where the store token lives", ("auto", "keyring", "file")),
+        FieldInfo(
+            "slip_printer",
+            str,
+            "the receipt printer for points slips, by its name in the OS (empty = no slip; "
+            "pdf:FOLDER writes each slip to a PDF file there)",
+        ),
+        FieldInfo("slip_paper_mm", int, "the receipt paper's width in mm", ("58", "80")),
+        FieldInfo(
+            "customer_display",
+            bool,
+            "show the customer their points on the PC's second screen, when it has one",
+        ),
     )
 }
 
@@ -137,6 +152,8 @@ def parse_value(key: str, raw: str) -> Any:
             raise SettingsError(f"{key} cannot be negative")
         if key == "counter_no" and not 1 <= value <= 9:
             raise SettingsError("counter_no takes 1 to 9 (each PC of a store its own)")
+        if info.choices and str(value) not in info.choices:
+            raise SettingsError(f"{key} takes one of {', '.join(info.choices)}, not {raw!r}")
         return value
     if info.choices and raw not in info.choices:
         raise SettingsError(f"{key} takes one of {', '.join(info.choices)}, not {raw!r}")

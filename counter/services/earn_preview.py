@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -25,6 +25,9 @@ from counter.services.config import current_rules
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import active_member
 from counter.store.models import PointsEntry
+
+if TYPE_CHECKING:
+    from counter.services.points import PointsResult
 
 MAX_SALE_FEN = 10_000_000  # ¥100,000: above that a typing slip is far likelier than a sale
 AMOUNT_FIELDS = ("total", "insurance_personal", "insurance_pooled", "excluded")
@@ -243,4 +246,31 @@ def preview_earn(ctx: ServiceContext, actor: Actor, form: EarnForm) -> EarnPrevi
         lines=lines,
         tenders=tenders,
         earlier=earlier,
+    )
+
+
+def earn_sale(ctx: ServiceContext, actor: Actor, form: EarnForm, shown_points: int) -> PointsResult:
+    """Book what the dialog previewed, through ``earn_points``.
+
+    ``shown_points`` is the figure the cashier told the member. If the preview now gives
+    another (a sync brought new rules, midnight passed), nothing is booked: the dialog shows
+    the new figure and the cashier confirms again. Points shown are points booked.
+    """
+    from counter.services.points import earn_points  # it imports this module too
+
+    preview = preview_earn(ctx, actor, form)
+    for problems in (preview.errors, preview.missing):
+        for name in ("receipt_no", *AMOUNT_FIELDS):
+            if name in problems:
+                raise problems[name]
+    if preview.points != shown_points:
+        raise ValidationError(
+            f"积分刚有变化：这笔现在积 {preview.points} 分，请再按回车确认。",
+            f"The points just changed: this sale now earns {preview.points}; press Enter "
+            "again to confirm.",
+            field="points",
+            detail="preview_changed",
+        )
+    return earn_points(
+        ctx, actor, form.member_id, form.receipt_no, None, preview.lines, preview.tenders
     )

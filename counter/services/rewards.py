@@ -154,3 +154,44 @@ def check_reward(
                 detail="reward_daily_limit",
             )
     return reward
+
+
+def redeem_problem(options: RedeemOptions, number: int, quantity: int) -> ValidationError | None:
+    """Why the dialog's choice cannot be redeemed, said as the cashier picks it (the service
+    checks the same again when booking): the balance, the daily limit, offline the cap."""
+    choice = next((c for c in options.choices if c.number == number), None)
+    if choice is None:
+        return ValidationError("请选择兑换商品。", "Choose a reward.", field="reward")
+    reward, total = choice.reward, choice.reward.points * quantity
+    if not 1 <= quantity <= MAX_QUANTITY:
+        return ValidationError(
+            f"数量须为 1 到 {MAX_QUANTITY}。", f"The quantity is 1 to {MAX_QUANTITY}.",
+            field="quantity",
+        )  # fmt: skip
+    if choice.left_today is not None and quantity > choice.left_today:
+        return ValidationError(
+            f"{reward.name} 每位会员每天限兑 {reward.daily_limit} 份，今天还可兑 "
+            f"{choice.left_today} 份。",
+            f"{reward.name}: at most {reward.daily_limit} a day per member; "
+            f"{choice.left_today} left today.",
+            field="quantity",
+            detail="reward_daily_limit",
+        )
+    shown = options.member.points_shown
+    if total > shown:
+        return ValidationError(
+            f"积分不足：需要 {total}，可用 {shown}。",
+            f"Not enough points: {total} needed, {shown} available.",
+            field="quantity",
+            detail="insufficient_points",
+        )
+    if not options.online and total > options.offline_left:
+        return ValidationError(
+            f"离线时每位会员每天最多兑换 {options.offline_cap} 积分，今天还可兑换 "
+            f"{options.offline_left}。",
+            f"Offline, a member may redeem at most {options.offline_cap} points a day here; "
+            f"{options.offline_left} left today.",
+            field="quantity",
+            detail="offline_cap",
+        )
+    return None

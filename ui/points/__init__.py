@@ -1,2 +1,3 @@
-"""Points at the counter (issue 15): history, refund and activity points (i15c); earn,
-redeem and slips (i15b)."""
+"""Points at the counter (DESIGN §5, §11): F3 earns for a sale and F6 redeems a reward
+(i15b), F7 the member's history, refunds and activity points (i15c); slips and the customer
+display follow each of them."""

@@ -62,6 +62,16 @@ class ActionsMixin:
             self.tr("The member's profile, health record, consents and card (service, manager)"),
             [key("F8")], self.open_profile,
         )  # fmt: skip
+        self.earnAction = self._action(
+            self.tr("&Earn points for a sale…"), "earnAction",
+            self.tr("Points for the sale of the member on screen: receipt, total, Enter (all)"),
+            [key("F3")], self.open_earn,
+        )  # fmt: skip
+        self.redeemAction = self._action(
+            self.tr("&Redeem points…"), "redeemAction",
+            self.tr("Redeem a reward from HQ's catalogue for the member on screen (all)"),
+            [key("F6")], self.open_redeem,
+        )  # fmt: skip
         self.complaintAction = self._action(
             self.tr("&Log a complaint…"), "complaintAction",
             self.tr("Log a customer's complaint; the member on screen is attached (all roles)"),
@@ -134,7 +144,11 @@ class ActionsMixin:
                     self.phoneAction,
                 ],
             ),
-            (self.tr("&Points"), "pointsMenu", [self.historyAction, self.awardAction]),
+            (
+                self.tr("&Points"),
+                "pointsMenu",
+                [self.earnAction, self.redeemAction, self.historyAction, self.awardAction],
+            ),
             (
                 self.tr("C&omplaints"),
                 "complaintsMenu",
@@ -158,6 +172,8 @@ class ActionsMixin:
             self.clearAction,
             self.revealAction,
             self.profileAction,
+            self.earnAction,
+            self.redeemAction,
             self.complaintAction,
             self.complaintsAction,
             self.historyAction,

@@ -42,6 +42,7 @@ from ui.member.profile_dialog import ProfileDialog
 from ui.member.registration import RegistrationDialog
 from ui.points.history_dialog import HistoryDialog
 from ui.points.history_windows import HistoryWindowsMixin
+from ui.points.shell import PointsWindowsMixin
 from ui.shell import window_state
 from ui.shell.actions import ActionsMixin
 from ui.shell.idle import IdleWatcher
@@ -59,7 +60,7 @@ log = logging.getLogger(__name__)
 WORK_PAGE, LOCK_PAGE = 0, 1
 
 
-class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, QMainWindow):
+class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsMixin, QMainWindow):
     def __init__(
         self,
         ctx: services.ServiceContext,
@@ -174,6 +175,7 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, QMainWindow):
                 dialog.close()
         self.complaintDialog = self.complaintsDialog = None
         self.close_history()  # the refund or award of the operator who walked away
+        self.close_points_dialogs()
         self.clear_member()
         self.lookupBar.clear_message()
         self.lookupBar.input.clear()
@@ -212,6 +214,9 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, QMainWindow):
         complaint = self.complaintDialog
         if complaint is not None and complaint.isActiveWindow() and complaint.take_scan(code):
             return  # the member the complaint is about
+        earn = self.earnDialog
+        if earn is not None and earn.isActiveWindow() and earn.take_scan(code):
+            return  # the receipt's number
         if self.locked:
             log.info("scan ignored: the counter is locked")
             self.statusBarWidget.showMessage(self.tr("Sign in first, then scan again."), 5000)
@@ -247,6 +252,8 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, QMainWindow):
     @Slot()
     def clear_member(self) -> None:
         """Esc: nobody on screen, ready for the next scan."""
+        if self.customerDisplay is not None:
+            self.customerDisplay.idle()
         self.memberPanel.clear()
         self.pickList.clear()
         self.results.setCurrentIndex(MEMBER_RESULT)
@@ -365,6 +372,9 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, QMainWindow):
             self.complaintDialog,
             self.complaintsDialog,
             self.historyDialog,
+            self.earnDialog,
+            self.redeemDialog,
+            self.customerDisplay,
         ):
             if window is not None:
                 window.close()

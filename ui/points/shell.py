@@ -1,0 +1,135 @@
+"""The main window's points windows: F3 earn, F6 redeem, and what follows a booking — the
+member panel's new balance, the slip, the customer display, a sync soon.
+
+A mixin of ``MainWindow`` like ``ui.shell.windows``: each ``open_*`` needs the member on
+screen (otherwise the status bar says why), opens its dialog and keeps it in an attribute
+of the window (``window.earnDialog``, ``window.redeemDialog``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+
+from counter import services
+from ui.customer_display import CustomerDisplay, open_customer_display
+from ui.points.earn_dialog import EarnDialog
+from ui.points.labels import balance_line
+from ui.points.redeem_dialog import RedeemDialog
+from ui.printing import points_slip
+from ui.shell.windows import MEMBER_RESULT
+
+
+class PointsWindowsMixin:
+    """``open_earn`` (F3), ``open_redeem`` (F6) and their results."""
+
+    earnDialog: EarnDialog | None = None
+    redeemDialog: RedeemDialog | None = None
+    customerDisplay: CustomerDisplay | None = None
+    lastSlip: points_slip.PrintOutcome | None = None
+    lastSlipContent: points_slip.PointsSlip | None = None
+
+    def _member_for(self, key: str) -> services.MemberView | None:
+        view = self.memberPanel.view
+        if self.actor is None or self.locked:
+            return None
+        if view is None or self.results.currentIndex() != MEMBER_RESULT:
+            self.statusBarWidget.showMessage(
+                self.tr("Scan the member's card or code first, then press {0}.").format(key),
+                8000,
+            )
+            self.lookupBar.focus_input()
+            return None
+        return view
+
+    def _show_dialog(self, dialog: EarnDialog | RedeemDialog) -> None:
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        dialog.focus_first()
+
+    @Slot()
+    def open_earn(self) -> None:
+        """F3: points for a sale, for the member on screen (every role)."""
+        view = self._member_for("F3")
+        if view is None or self.actor is None:
+            return
+        if self.earnDialog is not None:
+            self.earnDialog.close()
+        dialog = EarnDialog(
+            self.ctx, self.actor, self.runner, view, language=self.language, parent=self
+        )
+        dialog.earned.connect(self._earned)
+        dialog.finished.connect(lambda _r, d=dialog: self._points_closed(d))
+        self.earnDialog = dialog
+        self._show_dialog(dialog)
+
+    @Slot()
+    def open_redeem(self) -> None:
+        """F6: redeem a reward for the member on screen (every role)."""
+        view = self._member_for("F6")
+        if view is None or self.actor is None:
+            return
+        if self.redeemDialog is not None:
+            self.redeemDialog.close()
+        last = self.sync.last
+        online = last is not None and last.probe.online
+        dialog = RedeemDialog(
+            self.ctx, self.actor, self.runner, view,
+            online=online, language=self.language, parent=self,
+        )  # fmt: skip
+        dialog.redeemed.connect(self._redeemed)
+        dialog.finished.connect(lambda _r, d=dialog: self._points_closed(d))
+        self.redeemDialog = dialog
+        self._show_dialog(dialog)
+
+    def close_points_dialogs(self) -> None:
+        """On locking: a half-typed sale or redemption is not left for the next operator."""
+        for dialog in (self.earnDialog, self.redeemDialog):
+            if dialog is not None:
+                dialog.close()
+        self.earnDialog = self.redeemDialog = None
+
+    def _points_closed(self, dialog: EarnDialog | RedeemDialog) -> None:
+        if dialog is self.earnDialog:
+            self.earnDialog = None
+        if dialog is self.redeemDialog:
+            self.redeemDialog = None
+        dialog.deleteLater()
+        if not self.locked:
+            self.activateWindow()  # no window manager hands the keyboard back (kiosk, Xvfb)
+            self.lookupBar.focus_input()
+
+    @Slot(object)
+    def _earned(self, result: services.PointsResult) -> None:
+        text = self.tr("{0:,} points earned. Balance: {1}").format(
+            result.points, balance_line(result.member)
+        )
+        self._after_points(result, "earn", result.receipt_no or "", text)
+
+    @Slot(object, str)
+    def _redeemed(self, result: services.PointsResult, what: str) -> None:
+        text = self.tr("{0:,} points redeemed for {1}. Balance: {2}").format(
+            -result.points, what, balance_line(result.member)
+        )
+        self._after_points(result, "redeem", what, text)
+
+    def _after_points(self, result: services.PointsResult, kind: str, what: str, text: str) -> None:
+        """The new balance on the panel, the slip, the customer's screen, a sync soon."""
+        shown = self.memberPanel.view
+        if shown is not None and shown.id == result.member_id:
+            self.memberPanel.show_member(result.member)
+        slip = points_slip.slip_for(kind, result, self.ctx.store_code, what, self.ctx.now())
+        self.lastSlipContent = slip
+        self.lastSlip = points_slip.print_points_slip(self.settings, slip)
+        if self.lastSlip.message:
+            text = f"{text} {self.lastSlip.message}"
+        self.statusBarWidget.showMessage(text, 15000)
+        self.show_customer(slip)
+        self.sync.request()
+
+    def show_customer(self, slip: points_slip.PointsSlip) -> None:
+        """On the second screen, if the setting is on and the PC has one."""
+        if self.customerDisplay is None:
+            self.customerDisplay = open_customer_display(self.settings.customer_display)
+        if self.customerDisplay is not None:
+            self.customerDisplay.show_points(slip.member, slip.points, slip.balance, slip.pending)
