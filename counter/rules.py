@@ -57,7 +57,9 @@ class PointsRules:
     max_promo_multiplier: Decimal = Decimal(2)
     excluded_categories: frozenset[str] = frozenset({"prescription"})
     offline_redeem_cap_per_day: int = 500
-    rewards: tuple[Reward, ...] = ()
+    rewards: tuple[Reward, ...] = tuple(
+        Reward(r["code"], r["name"], r["points"], r.get("daily_limit")) for r in DEFAULT_REWARDS
+    )
 
     def reward(self, code: str) -> Reward | None:
         return next((r for r in self.rewards if r.code == code), None)
@@ -108,7 +110,7 @@ def from_config(config: Mapping[str, Any]) -> Rules:
         offline_redeem_cap_per_day=int(
             p.get("offline_redeem_cap_per_day", d.offline_redeem_cap_per_day)
         ),
-        rewards=rewards_of(p.get("rewards") or ()),
+        rewards=rewards_of(p["rewards"]) if "rewards" in p else d.rewards,
     )
     due = (config.get("complaints", {}) or {}).get("due_hours") or Rules().complaint_due_hours
     return Rules(points=points, complaint_due_hours={str(k): int(v) for k, v in due.items()})
