@@ -225,6 +225,11 @@ class PointsEntry(Base):
     offline_on: Mapped[dt.date | None] = mapped_column(Date)
     over_cap: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # A redemption of the catalogue (v1.1): the reward, how many, and the store's day of
+    # the op (China time), against which the reward's daily limit counts (hq.ops.rewards).
+    reward_code: Mapped[str | None] = mapped_column(String(32))
+    reward_quantity: Mapped[int | None] = mapped_column(Integer)
+    reward_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Receipt(Base):

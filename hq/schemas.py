@@ -43,6 +43,13 @@ class ErrorBody(BaseModel):
 # ------------------------------------------------------------------ config
 
 
+class RewardConfig(BaseModel):
+    code: str = Field(max_length=32, description="what a points.redeem names (v1.1)")
+    name: str
+    points: int = Field(ge=1, description="points for one")
+    daily_limit: int | None = Field(default=None, ge=1, description="per member a day")
+
+
 class PointsConfig(BaseModel):
     yuan_per_point: int
     tier_multipliers: dict[str, str] = Field(description="decimal strings, by tier")
@@ -53,6 +60,9 @@ class PointsConfig(BaseModel):
     excluded_categories: list[str]
     offline_redeem_cap_per_day: int
     expiry: str = Field(description='"end_of_next_year": earned in Y, expires 31 Dec Y+1')
+    rewards: list[RewardConfig] = Field(
+        default_factory=list, description="v1.1: the reward catalogue (积分兑换), in order"
+    )
 
 
 class ComplaintsConfig(BaseModel):

@@ -84,10 +84,16 @@ def _redeem(p: Mapping[str, Any]) -> dict[str, Any]:
     offline = p.get("offline", False)
     if not isinstance(offline, bool):
         raise ContractError("invalid_field", "offline must be true or false", field="offline")
-    return {
+    out = {
         "member_id": _uuid(p, "member_id"),
         "points": _int(p, "points", lo=1, hi=10_000_000),
         "reason": _text(p, "reason", max_len=128) or "",
         "receipt_no": _text(p, "receipt_no", max_len=64),
         "offline": offline,
     }
+    # v1.1: the reward of the catalogue (points.rewards) and how many; absent on older ops,
+    # which keep their body hash. HQ checks the code, the figure and the daily limit.
+    if p.get("reward") is not None:
+        out["reward"] = _text(p, "reward", max_len=32, required=True)
+        out["quantity"] = _int(p, "quantity", lo=1, hi=999) if "quantity" in p else 1
+    return out

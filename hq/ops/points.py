@@ -10,6 +10,7 @@ from typing import Any
 from counter.contract import parse_time
 from counter.rules import STORE_TZ
 from hq.ops.base import Applied, Batch, Rejection, _member, _refresh
+from hq.ops.rewards import record_reward, reward_day
 from hq.records import dumps
 from hq.review import OfflineDay, offline_day
 from hq.rulebook import EarnRefused
@@ -119,6 +120,7 @@ def _redeem(batch: Batch, op: dict[str, Any]) -> Applied:
         if p["offline"]
         else None
     )
+    reward = reward_day(batch, op, member["id"])
     _book(
         batch,
         op["op_id"],
@@ -129,9 +131,13 @@ def _redeem(batch: Batch, op: dict[str, Any]) -> Applied:
         overdraft=points > balance,
         offline=offline,
     )
+    if reward is not None:
+        record_reward(batch, op["op_id"], reward)
     applied = _refresh(batch, member["id"], member)
     if offline is not None and offline.over_cap:
         return replace(applied, review=dumps(offline.review()))
+    if reward is not None and reward.over_limit:
+        return replace(applied, review=dumps(reward.review()))
     return applied
 
 

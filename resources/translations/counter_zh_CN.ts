@@ -75,6 +75,26 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>&amp;Earn points for a sale…</source>
+        <translation>销售积分(&amp;E)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points for the sale of the member on screen: receipt, total, Enter (all)</source>
+        <translation>为屏幕上的会员按小票积分：小票号、总额、回车（所有角色）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Redeem points…</source>
+        <translation>积分兑换(&amp;R)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redeem a reward from HQ&apos;s catalogue for the member on screen (all)</source>
+        <translation>为屏幕上的会员兑换总部目录中的商品（所有角色）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Log a complaint…</source>
         <translation>登记投诉(&amp;L)…</translation>
     </message>
@@ -189,12 +209,12 @@
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>&amp;Points</source>
         <translation>积分(&amp;P)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>C&amp;omplaints</source>
         <translation>投诉(&amp;O)</translation>
     </message>
@@ -1053,11 +1073,148 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
 </context>
 <context>
+    <name>CustomerDisplay</name>
+    <message>
+        <location filename="../../ui/customer_display.py" line="+42"/>
+        <source>Customer display</source>
+        <translation>顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Welcome</source>
+        <translation>欢迎光临</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show your member card or code to earn points</source>
+        <translation>出示会员卡或会员码即可积分</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0}, thank you</source>
+        <translation>{0}，谢谢惠顾</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>+{0:,} points</source>
+        <translation>+{0:,} 积分</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0:,} points redeemed</source>
+        <translation>已兑换 {0:,} 积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your balance: {0:,} points</source>
+        <translation>您的积分余额：{0:,}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (some still to be confirmed by HQ)</source>
+        <translation>（部分积分待总部确认）</translation>
+    </message>
+</context>
+<context>
     <name>DuplicatePhoneCheck</name>
     <message>
         <location filename="../../ui/member/duplicate_phone.py" line="+61"/>
         <source>Already a member: {0} (no. {1}). Press Enter here to open them instead of registering again.</source>
         <translation>已是会员：{0}（会员号 {1}）。在此按回车打开该会员，不要重复登记。</translation>
+    </message>
+</context>
+<context>
+    <name>EarnDialog</name>
+    <message>
+        <location filename="../../ui/points/earn_dialog.py" line="+57"/>
+        <source>Points for a sale (F3)</source>
+        <translation>销售积分 (F3)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{0} · {1} · {2}</source>
+        <translation>{0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Member:</source>
+        <translation>会员：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Receipt no.:</source>
+        <translation>小票号(&amp;R)：</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>scan the receipt&apos;s barcode</source>
+        <translation>扫描小票条码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Total ¥:</source>
+        <translation>小票总额 ¥(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the receipt&apos;s total</source>
+        <translation>小票上的总金额</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>医保 &amp;personal account ¥:</source>
+        <translation>医保个人账户 ¥(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>empty = 0</source>
+        <translation>不填即为 0</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>医保 p&amp;ooled fund ¥:</source>
+        <translation>医保统筹 ¥(&amp;O)：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>E&amp;xcluded lines ¥:</source>
+        <translation>不积分商品 ¥(&amp;X)：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. prescription drugs; empty = 0</source>
+        <translation>如处方药；不填即为 0</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Self-paid:</source>
+        <translation>自付：</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>&amp;Book points (Enter)</source>
+        <translation>确认积分(&amp;B)（回车）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>That is a member&apos;s code, not a receipt.</source>
+        <translation>这是会员码，不是小票。</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Type the total; the points show here.</source>
+        <translation>输入小票总额后，这里显示可积分数。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>+{0:,} points</source>
+        <translation>+{0:,} 积分</translation>
     </message>
 </context>
 <context>
@@ -1553,12 +1710,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+217"/>
+        <location filename="../../ui/shell/main_window.py" line="+222"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Only a service assistant or store manager may see full names and phones.</source>
         <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
     </message>
@@ -1952,6 +2109,176 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+1"/>
         <source>Balance at HQ</source>
         <translation>总部余额</translation>
+    </message>
+</context>
+<context>
+    <name>PointsLabels</name>
+    <message>
+        <location filename="../../ui/points/labels.py" line="+29"/>
+        <source>{0:,} points (HQ balance; nothing pending)</source>
+        <translation>{0:,} 积分（总部余额，无待同步）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0:,} points (HQ balance {1:,} {2} {3:,} pending at this store)</source>
+        <translation>{0:,} 积分（总部余额 {1:,} {2} 本店待同步 {3:,}）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Eligible {0}</source>
+        <translation>可积分金额 {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>→ {0} (1 point per whole yuan)</source>
+        <translation>→ {0}（每满 1 元积 1 分）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>→ {0} (1 point per {1} whole yuan)</source>
+        <translation>→ {0}（每满 {1} 元积 1 分）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+19"/>
+        <source>× {0} {1}</source>
+        <translation>× {0} {1}</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <source>member day</source>
+        <translation>会员日</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>birthday month</source>
+        <translation>生日月</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> and </source>
+        <translation>和</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>× {0} {1} (capped from {2})</source>
+        <translation>× {0} {1}（原为 {2}，封顶）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>= {0:,} points</source>
+        <translation>= {0:,} 分</translation>
+    </message>
+</context>
+<context>
+    <name>PointsSlip</name>
+    <message>
+        <location filename="../../ui/printing/points_slip.py" line="+77"/>
+        <source>Points earned</source>
+        <translation>消费积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points redeemed</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points taken back (refund)</source>
+        <translation>退货扣回积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activity points</source>
+        <translation>活动积分</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Receipt: {0}</source>
+        <translation>小票号：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reward: {0}</source>
+        <translation>兑换商品：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refunded receipt: {0}</source>
+        <translation>退货小票：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For: {0}</source>
+        <translation>事由：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>New balance: {0:,}</source>
+        <translation>积分余额：{0:,}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> (includes points pending sync with HQ)</source>
+        <translation>（含待同步到总部的积分）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Store: {0}</source>
+        <translation>门店：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time: {0}</source>
+        <translation>时间：{0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Member: {0}</source>
+        <translation>会员：{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0:+,} points</source>
+        <translation>{0:+,} 积分</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>The slip was not saved: {0}</source>
+        <translation>小票未能保存：{0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Slip saved to {0}</source>
+        <translation>小票已保存到 {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No printer named {0}: no slip printed (counter settings: slip_printer).</source>
+        <translation>找不到名为 {0} 的打印机，未打印小票（柜台设置：slip_printer）。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Slip printed on {0}.</source>
+        <translation>小票已在 {0} 打印。</translation>
+    </message>
+</context>
+<context>
+    <name>PointsWindowsMixin</name>
+    <message>
+        <location filename="../../ui/points/shell.py" line="+37"/>
+        <source>Scan the member&apos;s card or code first, then press {0}.</source>
+        <translation>请先扫会员卡或会员码，再按 {0}。</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>{0:,} points earned. Balance: {1}</source>
+        <translation>已积 {0:,} 分。余额：{1}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0:,} points redeemed for {1}. Balance: {2}</source>
+        <translation>已用 {0:,} 积分兑换 {1}。余额：{2}</translation>
     </message>
 </context>
 <context>
@@ -2462,6 +2789,74 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+12"/>
         <source>The card went to the printer.</source>
         <translation>会员卡已送往打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>RedeemDialog</name>
+    <message>
+        <location filename="../../ui/points/redeem_dialog.py" line="+76"/>
+        <source>Redeem points (F6)</source>
+        <translation>积分兑换 (F6)</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Member:</source>
+        <translation>会员：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reward (its number or the arrows):</source>
+        <translation>兑换商品(&amp;R)（按编号或方向键选择）：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Quantity:</source>
+        <translation>数量(&amp;Q)：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Redeem (Enter)</source>
+        <translation>确认兑换(&amp;R)（回车）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>{0} · {1}</source>
+        <translation>{0} · {1}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>HQ is online: the member may redeem up to the balance.</source>
+        <translation>总部在线：最多可兑换到积分余额为止。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Offline: this member may redeem {0:,} more points here today (at most {1:,} a day while HQ cannot be asked).</source>
+        <translation>离线：该会员今天在本店还可兑换 {0:,} 积分（无法连接总部时每天最多 {1:,}）。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>HQ&apos;s catalogue has no rewards.</source>
+        <translation>总部的兑换目录中没有商品。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0}. {1} · {2:,} points</source>
+        <translation>{0}. {1} · {2:,} 积分</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> · at most {0} a day ({1} left today)</source>
+        <translation> · 每天限 {0} 份（今天还可 {1} 份）</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{0} × {1} = {2:,} points · balance {3:,} → {4:,}</source>
+        <translation>{0} × {1} = {2:,} 积分 · 余额 {3:,} → {4:,}</translation>
     </message>
 </context>
 <context>
