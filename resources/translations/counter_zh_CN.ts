@@ -1208,6 +1208,11 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
     <message>
         <location line="+41"/>
+        <source>Correct the amount marked in red first.</source>
+        <translation>请先改正标红的金额。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Type the total; the points show here.</source>
         <translation>输入小票总额后，这里显示可积分数。</translation>
     </message>

@@ -144,7 +144,7 @@ class EarnDialog(QDialog):
         layout.addWidget(self.pointsLabel)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.resize(640, 520)
+        self.resize(640, 450)
         self.refresh()
 
     # -- input ----------------------------------------------------------------------------
@@ -197,7 +197,10 @@ class EarnDialog(QDialog):
                 self._show(name, exc.message(self.language))
         self.selfPaidLabel.setText(yuan(preview.self_paid_fen))
         ex = preview.explanation
-        if ex is None:
+        if ex is None and preview.errors.keys() - {"receipt_no"}:
+            self.previewLabel.setText(self.tr("Correct the amount marked in red first."))
+            self.pointsLabel.setText("")
+        elif ex is None:
             self.previewLabel.setText(self.tr("Type the total; the points show here."))
             self.pointsLabel.setText("")
         else:
