@@ -34,3 +34,4 @@ def test_a_reward_redeemed_at_two_stores_the_same_day(hq: HQ) -> None:
         b.ctx, services.create_operator(b.ctx, "陈刚", "manager", "3333")
     )
     assert problem.code == "reward_daily_limit" and problem.details["left"] == 0
+    assert not problem.retryable  # HQ would refuse it again: the manager checks and dismisses

@@ -39,6 +39,11 @@ NOT_RETRYABLE = frozenset(
         # The sealed health cannot be opened (the health key was replaced): never sendable.
         "health_data_unreadable",
         "offline_cap_exceeded",
+        # The reward catalogue (contract 1.1): the code, its price and its daily limit are
+        # HQ's; an offline redemption over the limit was applied, flagged for review.
+        "unknown_reward",
+        "reward_points_mismatch",
+        "reward_daily_limit",
     }
 )
 

@@ -1308,7 +1308,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>积分明细</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+41"/>
         <source>Refund (Ctrl+T)</source>
         <translation>退货 (Ctrl+T)</translation>
     </message>
@@ -1328,7 +1328,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>发放活动积分（限客服干事和店长）</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+61"/>
         <source>{0} · member no. {1}</source>
         <translation>{0} · 会员号 {1}</translation>
     </message>
@@ -2006,7 +2006,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>PointsHistory</name>
     <message>
-        <location filename="../../ui/points/history_model.py" line="+33"/>
+        <location filename="../../ui/points/history_model.py" line="+34"/>
         <source>Sale</source>
         <translation>消费</translation>
     </message>
@@ -2072,6 +2072,11 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>Refunded self-paid amount: {0}</source>
+        <translation>已退自付金额：{0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Refunds took back {0:,} points of it</source>
         <translation>退货已扣回其中 {0:,} 分</translation>
     </message>
@@ -2424,6 +2429,21 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>已入账，但超出每日离线兑换上限</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>HQ&apos;s reward catalogue has no such reward</source>
+        <translation>总部的兑换目录中没有这个商品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ&apos;s catalogue prices this reward differently</source>
+        <translation>总部目录中该商品所需积分不同</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Over the reward&apos;s daily limit for this member</source>
+        <translation>超过该会员此商品的每日兑换限额</translation>
+    </message>
+    <message>
         <location line="+59"/>
         <source>Time</source>
         <translation>时间</translation>
@@ -2478,12 +2498,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+125"/>
+        <location line="+130"/>
         <source>Send the operation again as a new one (Enter)</source>
         <translation>作为新操作再次发送（Enter）</translation>
     </message>
     <message>
-        <location line="-123"/>
+        <location line="-128"/>
         <source>&amp;Dismiss</source>
         <translation>忽略(&amp;D)</translation>
     </message>
@@ -2523,7 +2543,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>总部已为此次兑换入账，但该会员 {0} 在本店的离线兑换累计 {1} 积分，超过每日上限 {2}。总部将复核；请核实后忽略。</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>{0} is limited to {1} a day per member, and this member had reached it at another store that day. Check with the member and dismiss.</source>
+        <translation>{0} 每位会员每天限兑 {1} 份，该会员当天已在其他门店兑满。请与会员核实后忽略此条。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>HQ says: {0}</source>
         <translation>总部说明：{0}</translation>
     </message>

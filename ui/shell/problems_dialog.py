@@ -211,6 +211,11 @@ class ProblemsDialog(QDialog):
                 details.get("redeemed_that_day", "—"),
                 details.get("cap", "—"),
             )
+        if view.code == "reward_daily_limit":
+            return self.tr(
+                "{0} is limited to {1} a day per member, and this member had reached it at "
+                "another store that day. Check with the member and dismiss."
+            ).format(details.get("reward", "—"), details.get("limit", "—"))
         if not view.retryable:
             return self.tr("HQ would refuse this again; check it with the member and dismiss it.")
         if reason_label(view.code) == view.code:

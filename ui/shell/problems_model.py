@@ -82,6 +82,15 @@ def reason_label(code: str) -> str:
         "offline_cap_exceeded": QCoreApplication.translate(
             "Problems", "Booked, but beyond the daily offline redemption cap"
         ),
+        "unknown_reward": QCoreApplication.translate(
+            "Problems", "HQ's reward catalogue has no such reward"
+        ),
+        "reward_points_mismatch": QCoreApplication.translate(
+            "Problems", "HQ's catalogue prices this reward differently"
+        ),
+        "reward_daily_limit": QCoreApplication.translate(
+            "Problems", "Over the reward's daily limit for this member"
+        ),
     }
     return labels.get(code, code)
 
