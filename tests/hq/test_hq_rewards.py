@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hqkit import HQEnv
 from sqlalchemy import select
 
 from counter.rules import DEFAULT_CONFIG
-from hq.config import set_rules
+from hq.config import ConfigError, check_rules, set_rules
 from hq.models import PointsEntry
 
 DAY = "2026-11-20T0{}:00:00Z"  # China time 10:00 … 17:00, one day
@@ -80,3 +81,21 @@ def test_a_catalogue_hq_had_before_is_honoured_and_old_ops_need_none(hq_env: HQE
     finally:
         with hq_env.engine.begin() as conn:
             set_rules(conn, DEFAULT_CONFIG)
+
+
+def test_hq_refuses_a_catalogue_counters_could_not_use() -> None:
+    def with_rewards(rewards: list[dict[str, Any]]) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads(json.dumps(DEFAULT_CONFIG))
+        document["points"]["rewards"] = rewards
+        return document
+
+    check_rules(with_rewards([{"code": "A", "name": "甲", "points": 1, "daily_limit": 1}]))
+    for bad in (
+        [{"code": "A", "name": "甲", "points": 1}, {"code": "A", "name": "乙", "points": 2}],
+        [{"code": "A", "name": "甲", "points": 0}],
+        [{"code": "A", "name": "甲", "points": 5, "daily_limit": 0}],
+        [{"code": "A", "points": 5}],
+        [{"code": "X" * 33, "name": "甲", "points": 5}],
+    ):
+        with pytest.raises(ConfigError):
+            check_rules(with_rewards(bad))
