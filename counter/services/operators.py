@@ -21,6 +21,7 @@ import math
 import os
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from counter.errors import AuthenticationError, PermissionDenied, ValidationError
 from counter.ids import uuid7
@@ -179,28 +180,33 @@ def login(ctx: ServiceContext, operator_id: str, pin: str) -> Actor:
             error = OperatorLocked(op.name, left)
         elif _matches(ctx, op, pin):
             actor = Actor(op.id, op.name, op.role)
-            moved = op.pin_scheme != SCHEME_KEYED
-            if moved:
+            noted: dict[str, object] = {}
+            if op.pin_scheme != SCHEME_KEYED:
                 _set_pin(ctx, op, pin)
+                noted["pin_rehashed"] = True
+            if op.locked_until is not None:
+                noted["lock_expired"] = True  # the end of a lock shows in the trail too
             op.failed_pins, op.locked_until = 0, None
-            if moved:
-                audit.record(s, actor, "operator.login", now, pin_rehashed=True)
-            else:
-                audit.record(s, actor, "operator.login", now)
+            audit.record(s, actor, "operator.login", now, **noted)
             return actor
         else:
-            actor = Actor(op.id, op.name, op.role)
-            op.failed_pins = (op.failed_pins or 0) + 1
-            audit.record(
-                s, actor, "operator.login_failed", now, reason="wrong_pin", in_row=op.failed_pins
-            )
-            if op.failed_pins >= MAX_WRONG_PINS and lockout > dt.timedelta(0):
-                op.failed_pins, op.locked_until = 0, now + lockout
-                audit.record(s, actor, "operator.locked", now, until=op.locked_until.isoformat())
-                error = OperatorLocked(op.name, math.ceil(lockout.total_seconds()))
-            else:
-                error = _wrong_pin(MAX_WRONG_PINS - op.failed_pins, ctx.pin_lockout_minutes)
+            error = wrong_pin_attempt(s, op, now, lockout, "operator.login_failed")
     raise error
+
+
+def wrong_pin_attempt(
+    s: Session, op: Operator, now: dt.datetime, lockout: dt.timedelta, action: str
+) -> AuthenticationError:
+    """Count one wrong PIN of ``op`` (audited as ``action``), locking them at the fifth
+    in a row; the error to raise once the transaction has committed."""
+    actor = Actor(op.id, op.name, op.role)
+    op.failed_pins = (op.failed_pins or 0) + 1
+    audit.record(s, actor, action, now, reason="wrong_pin", in_row=op.failed_pins)
+    if op.failed_pins >= MAX_WRONG_PINS and lockout > dt.timedelta(0):
+        op.failed_pins, op.locked_until = 0, now + lockout
+        audit.record(s, actor, "operator.locked", now, until=op.locked_until.isoformat())
+        return OperatorLocked(op.name, math.ceil(lockout.total_seconds()))
+    return _wrong_pin(MAX_WRONG_PINS - op.failed_pins, int(lockout.total_seconds() // 60))
 
 
 def _wrong_pin(tries_left: int, minutes: int) -> AuthenticationError:
