@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import math
 import os
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -180,7 +181,7 @@ def login(ctx: ServiceContext, operator_id: str, pin: str) -> Actor:
             error = OperatorLocked(op.name, left)
         elif _matches(ctx, op, pin):
             actor = Actor(op.id, op.name, op.role)
-            noted: dict[str, object] = {}
+            noted: dict[str, Any] = {}
             if op.pin_scheme != SCHEME_KEYED:
                 _set_pin(ctx, op, pin)
                 noted["pin_rehashed"] = True
