@@ -135,6 +135,26 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>&amp;Manager&apos;s desk…</source>
+        <translation>店长工作台(&amp;M)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operators, the audit trail and the store&apos;s figures (store manager)</source>
+        <translation>操作员、审计记录和门店数据（店长）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Change my &amp;PIN…</source>
+        <translation>修改我的 PIN(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change your own PIN: the current one, then the new one twice</source>
+        <translation>修改自己的 PIN：先输入当前 PIN，再输入两次新 PIN</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Member&apos;s &amp;phone (demo)…</source>
         <translation>会员手机（演示）(&amp;P)…</translation>
     </message>
@@ -199,12 +219,12 @@
         <translation>版本、门店和数据存放位置</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>&amp;Member</source>
         <translation>会员(&amp;M)</translation>
     </message>
@@ -227,6 +247,34 @@
         <location line="+1"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+</context>
+<context>
+    <name>AddOperatorDialog</name>
+    <message>
+        <location filename="../../ui/manager/operator_dialogs.py" line="+156"/>
+        <source>Add an operator</source>
+        <translation>添加操作员</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Name</source>
+        <translation>姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Role</source>
+        <translation>角色(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;PIN</source>
+        <translation>PIN(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PIN &amp;again</source>
+        <translation>再次输入 PIN(&amp;A)</translation>
     </message>
 </context>
 <context>
@@ -1223,6 +1271,14 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <location filename="../../ui/manager/operator_dialogs.py" line="-90"/>
+        <source>4–8 digits</source>
+        <translation>4–8 位数字</translation>
+    </message>
+</context>
+<context>
     <name>HealthEditor</name>
     <message>
         <location filename="../../ui/member/health_editor.py" line="+64"/>
@@ -1715,7 +1771,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+222"/>
+        <location filename="../../ui/shell/main_window.py" line="+230"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
@@ -1739,6 +1795,30 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+15"/>
         <source>About</source>
         <translation>关于</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerDesk</name>
+    <message>
+        <location filename="../../ui/manager/desk.py" line="+35"/>
+        <source>Manager&apos;s desk</source>
+        <translation>店长工作台</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+24"/>
+        <source>Signed in: {0}</source>
+        <translation>当前登录：{0}</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>&amp;Operators</source>
+        <translation>操作员(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>The manager&apos;s desk (F12) is for a store manager: operators, the audit trail and the store&apos;s figures. Lock the counter (Ctrl+L) and let a manager sign in.</source>
+        <translation>店长工作台（F12）仅限店长使用：操作员、审计记录和门店数据。请锁定柜台（Ctrl+L），由店长登录。</translation>
     </message>
 </context>
 <context>
@@ -1943,6 +2023,144 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+5"/>
         <source>Valid for {0} s more; a new code comes by itself</source>
         <translation>{0} 秒内有效，到期前自动刷新</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsTab</name>
+    <message>
+        <location filename="../../ui/manager/operators_tab.py" line="+41"/>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Locked: {0} min {1} s left</source>
+        <translation>已锁定：还剩 {0} 分 {1} 秒</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Active; {0} wrong PIN(s) in a row</source>
+        <translation>在职；已连续输错 PIN {0} 次</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Active</source>
+        <translation>在职</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Added</source>
+        <translation>添加日期</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Add…</source>
+        <translation>添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Role…</source>
+        <translation>角色(&amp;R)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+81"/>
+        <source>&amp;Disable</source>
+        <translation>停用(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="-80"/>
+        <source>New &amp;PIN…</source>
+        <translation>新 PIN(&amp;P)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Unlock</source>
+        <translation>解锁(&amp;U)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Ins adds an operator. A disabled operator can no longer sign in; their history stays. The store always keeps one active manager. Every change is in the audit trail.</source>
+        <translation>按 Ins 添加操作员。停用的操作员不能再登录，其记录保留。门店始终至少保留一位在职店长。每项更改都记入审计记录。</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>&amp;Enable</source>
+        <translation>启用(&amp;E)</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Operator added. They sign in with their PIN.</source>
+        <translation>操作员已添加，可用其 PIN 登录。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Role of {0} changed.</source>
+        <translation>{0} 的角色已更改。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>New PIN set for {0}; any lock is lifted.</source>
+        <translation>已为 {0} 设置新 PIN；锁定（如有）已解除。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+37"/>
+        <source>{0} may sign in again.</source>
+        <translation>{0} 可以重新登录了。</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Disable operator</source>
+        <translation>停用操作员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disable {0}? They can no longer sign in (Enable undoes it).</source>
+        <translation>停用 {0}？停用后不能登录（可用“启用”恢复）。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>{0} is disabled.</source>
+        <translation>{0} 已停用。</translation>
+    </message>
+</context>
+<context>
+    <name>OwnPinDialog</name>
+    <message>
+        <location filename="../../ui/manager/operator_dialogs.py" line="+158"/>
+        <source>Change my PIN</source>
+        <translation>修改我的 PIN</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Current PIN</source>
+        <translation>当前 PIN(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;New PIN</source>
+        <translation>新 PIN(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New PIN &amp;again</source>
+        <translation>再次输入新 PIN(&amp;A)</translation>
     </message>
 </context>
 <context>
@@ -3102,9 +3320,40 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
 </context>
 <context>
+    <name>ResetPinDialog</name>
+    <message>
+        <location filename="../../ui/manager/operator_dialogs.py" line="-30"/>
+        <source>New PIN for {0}</source>
+        <translation>为 {0} 设置新 PIN</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>New &amp;PIN</source>
+        <translation>新 PIN(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PIN &amp;again</source>
+        <translation>再次输入 PIN(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>RoleDialog</name>
+    <message>
+        <location line="-27"/>
+        <source>Role of {0}</source>
+        <translation>{0} 的角色</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Role</source>
+        <translation>角色(&amp;R)</translation>
+    </message>
+</context>
+<context>
     <name>WindowsMixin</name>
     <message>
-        <location filename="../../ui/shell/windows.py" line="+38"/>
+        <location filename="../../ui/shell/windows.py" line="+40"/>
         <source>Find the member first, then press F8.</source>
         <translation>请先查找会员，再按 F8。</translation>
     </message>
@@ -3139,6 +3388,11 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 Lock the counter (Ctrl+L) and let a store manager sign in.</source>
         <translation>只有店长可以查看和处理问题列表。
 请锁定柜台（Ctrl+L），由店长登录。</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Your PIN is changed.</source>
+        <translation>您的 PIN 已修改。</translation>
     </message>
 </context>
 </TS>

@@ -92,6 +92,16 @@ class ActionsMixin:
             self.tr("Award points for an activity, with a reason (service, manager)"),
             [key("Shift+F7")], self.open_award_points,
         )  # fmt: skip
+        self.deskAction = self._action(
+            self.tr("&Manager's desk…"), "deskAction",
+            self.tr("Operators, the audit trail and the store's figures (store manager)"),
+            [key("F12")], self.open_desk,
+        )  # fmt: skip
+        self.ownPinAction = self._action(
+            self.tr("Change my &PIN…"), "ownPinAction",
+            self.tr("Change your own PIN: the current one, then the new one twice"),
+            [key("Ctrl+Shift+P")], self.change_own_pin,
+        )  # fmt: skip
         self.phoneAction = self._action(
             self.tr("Member's &phone (demo)…"), "phoneAction",
             self.tr("Show a member's dynamic code as the member app does, and scan it"),
@@ -129,7 +139,11 @@ class ActionsMixin:
 
         bar = self.menuBar()
         menus = (
-            (self.tr("&File"), "fileMenu", [self.lockAction, None, self.quitAction]),
+            (
+                self.tr("&File"),
+                "fileMenu",
+                [self.lockAction, self.ownPinAction, None, self.deskAction, None, self.quitAction],
+            ),
             (
                 self.tr("&Member"),
                 "memberMenu",
@@ -178,5 +192,7 @@ class ActionsMixin:
             self.complaintsAction,
             self.historyAction,
             self.awardAction,
+            self.deskAction,
+            self.ownPinAction,
         )
         self.statusBarWidget.set_sync_action(self.syncAction)

@@ -21,6 +21,7 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QUrl, Slot, qVersion
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
+    QDialog,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -33,6 +34,7 @@ from counter.errors import KnownError
 from counter.settings import Settings
 from ui.complaints.list_dialog import ComplaintsDialog
 from ui.complaints.log_dialog import LogComplaintDialog
+from ui.manager.desk import ManagerDesk
 from ui.member import camera
 from ui.member.lookup_bar import LookupBar
 from ui.member.member_panel import MemberPanel
@@ -133,6 +135,8 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
         self.complaintDialog: LogComplaintDialog | None = None
         self.complaintsDialog: ComplaintsDialog | None = None
         self.historyDialog: HistoryDialog | None = None
+        self.deskWindow: ManagerDesk | None = None  # F12
+        self.ownPinDialog: QDialog | None = None
         runner.knownError.connect(self._known_error)
 
         if idle_timeout_ms is None:
@@ -183,6 +187,10 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
         self.statusBarWidget.set_actor(None)
         if self.problemsDialog is not None:  # it shows a manager's view
             self.problemsDialog.close()
+        if self.deskWindow is not None and self.deskWindow.isVisible():  # staff, the trail
+            self.deskWindow.reject()
+        if self.ownPinDialog is not None:
+            self.ownPinDialog.close()
         if self.registrationDialog is not None:  # half-typed personal data: gone
             self.registrationDialog.reject()
         for action in self._work_actions:

@@ -9,11 +9,13 @@ it go and hand the keyboard back to the lookup.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from counter import services
 from ui.complaints.list_dialog import ComplaintsDialog
 from ui.complaints.log_dialog import LogComplaintDialog
+from ui.manager import desk
+from ui.manager.operator_dialogs import OwnPinDialog
 from ui.member import camera
 from ui.member.member_phone import MemberPhone
 from ui.member.profile_dialog import ProfileDialog
@@ -228,3 +230,54 @@ class WindowsMixin:
     def _problem_resolved(self) -> None:
         self.statusBarWidget.refresh_counts()
         self.sync.request()
+
+    @Slot()
+    def open_desk(self) -> None:
+        """F12: the manager's desk; to anyone else, why not (DESIGN §11).
+
+        One desk per window, kept (hidden) when closed and given the signed-in manager
+        when it opens again: deleting it from under a closing signal crashed PySide.
+        """
+        actor = self.actor
+        if actor is None or self.locked:
+            return
+        if actor.role not in desk.DESK_ROLES:
+            self.statusBarWidget.showMessage(desk.refusal_text(), 10000)
+            return
+        if self.deskWindow is None:
+            self.deskWindow = desk.ManagerDesk(
+                self.ctx, actor, self.runner, language=self.language, parent=self
+            )
+            self.deskWindow.finished.connect(self._desk_closed)
+        self.deskWindow.set_actor(actor)
+        self.deskWindow.show()
+        self.deskWindow.raise_()
+        self.deskWindow.activateWindow()
+        self.deskWindow.start()
+
+    @Slot()
+    def _desk_closed(self) -> None:
+        if not self.locked:
+            self.activateWindow()
+            self.lookupBar.focus_input()
+
+    @Slot()
+    def change_own_pin(self) -> None:
+        """Any operator changes their own PIN (old PIN, then the new one twice)."""
+        actor = self.actor
+        if actor is None or self.locked:
+            return
+        dialog = OwnPinDialog(self.ctx, actor, self.runner, language=self.language, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        done = self.tr("Your PIN is changed.")
+        dialog.succeeded.connect(lambda _r: self.statusBarWidget.showMessage(done, 8000))
+        dialog.finished.connect(lambda _result, d=dialog: self._own_pin_closed(d))
+        self.ownPinDialog = dialog
+        dialog.open()
+        dialog.activateWindow()
+        dialog.fields["old_pin"].setFocus()
+
+    def _own_pin_closed(self, dialog: QDialog) -> None:
+        if self.ownPinDialog is dialog:
+            self.ownPinDialog = None
+        self._registration_closed(0)  # the keyboard back to the lookup
