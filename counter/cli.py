@@ -124,6 +124,14 @@ def _parser() -> argparse.ArgumentParser:
     b_fig.add_argument("--hog", type=int, default=0, help="busy processes to run beside it")
     b_fig.add_argument("--dir", default="bench-data", help="where bench caches are kept")
 
+    b_out = bench_sub.add_parser("outreach", help="building the outreach lists (issue 17)")
+    b_out.add_argument("--members", type=int, default=1_000_000)
+    b_out.add_argument(
+        "--consented", type=int, default=100_000, help="members with marketing consent here"
+    )
+    b_out.add_argument("--samples", type=int, default=20, help="builds per list")
+    b_out.add_argument("--dir", default="bench-data", help="where bench caches are kept")
+
     b_sync = bench_sub.add_parser("sync", help="first full sync and push against a real HQ")
     b_sync.add_argument("--members", type=int, default=1_000_000, help="members seeded at HQ")
     b_sync.add_argument("--ops", type=int, default=10_000, help="queued operations to push")
@@ -333,6 +341,14 @@ def _bench(args: argparse.Namespace) -> int:
         print(
             bench_figures.run(Path(args.dir), args.members, args.receipts, args.samples, args.hog)
         )
+        return EXIT_OK
+    if args.bench_command == "outreach":
+        from counter.bench import outreach as bench_outreach
+
+        if not 1 <= args.consented <= args.members or args.samples < 1:
+            print("counter: need 1 ≤ --consented ≤ --members, --samples ≥ 1", file=sys.stderr)
+            return EXIT_USAGE
+        print(bench_outreach.run(Path(args.dir), args.members, args.consented, args.samples))
         return EXIT_OK
     if args.bench_command == "sync":
         from counter.bench import sync as bench_sync

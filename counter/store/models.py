@@ -126,6 +126,10 @@ class Consent(Base):
     """A member's separate consent (PIPL) for a purpose, with who recorded it and when."""
 
     __tablename__ = "consents"
+    # Each member's latest consent for a purpose from the index alone (outreach lists).
+    __table_args__ = (
+        Index("ix_consents_purpose_member", "purpose", "member_id", "recorded_at", "id", "granted"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
@@ -179,6 +183,32 @@ class Receipt(Base):
     points: Mapped[int] = mapped_column(Integer)
     reversed_fen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reversed_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class OutreachMember(Base):
+    """A member who may be contacted for marketing, with what outreach lists select by.
+
+    Derived, never written by code: triggers (migration 0010_outreach) keep it in step
+    with ``consents`` (the latest marketing consent is a grant), ``members`` (active;
+    tier, birthday, address, HQ's recent visits), ``points_entries`` and this counter's
+    ``member.register`` operations, in the transaction of each write. Times are UTC text
+    of 26 characters. ``district`` NULL: to be read from the address again
+    (``counter.services.outreach``).
+    """
+
+    __tablename__ = "outreach_members"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_no: Mapped[str | None] = mapped_column(String(20), index=True)
+    tier: Mapped[str] = mapped_column(String(16), index=True)
+    birth_md: Mapped[str | None] = mapped_column(String(5), index=True)  # "MM-DD"
+    district: Mapped[str | None] = mapped_column(String(32), index=True)
+    joined: Mapped[str | None] = mapped_column(String(26), index=True)  # registered here
+    granted_at: Mapped[str] = mapped_column(String(26))
+    seen_here: Mapped[str | None] = mapped_column(String(26))  # latest ledger entry here
+    hq_seen: Mapped[str | None] = mapped_column(String(26))  # HQ's newest recent visit
+    last_seen: Mapped[str] = mapped_column(String(26), index=True)
 
 
 class OutboxOp(Base):

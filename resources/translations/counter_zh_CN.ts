@@ -155,6 +155,16 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>&amp;Outreach lists…</source>
+        <translation>会员行销名单(&amp;O)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New members, birthdays, lapsed members by tier or district; export to CSV (service, manager)</source>
+        <translation>新会员、近期生日、久未到店会员，可按等级或区域筛选；导出 CSV（服务专员、店长）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Member&apos;s &amp;phone (demo)…</source>
         <translation>会员手机（演示）(&amp;P)…</translation>
     </message>
@@ -229,7 +239,7 @@
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>&amp;Points</source>
         <translation>积分(&amp;P)</translation>
     </message>
@@ -1771,7 +1781,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+230"/>
+        <location filename="../../ui/shell/main_window.py" line="+235"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
@@ -2138,6 +2148,209 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+24"/>
         <source>{0} is disabled.</source>
         <translation>{0} 已停用。</translation>
+    </message>
+</context>
+<context>
+    <name>OutreachDialog</name>
+    <message>
+        <location filename="../../ui/care/outreach_dialog.py" line="+67"/>
+        <source>Outreach lists</source>
+        <translation>会员行销名单</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>New members (thank-you)</source>
+        <translation>新会员（致谢）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthdays coming up</source>
+        <translation>近期生日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lapsed members (not seen for)</source>
+        <translation>久未到店会员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Everyone (by tier or district)</source>
+        <translation>全部会员（按等级或区域）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Every tier</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Every district</source>
+        <translation>全部区域</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Build the list</source>
+        <translation>生成名单(&amp;B)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;List</source>
+        <translation>名单(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Days</source>
+        <translation>天数(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Tier</source>
+        <translation>等级(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dist&amp;rict</source>
+        <translation>区域(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Member no.</source>
+        <translation>会员号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>District</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthday</source>
+        <translation>生日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Joined here</source>
+        <translation>本店入会</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last seen</source>
+        <translation>最近到店</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Export CSV (Ctrl+S)</source>
+        <translation>导出 CSV(&amp;E)（Ctrl+S）</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Only members who agreed to marketing are listed. Names and phones are masked on screen; a store manager&apos;s export has them in clear. Every export is recorded in the audit log.</source>
+        <translation>名单只包含同意接收营销信息的会员。屏幕上的姓名和手机号已遮挡；店长导出的文件为明文。每次导出都记入审计日志。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Only members who agreed to marketing are listed. Names and phones are masked, on screen and in your export (a store manager&apos;s export has them in clear). Every export is recorded in the audit log.</source>
+        <translation>名单只包含同意接收营销信息的会员。姓名和手机号在屏幕上和您导出的文件中均已遮挡（店长导出的文件为明文）。每次导出都记入审计日志。</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>registered at this counter in the last days</source>
+        <translation>最近几天在本柜台登记入会</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>from today on (7 for this week, 30 for the month)</source>
+        <translation>从今天起（7 天为本周，30 天为本月）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no purchase or visit for at least this long</source>
+        <translation>至少这么久没有购买或到店</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the whole tier or district chosen below</source>
+        <translation>下面所选等级或区域的全部会员</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Building the list…</source>
+        <translation>正在生成名单…</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>{0} members listed; the first {1} are shown, the export has all.</source>
+        <translation>共 {0} 位会员；这里显示前 {1} 位，导出文件包含全部。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} members listed.</source>
+        <translation>共 {0} 位会员。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Export the list</source>
+        <translation>导出名单</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Give the file to write the list to.</source>
+        <translation>请填写要导出的文件。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>{0} members written to {1} (names and phones masked).</source>
+        <translation>已写入 {0} 位会员到 {1}（姓名和手机号已遮挡）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} members written to {1}, names and phones in clear: keep it safe.</source>
+        <translation>已写入 {0} 位会员到 {1}，姓名和手机号为明文：请妥善保管。</translation>
     </message>
 </context>
 <context>
@@ -3353,7 +3566,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>WindowsMixin</name>
     <message>
-        <location filename="../../ui/shell/windows.py" line="+40"/>
+        <location filename="../../ui/shell/windows.py" line="+41"/>
         <source>Find the member first, then press F8.</source>
         <translation>请先查找会员，再按 F8。</translation>
     </message>
@@ -3378,7 +3591,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>只有客服干事或店长可以跟进投诉；按 F4 可登记投诉。</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+33"/>
+        <source>Outreach lists are for a service assistant or store manager.</source>
+        <translation>会员行销名单仅供服务专员或店长使用。</translation>
+    </message>
+    <message>
+        <location line="+48"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>

@@ -102,6 +102,12 @@ class ActionsMixin:
             self.tr("Change your own PIN: the current one, then the new one twice"),
             [key("Ctrl+Shift+P")], self.change_own_pin,
         )  # fmt: skip
+        self.outreachAction = self._action(
+            self.tr("&Outreach lists…"), "outreachAction",
+            self.tr("New members, birthdays, lapsed members by tier or district; export to CSV "
+                    "(service, manager)"),
+            [key("Ctrl+F9")], self.open_outreach,
+        )  # fmt: skip
         self.phoneAction = self._action(
             self.tr("Member's &phone (demo)…"), "phoneAction",
             self.tr("Show a member's dynamic code as the member app does, and scan it"),
@@ -153,6 +159,7 @@ class ActionsMixin:
                     self.clearAction,
                     self.revealAction,
                     self.profileAction,
+                    self.outreachAction,
                     None,
                     self.cameraAction,
                     self.phoneAction,
@@ -194,5 +201,6 @@ class ActionsMixin:
             self.awardAction,
             self.deskAction,
             self.ownPinAction,
+            self.outreachAction,
         )
         self.statusBarWidget.set_sync_action(self.syncAction)

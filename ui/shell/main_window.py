@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from counter import __version__, services
 from counter.errors import KnownError
 from counter.settings import Settings
+from ui.care.outreach_dialog import OutreachDialog
 from ui.complaints.list_dialog import ComplaintsDialog
 from ui.complaints.log_dialog import LogComplaintDialog
 from ui.manager.desk import ManagerDesk
@@ -137,6 +138,7 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
         self.historyDialog: HistoryDialog | None = None
         self.deskWindow: ManagerDesk | None = None  # F12
         self.ownPinDialog: QDialog | None = None
+        self.outreachDialog: OutreachDialog | None = None
         runner.knownError.connect(self._known_error)
 
         if idle_timeout_ms is None:
@@ -180,6 +182,9 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
         self.complaintDialog = self.complaintsDialog = None
         self.close_history()  # the refund or award of the operator who walked away
         self.close_points_dialogs()
+        if self.outreachDialog is not None:  # an operator's lists of members
+            self.outreachDialog.close()
+            self.outreachDialog = None
         self.clear_member()
         self.lookupBar.clear_message()
         self.lookupBar.input.clear()

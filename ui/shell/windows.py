@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from counter import services
+from ui.care.outreach_dialog import OutreachDialog
 from ui.complaints.list_dialog import ComplaintsDialog
 from ui.complaints.log_dialog import LogComplaintDialog
 from ui.manager import desk
@@ -177,6 +178,38 @@ class WindowsMixin:
         if dialog is self.complaintsDialog:
             self.complaintsDialog = None
         dialog.deleteLater()
+
+    @Slot()
+    def open_outreach(self) -> None:
+        """Ctrl+F9: outreach lists (service assistants and store managers)."""
+        actor = self.actor
+        if actor is None or self.locked:
+            return
+        if actor.role not in REVEAL_ROLES:
+            self.statusBarWidget.showMessage(
+                self.tr("Outreach lists are for a service assistant or store manager."), 8000
+            )
+            return
+        if self.outreachDialog is not None and self.outreachDialog.actor != actor:
+            self.outreachDialog.close()
+            self.outreachDialog = None
+        if self.outreachDialog is None:
+            dialog = OutreachDialog(
+                self.ctx, actor, self.runner, language=self.language, parent=self
+            )
+            dialog.finished.connect(lambda _result, d=dialog: self._outreach_closed(d))
+            self.outreachDialog = dialog
+        self.outreachDialog.show()
+        self.outreachDialog.raise_()
+        self.outreachDialog.activateWindow()
+
+    def _outreach_closed(self, dialog: OutreachDialog) -> None:
+        if dialog is self.outreachDialog:
+            self.outreachDialog = None
+        dialog.deleteLater()
+        if not self.locked:
+            self.activateWindow()
+            self.lookupBar.focus_input()
 
     @Slot()
     def open_member_phone(self) -> None:
