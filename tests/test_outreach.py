@@ -285,9 +285,10 @@ def test_changes_from_hq_move_members_between_lists_at_once(
             tier="gold",
             address="上海市徐汇区漕溪北路1号",
             birthday="1970-12-30",
-            recent_visits=[{"at": visit.replace("+00:00", "Z"), "store_code": "S9",
-                            "amount_fen": 100}],
-        ),  # fmt: skip
+            recent_visits=[
+                {"at": visit.replace("+00:00", "Z"), "store_code": "S9", "amount_fen": 100}
+            ],
+        ),
     )
     assert ids(ctx, service_actor, OutreachFilter(tier="gold")) == [no(1)]
     assert ids(ctx, service_actor, OutreachFilter(district="浦东新区")) == []

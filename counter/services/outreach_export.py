@@ -26,6 +26,7 @@ from pathlib import Path
 from counter.errors import DiskFullError, KnownError
 from counter.services import audit
 from counter.services.context import Actor, ServiceContext
+from counter.services.figures_export import safe_cell
 from counter.services.ops import require_role
 from counter.services.outreach import (
     BIRTHDAYS,
@@ -38,7 +39,6 @@ from counter.services.outreach import (
 )
 
 Progress = Callable[[int, int], None]  # (rows written, rows in the list)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = {
     "zh": ("会员号", "姓名", "手机", "等级", "区域", "生日", "本次生日", "入会时间", "最近到店"),
@@ -62,11 +62,6 @@ class ExportResult:
     masked: bool
 
 
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ (or tab, CR) gets a quote."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
 def _local(moment: dt.datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -74,7 +69,7 @@ def _local(moment: dt.datetime | None) -> str:
 def _cells(m: ListedMember, masked: bool) -> list[str]:
     row = m.row
     return [
-        safe_cell(c)
+        str(safe_cell(c))
         for c in (
             row.member_no,
             row.name if masked else m.name,
