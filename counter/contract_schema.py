@@ -17,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from counter.contract import (
+    AWARD_POINTS_MAX,
+    AWARD_REASON_RE,
     COMPLAINT_CATEGORIES,
     COMPLAINT_CHANNELS,
     COMPLAINT_NUMBER_RE,
@@ -172,6 +174,7 @@ def payload_schemas() -> dict[str, Schema]:
     profile = _profile()
     changes = {**profile, "health": _health()}
     money = _int(0, MONEY_MAX)
+    money_pos = _int(1, MONEY_MAX)
     payloads: dict[str, Schema] = {
         "member.register": _object(
             {
@@ -261,6 +264,45 @@ def payload_schemas() -> dict[str, Schema]:
                 "quantity": _nullable({**_int(1, 999), "description": "1.1: of the reward"}),
             },
             ["member_id", "points"],
+        ),
+        "points.reverse": _object(
+            {
+                "member_id": _ref("Uuid"),
+                "receipt_no": _text(64, required=True),
+                "refunded_fen": {
+                    **money_pos,
+                    "description": "self-paid money refunded; with `full`, what the counter "
+                    "knew was left",
+                },
+                "full": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "reverse all that is left of the receipt",
+                },
+                "points": {
+                    **_int(0, POINTS_MAX),
+                    "description": "points the counter took back (counter.rules.reverse_points)",
+                },
+            },
+            ["member_id", "receipt_no", "refunded_fen", "points"],
+            description="1.1: a refund (退货) of a receipt this store's earn booked",
+        ),
+        "points.award": _object(
+            {
+                "member_id": _ref("Uuid"),
+                "reason_code": {
+                    "type": "string",
+                    "pattern": AWARD_REASON_RE.pattern.replace("\\Z", "$"),
+                    "description": "a code of the config's points.award_reasons",
+                },
+                "points": _int(1, AWARD_POINTS_MAX),
+                "note": _nullable(_text(200, multiline=True)),
+                "rules_version": _nullable(
+                    {"type": "string", "pattern": RULES_VERSION_PATTERN, "description": "1.1"}
+                ),
+            },
+            ["member_id", "reason_code", "points"],
+            description="1.1: activity points (活动积分) for a reason of the catalogue",
         ),
         "complaint.create": _object(
             {

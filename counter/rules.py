@@ -42,6 +42,57 @@ DEFAULT_REWARDS: tuple[dict[str, Any], ...] = (
 
 
 @dataclass(frozen=True)
+class AwardReason:
+    """What activity points (活动积分) may be awarded for: config ``points.award_reasons``.
+
+    ``points`` is the usual amount; one award gives 1..``max_points`` (``points`` itself
+    when the amount is fixed). ``daily_limit``: awards of this reason per member per day.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    points: int
+    max_points: int
+    daily_limit: int | None = None
+
+
+DEFAULT_AWARD_REASONS: tuple[dict[str, Any], ...] = (
+    {
+        "code": "health_talk",
+        "name_zh": "参加健康讲座",
+        "name_en": "Attended a health talk",
+        "points": 50,
+        "max_points": 50,
+        "daily_limit": 1,
+    },
+    {
+        "code": "survey",
+        "name_zh": "填写满意度问卷",
+        "name_en": "Answered a survey",
+        "points": 20,
+        "max_points": 20,
+        "daily_limit": 1,
+    },
+    {
+        "code": "birthday_greeting",
+        "name_zh": "生日关怀",
+        "name_en": "Birthday greeting",
+        "points": 100,
+        "max_points": 100,
+        "daily_limit": 1,
+    },
+    {
+        "code": "service_recovery",
+        "name_zh": "服务补偿",
+        "name_en": "Service recovery",
+        "points": 50,
+        "max_points": 500,
+    },
+)
+
+
+@dataclass(frozen=True)
 class PointsRules:
     yuan_per_point: int = 1
     tier_multipliers: Mapping[str, Decimal] = field(
@@ -64,6 +115,16 @@ class PointsRules:
     def reward(self, code: str) -> Reward | None:
         return next((r for r in self.rewards if r.code == code), None)
 
+    # Activity points (活动积分) by reason code; points to the referrer of a new member;
+    # the 12-month self-paid spend (fen) each tier starts at (DESIGN §5).
+    award_reasons: Mapping[str, AwardReason] = field(
+        default_factory=lambda: award_reasons_of(DEFAULT_AWARD_REASONS)
+    )
+    referral_points: int = 100
+    tier_thresholds_fen: Mapping[str, int] = field(
+        default_factory=lambda: {"silver": 100_000, "gold": 500_000}
+    )
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -85,6 +146,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "offline_redeem_cap_per_day": 500,
         "expiry": "end_of_next_year",
         "rewards": [dict(r) for r in DEFAULT_REWARDS],
+        "award_reasons": [dict(r) for r in DEFAULT_AWARD_REASONS],
+        "referral_points": 100,
+        "tier_thresholds_fen": {"silver": 100_000, "gold": 500_000},
     },
     "complaints": {"due_hours": {"low": 72, "medium": 48, "high": 24, "urgent": 4}},
 }
@@ -111,6 +175,13 @@ def from_config(config: Mapping[str, Any]) -> Rules:
             p.get("offline_redeem_cap_per_day", d.offline_redeem_cap_per_day)
         ),
         rewards=rewards_of(p["rewards"]) if "rewards" in p else d.rewards,
+        award_reasons=(
+            award_reasons_of(p["award_reasons"]) if "award_reasons" in p else d.award_reasons
+        ),
+        referral_points=int(p.get("referral_points", d.referral_points)),
+        tier_thresholds_fen={  # {}: HQ leaves tiers to ``hq member tier``
+            str(k): int(v) for k, v in p.get("tier_thresholds_fen", d.tier_thresholds_fen).items()
+        },
     )
     due = (config.get("complaints", {}) or {}).get("due_hours") or Rules().complaint_due_hours
     return Rules(points=points, complaint_due_hours={str(k): int(v) for k, v in due.items()})
@@ -133,6 +204,26 @@ def rewards_of(items: Sequence[Any]) -> tuple[Reward, ...]:
             )
         )
     return tuple(out)
+
+
+def award_reasons_of(items: Any) -> dict[str, AwardReason]:
+    """The catalogue by code, from the config's list (ValueError when malformed)."""
+    reasons: dict[str, AwardReason] = {}
+    for item in items or ():
+        points = int(item["points"])
+        limit = item.get("daily_limit")
+        reason = AwardReason(
+            code=str(item["code"]),
+            name_zh=str(item.get("name_zh") or item["code"]),
+            name_en=str(item.get("name_en") or item["code"]),
+            points=points,
+            max_points=int(item.get("max_points", points)),
+            daily_limit=int(limit) if limit is not None else None,
+        )
+        if not 1 <= reason.points <= reason.max_points:
+            raise ValueError(f"award reason {reason.code}: 1 <= points <= max_points")
+        reasons[reason.code] = reason
+    return reasons
 
 
 RULES_PARTS = ("points", "complaints")
@@ -283,3 +374,56 @@ def complaint_due(rules: Rules, severity: str, created_at: dt.datetime) -> dt.da
 def expiry_of(earned_on: dt.date) -> dt.date:
     """Points earned in year Y expire on 31 December of Y + 1."""
     return dt.date(earned_on.year + 1, 12, 31)
+
+
+# ------------------------------------------------------------------ refunds, awards, tiers
+
+
+def reverse_points(
+    *, points: int, self_paid_fen: int, reversed_fen: int, reversed_points: int, refund_fen: int
+) -> int:
+    """Points a refund (退货) of ``refund_fen`` self-paid money takes back from a receipt.
+
+    In proportion to the self-paid amount, so the receipt's own multipliers (tier, member
+    day, birthday month) hold; counted cumulatively over all its refunds, so refunding
+    everything that is left takes back everything that is left, whatever the rounding.
+    """
+    if self_paid_fen <= 0 or points <= 0:
+        return 0
+    refunded = min(self_paid_fen, max(0, reversed_fen) + max(0, refund_fen))
+    if refunded >= self_paid_fen:
+        return max(0, points - reversed_points)
+    return max(0, points * refunded // self_paid_fen - reversed_points)
+
+
+def tier_for_spend(thresholds: Mapping[str, int], spend_fen: int) -> str:
+    """The tier a 12-month self-paid spend reaches (``basic`` below every threshold)."""
+    reached = "basic"
+    for tier, threshold in sorted(thresholds.items(), key=lambda kv: kv[1]):
+        if spend_fen >= threshold:
+            reached = tier
+    return reached
+
+
+@dataclass(frozen=True)
+class TierProgress:
+    """Where a member stands: ``remaining_fen`` more self-paid spend reaches ``next_tier``."""
+
+    tier: str
+    next_tier: str | None
+    spend_fen: int
+    remaining_fen: int
+
+
+def tier_progress(thresholds: Mapping[str, int], tier: str, spend_fen: int) -> TierProgress:
+    """The next tier above ``tier`` and the spend still needed ("再消费 ¥320 升金卡").
+
+    ``thresholds`` are the config's ``points.tier_thresholds_fen``; a tier without one
+    (``basic``) counts as 0. Above the top tier there is no next one.
+    """
+    own = thresholds.get(tier, 0)
+    above = sorted((threshold, name) for name, threshold in thresholds.items() if threshold > own)
+    if not above:
+        return TierProgress(tier, None, spend_fen, 0)
+    threshold, name = above[0]
+    return TierProgress(tier, name, spend_fen, max(0, threshold - spend_fen))

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from counter.codes import MAX_KEY_ID, new_signing_key, public_key_b64
+from counter.contract import AWARD_REASON_RE, TIERS
 from counter.contract import DEFAULT_CONSENT_TEXTS as CONSENT_TEXTS
 from counter.rules import DEFAULT_CONFIG, Rules, from_config, rules_version
 from hq import seed_data
@@ -92,6 +93,15 @@ def check_rules(document: Any) -> dict[str, Any]:
     limits = [r.daily_limit for r in points.rewards if r.daily_limit is not None]
     if any(r.points < 1 for r in points.rewards) or any(n < 1 for n in limits):
         raise ConfigError("a reward costs at least 1 point; a daily limit is at least 1")
+    if points.referral_points < 0 or any(
+        t not in TIERS or f < 0 for t, f in points.tier_thresholds_fen.items()
+    ):
+        raise ConfigError("referral points and tier thresholds (by tier, in fen) not negative")
+    if any(
+        not AWARD_REASON_RE.match(r.code) or (r.daily_limit or 0) < 0
+        for r in points.award_reasons.values()
+    ):
+        raise ConfigError("award reasons need a lower-case code and no negative daily limit")
     return document
 
 

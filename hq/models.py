@@ -189,7 +189,10 @@ class Card(Base):
     member: Mapped[Member] = relationship(back_populates="cards")
 
 
-LEDGER_KINDS = ("opening", "earn", "redeem", "merge_in", "merge_out", "correction")
+LEDGER_KINDS = (
+    "opening", "earn", "redeem", "merge_in", "merge_out", "correction",
+    "reverse", "award", "referral",
+)  # fmt: skip
 
 
 class PointsEntry(Base):
@@ -224,6 +227,10 @@ class PointsEntry(Base):
     # took the member's offline redemptions there that day past the cap (hq.review).
     offline_on: Mapped[dt.date | None] = mapped_column(Date)
     over_cap: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # An award's reason code (``points.award_reasons``; ``referral`` for a referrer's points)
+    # and the note the counter wrote with it.
+    reason: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # A redemption of the catalogue (v1.1): the reward, how many, and the store's day of
     # the op (China time), against which the reward's daily limit counts (hq.ops.rewards).
@@ -245,6 +252,11 @@ class Receipt(Base):
     sold_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     points: Mapped[int] = mapped_column(Integer)
+    # The member's own money (cash, card, mobile pay): refunds take points back in proportion
+    # to it (counter.rules.reverse_points), and tiers follow its 12-month sum (DESIGN §5).
+    self_paid_fen: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    reversed_fen: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    reversed_points: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The rules version the counter computed with (None: a v1.0 counter, HQ's rules then);
     # superseded: HQ had other rules in effect when the sale was made (docs/points.md).
     rules_version: Mapped[str | None] = mapped_column(String(64))

@@ -50,6 +50,17 @@ class RewardConfig(BaseModel):
     daily_limit: int | None = Field(default=None, ge=1, description="per member a day")
 
 
+class AwardReasonConfig(BaseModel):
+    code: str = Field(description="what points.award names as `reason_code`")
+    name_zh: str
+    name_en: str
+    points: int = Field(description="the usual amount")
+    max_points: int = Field(description="the most one award may give (≥ points)")
+    daily_limit: int | None = Field(
+        default=None, description="awards of this reason per member per day, if limited"
+    )
+
+
 class PointsConfig(BaseModel):
     yuan_per_point: int
     tier_multipliers: dict[str, str] = Field(description="decimal strings, by tier")
@@ -62,6 +73,18 @@ class PointsConfig(BaseModel):
     expiry: str = Field(description='"end_of_next_year": earned in Y, expires 31 Dec Y+1')
     rewards: list[RewardConfig] = Field(
         default_factory=list, description="v1.1: the reward catalogue (积分兑换), in order"
+    )
+    award_reasons: list[AwardReasonConfig] = Field(
+        default=[],
+        description="1.1: what activity points (points.award) may be given for",
+    )
+    referral_points: int = Field(
+        default=0, description="1.1: HQ's points to the referrer of each new member"
+    )
+    tier_thresholds_fen: dict[str, int] = Field(
+        default={},
+        description="1.1: the 12-month self-paid spend (fen) each tier starts at; HQ decides "
+        "the tier when it books earns and refunds",
     )
 
 
@@ -205,7 +228,24 @@ class OpResult(BaseModel):
     review: ErrorDetail | None = Field(
         default=None,
         description="applied, but flagged for review: `offline_cap_exceeded` (details: "
-        "`day`, `cap`, `redeemed_that_day`); the counter lists it with its problems",
+        "`day`, `cap`, `redeemed_that_day`), `reverse_below_zero` (details: `receipt_no`, "
+        "`points`, `balance`); the counter lists it with its problems",
+    )
+    reversed_points: int | None = Field(
+        default=None,
+        description="applied points.reverse (1.1): the points HQ took back (it books its own "
+        "figure from the receipt: what the counter computed unless another refund came first)",
+    )
+    refunded_fen: int | None = Field(
+        default=None, description="applied points.reverse (1.1): the self-paid money refunded"
+    )
+    below_zero: bool | None = Field(
+        default=None,
+        description="applied points.reverse (1.1), when true: the refund took the balance "
+        "below zero; booked, flagged (`review`: `reverse_below_zero`)",
+    )
+    balance: int | None = Field(
+        default=None, description="with `below_zero`: the balance after the refund"
     )
     superseded_rules: bool | None = Field(
         default=None,

@@ -63,6 +63,13 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "rules_version": "0" * 64, "tier": "gold", "tier_seq": 7,
     },
     "points.redeem": {"member_id": ID, "points": 10, "reason": "gift", "offline": True},
+    "points.reverse": {
+        "member_id": ID, "receipt_no": "R-1", "refunded_fen": 2000, "full": False, "points": 20,
+    },
+    "points.award": {
+        "member_id": ID, "reason_code": "health_talk", "points": 50, "note": "十一月讲座",
+        "rules_version": "0" * 64,
+    },
     "complaint.create": {
         "complaint_id": ID, "member_id": None, "customer_name": "李女士",
         "customer_phone": "13912345678", "category": "price", "severity": "high",
@@ -190,6 +197,9 @@ def test_an_integral_number_is_an_integer() -> None:
         ("complaint.create", "description", "a\u202eb"),
         ("complaint.create", "customer_phone", "12345"),
         ("points.earn", "rules_version", "X" * 64),
+        ("points.award", "reason_code", "Health Talk"),
+        ("points.award", "rules_version", "0" * 63),
+        ("points.reverse", "full", "yes"),
         ("card.bind", "member_id", "not-a-uuid"),
     ],
 )

@@ -68,15 +68,21 @@ from counter.contract.members import (
     parse_member_record,
 )
 from counter.contract.points import (
+    AWARD_POINTS_MAX,
+    AWARD_REASON_RE,
     SELF_PAID_TENDERS,
     TENDER_KINDS,
     VERSION_RE,
+    _award,
     _earn,
     _redeem,
+    _reverse,
 )
 
 __all__ = [
     "API_VERSION",
+    "AWARD_POINTS_MAX",
+    "AWARD_REASON_RE",
     "COMPLAINT_CATEGORIES",
     "COMPLAINT_CHANNELS",
     "COMPLAINT_NUMBER_RE",
@@ -128,7 +134,8 @@ __all__ = [
 
 API_VERSION = "1"
 # Additive changes since 1.0 (docs/hq-api.md, "Contract versions"). 1.1: an earn names the
-# rules version and tier it was computed with, HQ books it under those (docs/points.md).
+# rules version and tier it was computed with, HQ books it under those (docs/points.md);
+# refunds (points.reverse) and activity points (points.award) are new op types.
 CONTRACT_VERSION = "1.1"
 MAX_BATCH = 500
 MAX_PAGE = 5000
@@ -140,6 +147,8 @@ OP_TYPES = (
     "card.bind",
     "points.earn",
     "points.redeem",
+    "points.reverse",
+    "points.award",
     "complaint.create",
     "complaint.update",
 )
@@ -152,6 +161,8 @@ VALIDATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "card.bind": _bind,
     "points.earn": _earn,
     "points.redeem": _redeem,
+    "points.reverse": _reverse,
+    "points.award": _award,
     "complaint.create": _complaint_create,
     "complaint.update": _complaint_update,
 }

@@ -1,4 +1,5 @@
-"""Points ops: ``points.earn`` and ``points.redeem`` (docs/points.md)."""
+"""Points ops: ``points.earn``, ``points.redeem``; since 1.1 ``points.reverse`` (a refund)
+and ``points.award`` (activity points). docs/points.md."""
 
 from __future__ import annotations
 
@@ -25,18 +26,23 @@ SELF_PAID_TENDERS = ("cash", "bank_card", "mobile_pay")
 VERSION_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _earn_basis(p: Mapping[str, Any], out: dict[str, Any]) -> None:
-    """What the counter computed with (v1.1, optional): ``rules_version``, ``tier``, ``tier_seq``.
-
-    An older counter sends none of them and HQ computes as in v1.0 (its current rules and
-    the member's current tier); absent fields stay absent so old ops keep their body hash.
-    """
+def _rules_version(p: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """The rules version the counter computed with (optional; absent stays absent)."""
     if p.get("rules_version") is not None:
         if not isinstance(p["rules_version"], str) or not VERSION_RE.match(p["rules_version"]):
             raise ContractError(
                 "invalid_field", "rules_version must be 64 hex digits", field="rules_version"
             )
         out["rules_version"] = p["rules_version"]
+
+
+def _earn_basis(p: Mapping[str, Any], out: dict[str, Any]) -> None:
+    """What the counter computed with (v1.1, optional): ``rules_version``, ``tier``, ``tier_seq``.
+
+    An older counter sends none of them and HQ computes as in v1.0 (its current rules and
+    the member's current tier); absent fields stay absent so old ops keep their body hash.
+    """
+    _rules_version(p, out)
     if p.get("tier") is not None:
         out["tier"] = _choice(p, "tier", TIERS)
     if p.get("tier_seq") is not None:
@@ -96,4 +102,47 @@ def _redeem(p: Mapping[str, Any]) -> dict[str, Any]:
     if p.get("reward") is not None:
         out["reward"] = _text(p, "reward", max_len=32, required=True)
         out["quantity"] = _int(p, "quantity", lo=1, hi=999) if "quantity" in p else 1
+    return out
+
+
+AWARD_REASON_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}\Z")
+AWARD_POINTS_MAX = 100_000
+
+
+def _reverse(p: Mapping[str, Any]) -> dict[str, Any]:
+    """A refund (退货, v1.1) takes back what a receipt of this store earned.
+
+    ``full``: the rest of the receipt (``refunded_fen`` is then what the counter knew was
+    left); else in proportion to ``refunded_fen`` of self-paid money
+    (``counter.rules.reverse_points``). ``points``: what the counter took back.
+    """
+    full = p.get("full", False)
+    if not isinstance(full, bool):
+        raise ContractError("invalid_field", "full must be true or false", field="full")
+    return {
+        "member_id": _uuid(p, "member_id"),
+        "receipt_no": _text(p, "receipt_no", max_len=64, required=True),
+        "refunded_fen": _int(p, "refunded_fen", lo=1, hi=100_000_000),
+        "full": full,
+        "points": _int(p, "points", lo=0, hi=10_000_000),
+    }
+
+
+def _award(p: Mapping[str, Any]) -> dict[str, Any]:
+    """Activity points (活动积分, v1.1) for a reason of the config's ``award_reasons``.
+
+    Names the rules version whose catalogue the amount came from, like an earn.
+    """
+    code = _require(p, "reason_code")
+    if not isinstance(code, str) or not AWARD_REASON_RE.match(code):
+        raise ContractError(
+            "invalid_field", "reason_code must be a short lower-case code", field="reason_code"
+        )
+    out = {
+        "member_id": _uuid(p, "member_id"),
+        "reason_code": code,
+        "points": _int(p, "points", lo=1, hi=AWARD_POINTS_MAX),
+        "note": _text(p, "note", max_len=200) or "",
+    }
+    _rules_version(p, out)
     return out

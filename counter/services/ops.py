@@ -169,6 +169,15 @@ def _announce_after_commit(session: Session, ctx: ServiceContext) -> None:
     event.listen(session, "after_commit", committed, once=True)
 
 
+# Points ops and the sign of their ledger entry: earned or awarded +, redeemed or reversed -.
+POINTS_SIGNS = {"points.earn": 1, "points.award": 1, "points.redeem": -1, "points.reverse": -1}
+
+
+def points_delta(op_type: str, payload: dict[str, Any]) -> int:
+    """The ledger entry a points op makes (its payload's ``points``, signed)."""
+    return POINTS_SIGNS[op_type] * int(payload["points"])
+
+
 def require_role(actor: Actor, roles: Iterable[str], what_zh: str, what_en: str) -> None:
     allowed = tuple(roles)
     if actor.role not in allowed:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from counter.errors import NotFoundError, ValidationError
 from counter.services import audit
 from counter.services.context import Actor, ServiceContext
-from counter.services.ops import MANAGER_ROLES, queue_op, require_role
+from counter.services.ops import MANAGER_ROLES, points_delta, queue_op, require_role
 from counter.store.models import OutboxOp, PointsEntry, SyncProblem
 from counter.store.outbox_health import erase_op_health, open_payload
 
@@ -175,7 +175,7 @@ def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> Problem
         erase_op_health(old)
         entry = s.get(PointsEntry, old.op_id)
         if entry is not None:
-            delta = payload["points"] if old.type == "points.earn" else -payload["points"]
+            delta = points_delta(old.type, payload)
             s.execute(
                 update(PointsEntry)
                 .where(PointsEntry.id == old.op_id)

@@ -40,7 +40,7 @@ from counter.errors import KnownError
 from counter.services import audit
 from counter.services.config import current_rules, current_rules_version
 from counter.services.context import Actor, ServiceContext
-from counter.services.ops import queue_op
+from counter.services.ops import POINTS_SIGNS, points_delta, queue_op
 from counter.store import effects, outbox_health
 from counter.store.crypto import HealthCipher, HealthDataUnreadable
 from counter.store.erasure import scrub_answered
@@ -72,7 +72,7 @@ MAX_BATCH = contract.MAX_BATCH
 MAX_BATCH_BYTES = 4 * 1024 * 1024
 _ENVELOPE_BYTES = 256  # op_id, type, times, store and operator around each payload
 SYNC_ACTOR = Actor("sync", "sync", "system")
-POINTS_TYPES = ("points.earn", "points.redeem")
+POINTS_TYPES = tuple(POINTS_SIGNS)
 # Refused ops whose local effect sits in the cached member row until HQ's row replaces it.
 REVERTED_TYPES = ("member.update", "member.consent", "card.bind")
 COMPLAINT_TYPES = ("complaint.create", "complaint.update")
@@ -426,7 +426,7 @@ def repoint(
         old.superseded_by = new.op_id
         outbox_health.erase_op_health(old)
         if old.type in POINTS_TYPES:
-            delta = payload["points"] if old.type == "points.earn" else -payload["points"]
+            delta = points_delta(old.type, payload)
             s.execute(
                 update(PointsEntry)
                 .where(PointsEntry.id == old.op_id)

@@ -6,6 +6,7 @@ The handlers themselves are per op family (``hq.ops.members``, ``hq.ops.points``
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from counter.rules import Rules
 from hq.db import Writer
 from hq.fastsql import FastSQL
 from hq.records import load_member, refresh_member
+from hq.review import OfflineDay
 from hq.rulebook import RuleBook
 
 MAX_MERGE_HOPS = 16
@@ -93,3 +95,41 @@ def _refresh(batch: Batch, member_id: str, row: dict[str, Any] | None = None) ->
     """A new seq for the member and its record re-rendered; ``row`` if its columns are as read."""
     seq = batch.w.changes.take()
     return Applied(seq, refresh_member(batch.fx, member_id, seq, batch.w.now, row))
+
+
+def _book(
+    batch: Batch,
+    op_id: str,
+    member_id: str,
+    delta: int,
+    kind: str,
+    *,
+    earned_on: dt.date | None = None,
+    receipt_no: str | None = None,
+    overdraft: bool = False,
+    offline: OfflineDay | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+) -> None:
+    """One entry in the points ledger, keyed by the op that made it."""
+    fx = batch.fx
+    fx.execute(
+        "INSERT INTO points_ledger (op_id, member_id, delta, kind, earned_on, store_code,"
+        " receipt_no, overdraft, offline_on, over_cap, reason, note, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            op_id,
+            member_id,
+            delta,
+            kind,
+            fx.date(earned_on),
+            batch.store_code,
+            receipt_no,
+            fx.bool(overdraft),
+            fx.date(offline.day if offline is not None else None),
+            fx.bool(offline is not None and offline.over_cap),
+            reason,
+            note,
+            fx.time(batch.w.now),
+        ),
+    )

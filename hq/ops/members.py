@@ -9,9 +9,11 @@ from typing import Any
 
 from counter.contract import parse_time
 from counter.names import full_pinyin, initials
+from counter.rules import STORE_TZ
 from hq.fastsql import FastSQL
 from hq.models import MEMBER_NO_BASE
-from hq.ops.base import Applied, Batch, Rejection, _member, _refresh
+from hq.ops.base import Applied, Batch, Rejection, _book, _member, _refresh
+from hq.records import load_member
 
 CARD_YEARS = 10  # a new card is valid until 31 December, ten years on
 
@@ -123,7 +125,24 @@ def _register(batch: Batch, op: dict[str, Any]) -> Applied:
     )
     if card_no is not None:
         _new_card(batch, card_no, member_id)
+    if referrer is not None:
+        _refer(batch, op["op_id"], referrer)
     return _refresh(batch, member_id)
+
+
+def _refer(batch: Batch, op_id: str, referrer_id: str) -> None:
+    """Points to the member who brought a new one (config ``points.referral_points``).
+
+    Once per new member: the entry is keyed by the registration's op. The referrer's
+    record gets a new seq, so counters see the points in the member feed.
+    """
+    points = batch.rules.points.referral_points
+    row = load_member(batch.fx, referrer_id)
+    if points <= 0 or row is None or row["status"] != "active":
+        return
+    today = batch.w.now.astimezone(STORE_TZ).date()
+    _book(batch, op_id, referrer_id, points, "referral", earned_on=today, reason="referral")
+    _refresh(batch, referrer_id, row)
 
 
 def _new_card(batch: Batch, card_no: str, member_id: str) -> None:

@@ -2756,6 +2756,16 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Points taken back (refund)</source>
+        <translation>退货扣回积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activity points</source>
+        <translation>活动积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>New complaint</source>
         <translation>新建投诉</translation>
     </message>
@@ -2873,6 +2883,51 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+3"/>
         <source>Over the reward&apos;s daily limit for this member</source>
         <translation>超过该会员此商品的每日兑换限额</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refund booked; the member&apos;s points went below zero</source>
+        <translation>退货已记账，会员积分已为负数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ has no points earned on this receipt here</source>
+        <translation>总部没有本店这张小票的积分记录</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This receipt earned for another member</source>
+        <translation>这张小票的积分属于另一位会员</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This receipt&apos;s points were already taken back</source>
+        <translation>这张小票的积分已退回</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>More refunded than is left on the receipt</source>
+        <translation>退款金额超过小票剩余金额</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not know this reason for activity points</source>
+        <translation>总部没有这个活动积分原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Too many activity points for this reason</source>
+        <translation>该原因的活动积分超出上限</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Activity points for this reason already given today</source>
+        <translation>今天已发放过该原因的活动积分</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>HQ does not know this kind of operation yet</source>
+        <translation>总部尚不支持此类操作</translation>
     </message>
     <message>
         <location line="+59"/>

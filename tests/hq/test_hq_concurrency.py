@@ -90,15 +90,16 @@ def _ops_for(
         member = rng.choice(members)
         roll = rng.random()
         if roll < 0.55:
-            ops.append(
-                store.earn(
-                    member["id"],
-                    f"{store.code}-{batch}-{n}",
-                    rng.randint(100, 30_000),
-                    tier=member["tier"],
-                    birthday=member["birthday_date"],
-                )
+            earn = store.earn(
+                member["id"],
+                f"{store.code}-{batch}-{n}",
+                rng.randint(100, 30_000),
+                tier=member["tier"],
+                birthday=member["birthday_date"],
             )
+            # as a 1.1 counter names it: HQ may raise the tier meanwhile (spend thresholds)
+            earn["payload"].update(tier=member["tier"], tier_seq=member["seq"])
+            ops.append(earn)
         elif roll < 0.85:
             ops.append(store.redeem(member["id"], rng.randint(1, 50), offline=True))
         elif roll < 0.95:

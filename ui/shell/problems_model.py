@@ -32,6 +32,8 @@ def op_label(op_type: str) -> str:
         "card.bind": QCoreApplication.translate("Problems", "Card bound"),
         "points.earn": QCoreApplication.translate("Problems", "Points earned"),
         "points.redeem": QCoreApplication.translate("Problems", "Points redeemed"),
+        "points.reverse": QCoreApplication.translate("Problems", "Points taken back (refund)"),
+        "points.award": QCoreApplication.translate("Problems", "Activity points"),
         "complaint.create": QCoreApplication.translate("Problems", "New complaint"),
         "complaint.update": QCoreApplication.translate("Problems", "Complaint updated"),
     }
@@ -90,6 +92,33 @@ def reason_label(code: str) -> str:
         ),
         "reward_daily_limit": QCoreApplication.translate(
             "Problems", "Over the reward's daily limit for this member"
+        ),
+        "reverse_below_zero": QCoreApplication.translate(
+            "Problems", "Refund booked; the member's points went below zero"
+        ),
+        "receipt_not_found": QCoreApplication.translate(
+            "Problems", "HQ has no points earned on this receipt here"
+        ),
+        "receipt_other_member": QCoreApplication.translate(
+            "Problems", "This receipt earned for another member"
+        ),
+        "already_reversed": QCoreApplication.translate(
+            "Problems", "This receipt's points were already taken back"
+        ),
+        "refund_above_remaining": QCoreApplication.translate(
+            "Problems", "More refunded than is left on the receipt"
+        ),
+        "unknown_award_reason": QCoreApplication.translate(
+            "Problems", "HQ does not know this reason for activity points"
+        ),
+        "award_points_range": QCoreApplication.translate(
+            "Problems", "Too many activity points for this reason"
+        ),
+        "award_limit_reached": QCoreApplication.translate(
+            "Problems", "Activity points for this reason already given today"
+        ),
+        "unknown_op_type": QCoreApplication.translate(
+            "Problems", "HQ does not know this kind of operation yet"
         ),
     }
     return labels.get(code, code)
