@@ -237,6 +237,7 @@ class PointsEntry(Base):
     reward_code: Mapped[str | None] = mapped_column(String(32))
     reward_quantity: Mapped[int | None] = mapped_column(Integer)
     reward_on: Mapped[dt.date | None] = mapped_column(Date)
+    over_reward_limit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Receipt(Base):

@@ -78,6 +78,7 @@ def flagged_by_store(conn: Connection) -> dict[str, dict[str, int]]:
     for label, column in (
         (OFFLINE_CAP_CODE, PointsEntry.over_cap),
         ("overdraft", PointsEntry.overdraft),
+        ("reward_daily_limit", PointsEntry.over_reward_limit),  # hq.ops.rewards
     ):
         rows = conn.execute(
             select(PointsEntry.store_code, func.count())

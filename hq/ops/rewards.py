@@ -106,9 +106,11 @@ def reward_day(batch: Batch, op: dict[str, Any], member_id: str) -> RewardDay | 
 
 
 def record_reward(batch: Batch, op_id: str, state: RewardDay) -> None:
-    """Mark the booked ledger entry with its reward, quantity and day."""
-    batch.fx.execute(
-        "UPDATE points_ledger SET reward_code = ?, reward_quantity = ?, reward_on = ?"
-        " WHERE op_id = ?",
-        (state.reward.code, state.quantity, batch.fx.date(state.day), op_id),
+    """Mark the booked ledger entry with its reward, quantity and day (and, over the
+    limit, the flag ``hq stats`` counts)."""
+    fx = batch.fx
+    fx.execute(
+        "UPDATE points_ledger SET reward_code = ?, reward_quantity = ?, reward_on = ?,"
+        " over_reward_limit = ? WHERE op_id = ?",
+        (state.reward.code, state.quantity, fx.date(state.day), fx.bool(state.over_limit), op_id),
     )

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from counter.rules import DEFAULT_CONFIG
 from hq.config import ConfigError, check_rules, set_rules
 from hq.models import PointsEntry
+from hq.stats import store_stats
 
 DAY = "2026-11-20T0{}:00:00Z"  # China time 10:00 … 17:00, one day
 NEXT_DAY = "2026-11-20T17:00:00Z"  # 01:00 on the 21st in China
@@ -60,6 +61,11 @@ def test_the_code_the_figure_and_the_daily_limit_across_stores(hq_env: HQEnv) ->
     assert booked(hq_env, member["id"]) == [
         (-200, "MASK10", 2), (-100, "MASK10", 1), (-100, "MASK10", 1)
     ]  # fmt: skip
+    with hq_env.engine.connect() as conn:
+        flagged = {s.code: s.flagged for s in store_stats(conn)}
+    assert flagged["S1"].get("reward_daily_limit") == 1 and "reward_daily_limit" not in flagged.get(
+        "S2", {}
+    )
 
 
 def test_a_catalogue_hq_had_before_is_honoured_and_old_ops_need_none(hq_env: HQEnv) -> None:
