@@ -184,3 +184,16 @@ def test_a_rule_change_between_preview_and_enter_books_nothing(
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.earnDialog is None)
     assert ledger(window) == [(150, "earn", "R-77")]
+
+
+def test_locking_takes_a_half_typed_sale_away(
+    qtbot, make_window, staff, members, scan_clock, tmp_path: Path, zh
+):
+    window = earn_window(make_window, staff, tmp_path)
+    scan(qtbot, window, CARD)
+    keys = Keys(qtbot, scan_clock, window)
+    open_dialog(qtbot, keys, Qt.Key.Key_F3, "earnDialog")
+    keys.type("R-5", counted=False)
+    keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # from inside the dialog
+    qtbot.waitUntil(lambda: window.locked and window.earnDialog is None)
+    assert ledger(window) == []

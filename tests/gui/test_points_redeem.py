@@ -133,3 +133,13 @@ def test_f6_without_a_member_says_why(qtbot, make_window, staff, members, scan_c
     keys = Keys(qtbot, scan_clock, window)
     keys.press(Qt.Key.Key_F6)
     assert window.redeemDialog is None and "F6" in window.statusBarWidget.currentMessage()
+
+
+def test_closing_the_dialog_lets_it_go(qtbot, make_window, staff, members, scan_clock, zh):
+    """close() (the window's lock, its own close) then deletion: no crash, keyboard back."""
+    window = make_window(staff.cashier)
+    _keys, dialog = open_redeem(qtbot, window, scan_clock)
+    dialog.close()
+    qtbot.waitUntil(lambda: window.redeemDialog is None)
+    qtbot.wait(20)  # the deferred delete runs
+    qtbot.waitUntil(lambda: window.lookupBar.input.hasFocus())

@@ -59,7 +59,7 @@ class PointsWindowsMixin:
             self.ctx, self.actor, self.runner, view, language=self.language, parent=self
         )
         dialog.earned.connect(self._earned)
-        dialog.finished.connect(lambda _r, d=dialog: self._points_closed(d))
+        dialog.finished.connect(self._points_closed)
         self.earnDialog = dialog
         self._show_dialog(dialog)
 
@@ -78,7 +78,7 @@ class PointsWindowsMixin:
             online=online, language=self.language, parent=self,
         )  # fmt: skip
         dialog.redeemed.connect(self._redeemed)
-        dialog.finished.connect(lambda _r, d=dialog: self._points_closed(d))
+        dialog.finished.connect(self._points_closed)
         self.redeemDialog = dialog
         self._show_dialog(dialog)
 
@@ -89,7 +89,14 @@ class PointsWindowsMixin:
                 dialog.close()
         self.earnDialog = self.redeemDialog = None
 
-    def _points_closed(self, dialog: EarnDialog | RedeemDialog) -> None:
+    @Slot(int)
+    def _points_closed(self, _result: int) -> None:
+        """A points dialog closed: let it go (deleted later), the keyboard back to the scan.
+
+        Connected as a bound slot, not a lambda holding the window: a lambda freed while
+        the dialog is destroyed after ``close()`` took the window's wrapper with it (PySide
+        6.11, a crash on Ctrl+L with the dialog open)."""
+        dialog = self.sender()
         if dialog is self.earnDialog:
             self.earnDialog = None
         if dialog is self.redeemDialog:
