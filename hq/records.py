@@ -25,6 +25,7 @@ from hq.fastsql import FastSQL
 from hq.times import rfc3339
 
 RECENT_VISITS = 5  # receipts shown as recent_visits, newest first
+SPEND_WINDOW = dt.timedelta(days=365)  # the tier follows the last 12 months' spend
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -64,6 +65,7 @@ def render_member(
     health: Mapping[str, Any] | None,
     cards: Sequence[Mapping[str, Any]],
     updated_at: str,
+    tier_spend_fen: int = 0,
 ) -> str:
     """An active member's record as JSON text; ``updated_at`` already in RFC 3339."""
     return _encode(
@@ -82,6 +84,7 @@ def render_member(
             "income": income,
             "marital_status": marital_status,
             "tier": tier,
+            "tier_spend_fen": tier_spend_fen,
             "points": points,
             "points_expiring": list(points_expiring),
             "recent_visits": list(recent_visits),
@@ -166,7 +169,7 @@ def refresh_member(
     fx = conn if isinstance(conn, FastSQL) else FastSQL(conn)
     row = row or load_member(fx, member_id)
     assert row is not None, member_id
-    ledger_rows, visit_rows, card_rows = _history(fx, member_id)
+    ledger_rows, visit_rows, card_rows, spend = _history(fx, member_id, now - SPEND_WINDOW)
     ledger = [(int(delta), fx.read_date(earned_on)) for delta, earned_on in ledger_rows]
     balance = sum(delta for delta, _ in ledger)
     if row["status"] != "active":
@@ -200,6 +203,7 @@ def refresh_member(
             health=json.loads(row["health"]) if row["health"] and row["health_consent"] else None,
             cards=cards,
             updated_at=rfc3339(now),
+            tier_spend_fen=spend,
         )
     fx.execute(
         "UPDATE members SET seq = ?, points = ?, updated_at = ?, record = ? WHERE id = ?",
@@ -220,6 +224,11 @@ _VISITS_SQL = (
     " ORDER BY sold_at DESC, receipt_no DESC LIMIT ?"
 )
 _CARDS_SQL = "SELECT card_no, status, valid_until, bound_at FROM cards WHERE member_id = ?"
+# The tier's basis (DESIGN §5): self-paid money of the last 12 months, less what refunds gave back.
+_SPEND_SQL = (
+    "SELECT COALESCE(SUM(self_paid_fen - reversed_fen), 0) FROM receipts"
+    " WHERE member_id = ? AND sold_at >= ?"
+)
 # PostgreSQL: the three in one round trip (a round trip costs more there than the query).
 _HISTORY_PG = (
     "SELECT"
@@ -230,22 +239,32 @@ _HISTORY_PG = (
     "   FROM (SELECT sold_at, store_code, amount_fen, receipt_no FROM receipts"
     "     WHERE member_id = ? ORDER BY sold_at DESC, receipt_no DESC LIMIT ?) AS v),"
     " (SELECT coalesce(json_agg(json_build_array(card_no, status, valid_until, bound_at)), '[]')"
-    "   FROM cards WHERE member_id = ?)"
+    "   FROM cards WHERE member_id = ?),"
+    " (SELECT COALESCE(SUM(self_paid_fen - reversed_fen), 0) FROM receipts"
+    "   WHERE member_id = ? AND sold_at >= ?)"
 )
 
 
-def _history(fx: FastSQL, member_id: str) -> tuple[list[Any], list[Any], list[Any]]:
-    """The member's ledger entries, last receipts and cards, as rows of plain values."""
+def _history(
+    fx: FastSQL, member_id: str, since: dt.datetime
+) -> tuple[list[Any], list[Any], list[Any], int]:
+    """The member's ledger entries, last receipts and cards, as rows of plain values, and
+    their self-paid spend since ``since``."""
     if fx.sqlite:
+        spend = fx.one(_SPEND_SQL, (member_id, fx.time(since)))
         return (
             fx.all(_LEDGER_SQL, (member_id,)),
             fx.all(_VISITS_SQL, (member_id, RECENT_VISITS)),
             fx.all(_CARDS_SQL, (member_id,)),
+            int(spend[0]) if spend is not None else 0,
         )
-    row = fx.one(_HISTORY_PG, (member_id, member_id, RECENT_VISITS, member_id))
+    row = fx.one(
+        _HISTORY_PG,
+        (member_id, member_id, RECENT_VISITS, member_id, member_id, fx.time(since)),
+    )
     assert row is not None
-    ledger, visits, cards = (json.loads(p) if isinstance(p, str) else list(p) for p in row)
-    return ledger, visits, cards
+    ledger, visits, cards = (json.loads(p) if isinstance(p, str) else list(p) for p in row[:3])
+    return ledger, visits, cards, int(row[3])
 
 
 class _CardRow(NamedTuple):

@@ -174,6 +174,11 @@ class MemberRecord(BaseModel):
     income: str | None
     marital_status: str | None
     tier: Literal["basic", "silver", "gold"]
+    tier_spend_fen: int = Field(
+        default=0,
+        description="1.1: the self-paid spend of the last 12 months (fen), less refunds: what "
+        "HQ decides the tier by (points.tier_thresholds_fen)",
+    )
     points: int = Field(description="the balance: the sum of the member's ledger entries")
     points_expiring: list[PointsExpiring] = Field(
         description="what is left of each credit by expiry date, oldest first"

@@ -277,3 +277,25 @@ def test_a_manager_awards_a_chosen_amount_up_to_the_reasons_most(
     with pytest.raises(services.ValidationError) as info:
         services.award_points(ctx, manager, gold, "service_recovery", 1, "x" * 201)
     assert info.value.field == "note"
+
+
+# ---------------------------------------------------------------- tier progress
+
+
+def test_tier_progress_adds_this_counters_uncounted_spend_to_hqs(
+    ctx: services.ServiceContext, cashier: services.Actor
+) -> None:
+    ctx.clock = lambda: NOW
+    record = hq_record(GOLD_ID, 0, "1000000001", "880000000000001")
+    record.update(tier="silver", tier_spend_fen=468_000)
+    with ctx.db.bulk() as s:
+        apply_member_records(s, [parse_member_record(record)], ctx.cipher, NOW)
+    progress = services.member_tier_progress(ctx, cashier, GOLD_ID)
+    assert progress == rules.TierProgress("silver", "gold", 468_000, 32_000)  # ¥320 to gold
+    services.earn_points(
+        ctx, cashier, GOLD_ID, "R-T", NOW, [services.SaleLine("otc", 12_000)],
+        [services.Tender("insurance_personal", 2_000), services.Tender("cash", 10_000)],
+    )  # fmt: skip
+    assert services.member_tier_progress(ctx, cashier, GOLD_ID).remaining_fen == 22_000
+    services.reverse_points(ctx, cashier, GOLD_ID, "R-T", 4_000)
+    assert services.member_tier_progress(ctx, cashier, GOLD_ID).spend_fen == 474_000

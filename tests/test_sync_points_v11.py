@@ -37,6 +37,11 @@ def test_refund_and_activity_points_reach_hq_as_the_counter_showed_them(hq: HQ) 
     ]  # fmt: skip
     view = services.get_member(c.ctx, c.actor, member.id)
     assert (view.hq_points, view.pending_points) == (shown, 0)
+    # HQ's 12-month spend came with the record: 25,000 of cash less 10,000 refunded
+    progress = services.member_tier_progress(c.ctx, c.actor, member.id)
+    assert (progress.spend_fen, progress.next_tier, progress.remaining_fen) == (
+        15_000, "silver", 85_000
+    )  # fmt: skip
     # the rest of the receipt, after the sync: HQ takes back exactly what is left
     rest = services.reverse_points(c.ctx, c.actor, member.id, "V-1", None)
     assert sync_once(c.ctx).ok

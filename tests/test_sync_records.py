@@ -67,6 +67,7 @@ PATHS = [
     ("id",), ("seq",), ("status",), ("member_no",), ("name",), ("phone",), ("gender",),
     ("birthday",), ("email",), ("address",), ("education",), ("income",), ("marital_status",),
     ("health",), ("tier",), ("points",), ("updated_at",), ("cards",), ("points_expiring",),
+    ("tier_spend_fen",),
     ("recent_visits",), ("cards", 0, "card_no"), ("cards", 0, "status"),
     ("cards", 1, "valid_until"), ("points_expiring", 0, "points"),
     ("points_expiring", 0, "expires_on"), ("recent_visits", 0, "at"),
@@ -111,7 +112,8 @@ def test_the_usual_record_takes_the_fast_path_and_agrees() -> None:
     _fast(copy.deepcopy(BASE), out, CIPHER, NOW)  # no fallback for the usual shape
     assert _readable(out) == reference(BASE) == fast(BASE)
     member = out.members[0]
-    assert member[-1] == "2026-11-01T08:00:00.000000+00:00"
+    assert member[MEMBER_COLUMNS.index("updated_at")] == "2026-11-01T08:00:00.000000+00:00"
+    assert member[MEMBER_COLUMNS.index("tier_spend_fen")] == 0  # absent (an HQ before 1.1)
     assert json.loads(member[MEMBER_COLUMNS.index("recent_visits")])[0]["at"] == (
         "2026-11-01T03:00:00.123000Z"
     )

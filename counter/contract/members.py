@@ -230,6 +230,9 @@ def parse_member_record(item: Any) -> dict[str, Any]:
     out["health"] = _health(item.get("health"))
     out["tier"] = _choice(item, "tier", TIERS)
     out["points"] = _int(item, "points", lo=-(10**9), hi=10**9)
+    # 1.1: HQ's 12-month self-paid spend, the tier's basis (absent from older HQs: 0)
+    spend = item.get("tier_spend_fen")
+    out["tier_spend_fen"] = 0 if spend is None else _int(item, "tier_spend_fen", lo=0, hi=10**12)
     out["updated_at"] = format_time(parse_time(_require(item, "updated_at"), "updated_at"))
     cards = _list(item, "cards")
     out["points_expiring"] = [

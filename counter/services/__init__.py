@@ -84,6 +84,7 @@ from counter.services.profile import (
 )
 from counter.services.reveal import Contact, reveal_member
 from counter.services.status import CounterStatus, CursorState, counter_status
+from counter.services.tiers import member_tier_progress
 from counter.services.views import ExpiringPoints, MemberView, Visit
 
 __all__ = [
@@ -158,6 +159,7 @@ __all__ = [
     "lookup",
     "lookup_online",
     "member_receipts",
+    "member_tier_progress",
     "open_context",
     "open_profile",
     "points_history",

@@ -78,6 +78,8 @@ class Member(Base):
     marital_status: Mapped[str | None] = mapped_column(String(16))
     tier: Mapped[str] = mapped_column(String(16), default="basic")
     points: Mapped[int] = mapped_column(Integer, default=0)
+    # HQ's figure of the member's self-paid spend over the last 12 months (fen): the tier's basis.
+    tier_spend_fen: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Health information (allergies, chronic conditions, regular medicines) as
     # AES-GCM ciphertext; the flag lets the cashier's allergy banner show without decrypting.
     health_enc: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -42,7 +42,7 @@ MEMBER_UPDATE_COLUMNS = (
     "member_no", "name", "name_pinyin", "name_initials", "gender", "birthday", "phone",
     "phone_rev", "email", "address", "education", "income", "marital_status", "tier",
     "points", "health_enc", "allergy_alert", "points_expiring", "recent_visits", "status",
-    "merged_into", "origin", "hq_seq", "updated_at",
+    "merged_into", "origin", "hq_seq", "updated_at", "tier_spend_fen",
 )  # fmt: skip
 MEMBER_COLUMNS = ("id", "created_at", *MEMBER_UPDATE_COLUMNS)
 ROW_ID, ROW_NAME, ROW_MEMBER_NO, ROW_SEQ = 0, 3, 2, 24
@@ -131,7 +131,7 @@ def row_of(rec: dict[str, Any], cipher: HealthCipher, now_text: str) -> tuple[An
         rec.get("income"), rec.get("marital_status"), rec["tier"], rec["points"],
         health_enc, allergy, expiring_text(rec.get("points_expiring") or ()),
         visits_text(rec.get("recent_visits") or ()), "active", None, "hq", rec["seq"],
-        hq_time_text(rec["updated_at"]),
+        hq_time_text(rec["updated_at"]), rec.get("tier_spend_fen", 0),
     )  # fmt: skip
 
 
@@ -158,6 +158,7 @@ _CARD_STATES = frozenset(("active", "lost", "replaced", "expired"))
 _GENDERS = frozenset(("F", "M", ""))
 _SEQ_MAX = 2**62
 _POINTS_MAX = 10**9
+_SPEND_MAX = 10**12
 # Luhn by table: the digit sums of every 4-digit group, plain and doubled (~1.5 MB), so a
 # card number is checked with four lookups.
 _DOUBLED_DIGIT = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
@@ -252,11 +253,14 @@ def _fast(item: Any, out: PreparedRecords, cipher: HealthCipher, now: str) -> No
     address = get("address")
     address = "" if address is None else _plain(address, 256)
     tier, points = get("tier"), get("points")
+    spend = get("tier_spend_fen", 0)
     if (
         type(tier) is not str
         or tier not in _TIERS
         or type(points) is not int
         or not -_POINTS_MAX <= points <= _POINTS_MAX
+        or type(spend) is not int
+        or not 0 <= spend <= _SPEND_MAX
     ):
         raise _Slow
     expiring, visits, cards = get("points_expiring", []), get("recent_visits", []), get("cards", [])
@@ -311,7 +315,7 @@ def _fast(item: Any, out: PreparedRecords, cipher: HealthCipher, now: str) -> No
             health_enc, allergy,
             "[" + ",".join(expiring_parts) + "]" if expiring_parts else "[]",
             "[" + ",".join(visit_parts) + "]" if visit_parts else "[]",
-            "active", None, "hq", seq, updated_at[:-1] + "+00:00",
+            "active", None, "hq", seq, updated_at[:-1] + "+00:00", spend,
         )
     )  # fmt: skip
     out.keys.extend([("i:" + variant, rid) for variant in variants])
@@ -390,6 +394,7 @@ class _Record(msgspec.Struct):
     tier: _Tier
     points: Annotated[int, msgspec.Meta(ge=-_POINTS_MAX, le=_POINTS_MAX)]
     updated_at: str
+    tier_spend_fen: Annotated[int, msgspec.Meta(ge=0, le=_SPEND_MAX)] = 0
     gender: Literal["F", "M", ""] = ""
     email: _Email | None = None
     address: _Address | None = None
@@ -477,7 +482,7 @@ def _typed(page: _Page, cipher: HealthCipher, now: str) -> PreparedRecords:
                 rid, now, member_no, name, pinyin, first_initials, r.gender, birthday, phone,
                 phone[::-1], email, address or "", education, income, marital,
                 r.tier, r.points, health_enc, allergy, expiring, visits, "active", None, "hq",
-                r.seq, updated_at[:-1] + "+00:00",
+                r.seq, updated_at[:-1] + "+00:00", r.tier_spend_fen,
             )
         )  # fmt: skip
         keys.extend([("i:" + variant, rid) for variant in variants])

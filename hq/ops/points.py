@@ -9,7 +9,6 @@ raise it) or a refund (which may lower it); the change is kept in ``tier_changes
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -19,7 +18,7 @@ from counter.contract import SELF_PAID_TENDERS, TIERS, parse_time
 from counter.rules import STORE_TZ
 from hq.ops.base import Applied, Batch, Rejection, _book, _member, _refresh
 from hq.ops.rewards import record_reward, reward_day
-from hq.records import dumps, refresh_member
+from hq.records import SPEND_WINDOW, dumps, refresh_member
 from hq.review import offline_day
 from hq.rulebook import EarnRefused
 
@@ -270,9 +269,6 @@ def _award(batch: Batch, op: dict[str, Any]) -> Applied:
 
 
 # ------------------------------------------------------------------ tiers
-
-
-SPEND_WINDOW = dt.timedelta(days=365)
 
 
 def spend_12m(batch: Batch, member_id: str) -> int:

@@ -23,7 +23,8 @@ from hq.seed import seed_members
 
 RECORD_KEYS = [
     "id", "seq", "status", "member_no", "name", "gender", "birthday", "phone", "email",
-    "address", "education", "income", "marital_status", "tier", "points", "points_expiring",
+    "address", "education", "income", "marital_status", "tier", "tier_spend_fen", "points",
+    "points_expiring",
     "recent_visits", "health", "cards", "updated_at",
 ]  # fmt: skip
 

@@ -155,11 +155,13 @@ def test_hq_decides_the_tier_from_the_12_month_self_paid_spend(fresh_env: HQEnv)
     assert earn("T-1", 60_000, sold, 600)["entity"]["tier"] == "basic"
     upgraded = earn("T-2", 50_000, sold, 500)  # ¥1,100 in 12 months: silver
     assert upgraded["entity"]["tier"] == "silver"
+    assert upgraded["entity"]["tier_spend_fen"] == 110_000  # the old receipt left out
     # An earn the counter computed with the old tier (its copy predates the upgrade) is booked.
     assert earn("T-3", 1_000, sold, 10)["entity"]["tier"] == "silver"
     # A refund that takes the spend below the threshold lowers the tier again.
     lowered = s1.applied(reverse(s1, member["id"], "T-2", 50_000, full=True, points=500))
     assert lowered["entity"]["tier"] == "basic"
+    assert lowered["entity"]["tier_spend_fen"] == 61_000
     with fresh_env.engine.connect() as conn:
         changes = conn.execute(
             select(TierChange.tier_from, TierChange.tier_to, TierChange.seq)
