@@ -170,6 +170,9 @@ def run_demo(
         try:
             ensure_operators(ctx)
             first_sync(ctx)
+            from counter.demo_history import seed_history
+
+            seed_history(ctx)  # once: a month of sales for the manager's figures
             from ui.shell.app import run_app
 
             return int(

@@ -359,3 +359,21 @@ def test_the_bench_command_prints_its_table(
     out = capsys.readouterr().out
     assert "whole page, this month" in out
     assert "80 receipts" in out
+
+
+def test_the_demo_gets_a_month_of_store_life_once(
+    ctx: services.ServiceContext, manager: services.Actor
+) -> None:
+    from counter.demo_history import seed_history
+
+    ctx.clock = lambda: NOW
+    made = seed_history(ctx, days=5, per_day=8, progress=False)
+    assert made > 0
+    assert ctx.clock() == NOW  # the clock is given back
+    page = figures.store_figures(
+        ctx, manager, figures.period_of("range", TODAY, dt.date(2026, 12, 10), TODAY)
+    )
+    assert page.registered > 0
+    assert page.receipts > 0 and page.active > 0
+    assert sum(1 for _, n in page.new_members if n) >= 2  # spread over the days
+    assert seed_history(ctx, progress=False) == 0  # once per cache

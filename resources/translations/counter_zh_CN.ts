@@ -1281,6 +1281,361 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
 </context>
 <context>
+    <name>FiguresTab</name>
+    <message>
+        <location filename="../../ui/manager/charts.py" line="+25"/>
+        <source>Charts need Qt Charts (PySide6-Addons); the table has the figures.</source>
+        <translation>图表需要 Qt Charts（PySide6-Addons）；数字见右侧表格。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/figures_sections.py" line="+46"/>
+        <source>Not known</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Under 18</source>
+        <translation>18 岁以下</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>70 and over</source>
+        <translation>70 岁及以上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Earned on sales</source>
+        <translation>消费积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redeemed</source>
+        <translation>兑换</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reversed (refunds)</source>
+        <translation>退货冲回</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Awarded</source>
+        <translation>活动/推荐奖励</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Week of {0}</source>
+        <translation>{0} 起一周</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Members</source>
+        <translation>会员数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Summary</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>New members registered here</source>
+        <translation>本店新登记会员</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Week from</source>
+        <translation>周（起始日）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New members</source>
+        <translation>新会员</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Members served by tier</source>
+        <translation>消费会员：按等级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Members served by gender</source>
+        <translation>消费会员：按性别</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Members served by age</source>
+        <translation>消费会员：按年龄</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Members served by district</source>
+        <translation>消费会员：按区域</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>District</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Points booked here</source>
+        <translation>本店积分</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Entries</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Complaints by category</source>
+        <translation>投诉：按类别</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+17"/>
+        <location line="+39"/>
+        <source>Complaints</source>
+        <translation>投诉数</translation>
+    </message>
+    <message>
+        <location line="-42"/>
+        <source>Complaints by state</source>
+        <translation>投诉：按状态</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Members registered here</source>
+        <translation>本期在本店登记的会员</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Members served (one purchase or more)</source>
+        <translation>消费会员（至少消费一次）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Of them, back two times or more</source>
+        <translation>其中消费两次及以上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat rate</source>
+        <translation>回头率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipts</source>
+        <translation>小票数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Average basket (per receipt)</source>
+        <translation>客单价（每张小票）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Self-paid share</source>
+        <translation>自付占比</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refunded (self-paid)</source>
+        <translation>退货金额（自付部分）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points earned</source>
+        <translation>发放积分（消费）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points redeemed</source>
+        <translation>兑换积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points reversed</source>
+        <translation>冲回积分（退货）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points awarded</source>
+        <translation>奖励积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rewards redeemed</source>
+        <translation>兑换礼品次数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Complaints overdue</source>
+        <translation>逾期投诉</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Average satisfaction (1–5)</source>
+        <translation>平均满意度（1–5）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Median time to resolve (hours)</source>
+        <translation>解决用时中位数（小时）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/manager/figures_tab.py" line="+54"/>
+        <source>Export the figures</source>
+        <translation>导出门店统计</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chosen days</source>
+        <translation>自选日期</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Period:</source>
+        <translation>期间(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;From:</source>
+        <translation>从(&amp;F)：</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>&amp;To:</source>
+        <translation>至(&amp;T)：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Counting… %v of %m</source>
+        <translation>正在统计… %v/%m</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Copy table</source>
+        <translation>复制表格(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Copy the table shown (Ctrl+C); audited</source>
+        <translation>复制当前表格（Ctrl+C）；记入审计日志</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Export CSV…</source>
+        <translation>导出 CSV(&amp;E)…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save every table of the page as CSV (Ctrl+S); audited</source>
+        <translation>把本页所有表格存为 CSV 文件（Ctrl+S）；记入审计日志</translation>
+    </message>
+    <message>
+        <location line="+137"/>
+        <source>Store {0} · {1} to {2} · counted at {3}</source>
+        <translation>门店 {0} · {1} 至 {2} · 统计于 {3}</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>Table copied; paste it into a spreadsheet.</source>
+        <translation>表格已复制，可粘贴到电子表格中。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>figures-{0}-{1}-{2}.csv</source>
+        <translation>门店统计-{0}-{1}-{2}.csv</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Exported {0} rows to {1}.</source>
+        <translation>已导出 {0} 行到 {1}。</translation>
+    </message>
+</context>
+<context>
     <name>FormDialog</name>
     <message>
         <location filename="../../ui/manager/operator_dialogs.py" line="-90"/>
@@ -2712,7 +3067,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>请先扫会员卡或会员码，再按 {0}。</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+74"/>
         <source>{0:,} points earned. Balance: {1}</source>
         <translation>已积 {0:,} 分。余额：{1}</translation>
     </message>

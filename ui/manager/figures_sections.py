@@ -15,12 +15,9 @@ from PySide6.QtCore import QCoreApplication
 from counter.services.figures import StoreFigures
 from counter.services.figures_export import FigureTable
 from ui.complaints import labels as complaint_labels
+from ui.shell.labels import gender_label, tier_label
 
 TOP_DISTRICTS = 10  # charted; the table lists them all
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FiguresTab", text)
 
 
 @dataclass(frozen=True)
@@ -44,18 +41,15 @@ def share(value: float | None) -> str:
 
 def _labels() -> dict[str, Callable[[], str]]:
     return {
-        "basic": lambda: _tr("Basic"),
-        "silver": lambda: _tr("Silver"),
-        "gold": lambda: _tr("Gold"),
-        "F": lambda: _tr("Female"),
-        "M": lambda: _tr("Male"),
-        "unknown": lambda: _tr("Not known"),
-        "0-17": lambda: _tr("Under 18"),
-        "70+": lambda: _tr("70 and over"),
-        "earn": lambda: _tr("Earned on sales"),
-        "redeem": lambda: _tr("Redeemed"),
-        "reverse": lambda: _tr("Reversed (refunds)"),
-        "award": lambda: _tr("Awarded"),
+        **{tier: lambda tier=tier: tier_label(tier) for tier in ("basic", "silver", "gold")},
+        **{code: lambda code=code: gender_label(code) for code in ("F", "M")},
+        "unknown": lambda: QCoreApplication.translate("FiguresTab", "Not known"),
+        "0-17": lambda: QCoreApplication.translate("FiguresTab", "Under 18"),
+        "70+": lambda: QCoreApplication.translate("FiguresTab", "70 and over"),
+        "earn": lambda: QCoreApplication.translate("FiguresTab", "Earned on sales"),
+        "redeem": lambda: QCoreApplication.translate("FiguresTab", "Redeemed"),
+        "reverse": lambda: QCoreApplication.translate("FiguresTab", "Reversed (refunds)"),
+        "award": lambda: QCoreApplication.translate("FiguresTab", "Awarded"),
     }
 
 
@@ -66,7 +60,7 @@ def label(key: str) -> str:
 
 def _day(day: dt.date, bucket: str) -> str:
     if bucket == "week":
-        return _tr("Week of {0}").format(day.strftime("%m-%d"))
+        return QCoreApplication.translate("FiguresTab", "Week of {0}").format(day.strftime("%m-%d"))
     return day.strftime("%m-%d")
 
 
@@ -76,26 +70,54 @@ def _counts(rows: tuple[tuple[str, int], ...], total: int) -> tuple[tuple[str | 
 
 def sections(f: StoreFigures) -> list[Section]:
     """Every section of the page, in the order the list shows them."""
-    members, share_head = _tr("Members"), _tr("Share")
+    members, share_head = (
+        QCoreApplication.translate("FiguresTab", "Members"),
+        QCoreApplication.translate("FiguresTab", "Share"),
+    )
     complaints = f.complaints
     out = [
-        Section("summary", FigureTable(_tr("Summary"), (_tr("Figure"), _tr("Value")), _summary(f))),
+        Section(
+            "summary",
+            FigureTable(
+                QCoreApplication.translate("FiguresTab", "Summary"),
+                (
+                    QCoreApplication.translate("FiguresTab", "Figure"),
+                    QCoreApplication.translate("FiguresTab", "Value"),
+                ),
+                _summary(f),
+            ),
+        ),
         Section(
             "new_members",
             FigureTable(
-                _tr("New members registered here"),
-                (_tr("Week from") if f.bucket == "week" else _tr("Day"), _tr("New members")),
+                QCoreApplication.translate("FiguresTab", "New members registered here"),
+                (
+                    QCoreApplication.translate("FiguresTab", "Week from")
+                    if f.bucket == "week"
+                    else QCoreApplication.translate("FiguresTab", "Day"),
+                    QCoreApplication.translate("FiguresTab", "New members"),
+                ),
                 tuple((_day(d, f.bucket), n) for d, n in f.new_members),
             ),
             chart="bars",
         ),
     ]
     for key, title, rows in (
-        ("tier", _tr("Members served by tier"), f.by_tier),
-        ("gender", _tr("Members served by gender"), f.by_gender),
-        ("age", _tr("Members served by age"), f.by_age_band),
+        ("tier", QCoreApplication.translate("FiguresTab", "Members served by tier"), f.by_tier),
+        (
+            "gender",
+            QCoreApplication.translate("FiguresTab", "Members served by gender"),
+            f.by_gender,
+        ),
+        ("age", QCoreApplication.translate("FiguresTab", "Members served by age"), f.by_age_band),
     ):
-        head = (_tr("Tier") if key == "tier" else _tr("Gender") if key == "gender" else _tr("Age"),)
+        head = (
+            QCoreApplication.translate("FiguresTab", "Tier")
+            if key == "tier"
+            else QCoreApplication.translate("FiguresTab", "Gender")
+            if key == "gender"
+            else QCoreApplication.translate("FiguresTab", "Age"),
+        )
         out.append(
             Section(
                 key,
@@ -107,8 +129,8 @@ def sections(f: StoreFigures) -> list[Section]:
         Section(
             "district",
             FigureTable(
-                _tr("Members served by district"),
-                (_tr("District"), members, share_head),
+                QCoreApplication.translate("FiguresTab", "Members served by district"),
+                (QCoreApplication.translate("FiguresTab", "District"), members, share_head),
                 _counts(f.by_district, f.active),
             ),
             chart="ranked",
@@ -119,8 +141,12 @@ def sections(f: StoreFigures) -> list[Section]:
         Section(
             "points",
             FigureTable(
-                _tr("Points booked here"),
-                (_tr("Kind"), _tr("Entries"), _tr("Points")),
+                QCoreApplication.translate("FiguresTab", "Points booked here"),
+                (
+                    QCoreApplication.translate("FiguresTab", "Kind"),
+                    QCoreApplication.translate("FiguresTab", "Entries"),
+                    QCoreApplication.translate("FiguresTab", "Points"),
+                ),
                 tuple((label(kind), n, abs(points)) for kind, (n, points) in f.points.items()),
             ),
             chart="bars",
@@ -132,8 +158,11 @@ def sections(f: StoreFigures) -> list[Section]:
             Section(
                 "complaints",
                 FigureTable(
-                    _tr("Complaints by category"),
-                    (_tr("Category"), _tr("Complaints")),
+                    QCoreApplication.translate("FiguresTab", "Complaints by category"),
+                    (
+                        QCoreApplication.translate("FiguresTab", "Category"),
+                        QCoreApplication.translate("FiguresTab", "Complaints"),
+                    ),
                     tuple(
                         (complaint_labels.category_label(k), n)
                         for k, n in sorted(complaints.by_category.items(), key=lambda kv: -kv[1])
@@ -146,8 +175,11 @@ def sections(f: StoreFigures) -> list[Section]:
             Section(
                 "complaint_states",
                 FigureTable(
-                    _tr("Complaints by state"),
-                    (_tr("State"), _tr("Complaints")),
+                    QCoreApplication.translate("FiguresTab", "Complaints by state"),
+                    (
+                        QCoreApplication.translate("FiguresTab", "State"),
+                        QCoreApplication.translate("FiguresTab", "Complaints"),
+                    ),
                     tuple(
                         (complaint_labels.state_label(k), n)
                         for k, n in sorted(complaints.by_state.items(), key=lambda kv: -kv[1])
@@ -162,31 +194,37 @@ def sections(f: StoreFigures) -> list[Section]:
 def _summary(f: StoreFigures) -> tuple[tuple[str | int, ...], ...]:
     c = f.complaints
     rows: list[tuple[str | int, ...]] = [
-        (_tr("Members registered here"), f.registered),
-        (_tr("Members served (one purchase or more)"), f.active),
-        (_tr("Of them, back two times or more"), f.repeat),
-        (_tr("Repeat rate"), share(f.repeat_rate)),
-        (_tr("Receipts"), f.receipts),
-        (_tr("Sales"), yuan(f.sales_fen)),
-        (_tr("Average basket (per receipt)"), yuan(f.average_basket_fen)),
-        (_tr("Self-paid share"), share(f.self_paid_share)),
-        (_tr("Refunded (self-paid)"), yuan(f.refunded_fen)),
-        (_tr("Points earned"), f.points_earned),
-        (_tr("Points redeemed"), f.points_redeemed),
-        (_tr("Points reversed"), f.points_reversed),
-        (_tr("Points awarded"), f.points_awarded),
-        (_tr("Rewards redeemed"), f.rewards_redeemed),
+        (QCoreApplication.translate("FiguresTab", "Members registered here"), f.registered),
+        (
+            QCoreApplication.translate("FiguresTab", "Members served (one purchase or more)"),
+            f.active,
+        ),
+        (QCoreApplication.translate("FiguresTab", "Of them, back two times or more"), f.repeat),
+        (QCoreApplication.translate("FiguresTab", "Repeat rate"), share(f.repeat_rate)),
+        (QCoreApplication.translate("FiguresTab", "Receipts"), f.receipts),
+        (QCoreApplication.translate("FiguresTab", "Sales"), yuan(f.sales_fen)),
+        (
+            QCoreApplication.translate("FiguresTab", "Average basket (per receipt)"),
+            yuan(f.average_basket_fen),
+        ),
+        (QCoreApplication.translate("FiguresTab", "Self-paid share"), share(f.self_paid_share)),
+        (QCoreApplication.translate("FiguresTab", "Refunded (self-paid)"), yuan(f.refunded_fen)),
+        (QCoreApplication.translate("FiguresTab", "Points earned"), f.points_earned),
+        (QCoreApplication.translate("FiguresTab", "Points redeemed"), f.points_redeemed),
+        (QCoreApplication.translate("FiguresTab", "Points reversed"), f.points_reversed),
+        (QCoreApplication.translate("FiguresTab", "Points awarded"), f.points_awarded),
+        (QCoreApplication.translate("FiguresTab", "Rewards redeemed"), f.rewards_redeemed),
     ]
     if c is not None:
         rows += [
-            (_tr("Complaints"), c.total),
-            (_tr("Complaints overdue"), c.overdue),
+            (QCoreApplication.translate("FiguresTab", "Complaints"), c.total),
+            (QCoreApplication.translate("FiguresTab", "Complaints overdue"), c.overdue),
             (
-                _tr("Average satisfaction (1–5)"),
+                QCoreApplication.translate("FiguresTab", "Average satisfaction (1–5)"),
                 "—" if c.average_satisfaction is None else f"{c.average_satisfaction:.1f}",
             ),
             (
-                _tr("Median time to resolve (hours)"),
+                QCoreApplication.translate("FiguresTab", "Median time to resolve (hours)"),
                 "—" if c.median_hours_to_resolve is None else f"{c.median_hours_to_resolve:.1f}",
             ),
         ]

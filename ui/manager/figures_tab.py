@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDate, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,7 +50,10 @@ AskPath = Callable[[QWidget, str], str]
 def ask_save_path(parent: QWidget, suggested: str) -> str:
     """The save dialog; "" if the manager cancelled."""
     path, _filter = QFileDialog.getSaveFileName(
-        parent, parent.tr("Export the figures"), suggested, parent.tr("CSV files (*.csv)")
+        parent,
+        QCoreApplication.translate("FiguresTab", "Export the figures"),
+        suggested,
+        QCoreApplication.translate("FiguresTab", "CSV files (*.csv)"),
     )
     return path
 
