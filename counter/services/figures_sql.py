@@ -65,7 +65,7 @@ class Served:
     by_district: Counter[str]
 
 
-def receipts_index(conn: sqlite3.Connection, period_receipts: int) -> str:
+def receipts_index(conn: sqlite3.Connection, store: str, since: str, until: str) -> str:
     """Which covering index reads the period's receipts per member the cheapest.
 
     Grouping by member needs the rows in member order: read by time, the period's rows
@@ -73,52 +73,70 @@ def receipts_index(conn: sqlite3.Connection, period_receipts: int) -> str:
     receipt of the store is scanned but nothing sorted. When the period holds a third of
     the cache's receipts or more (a month in a cache that keeps a few), the scan wins.
     """
+    period = conn.execute(
+        f"SELECT count(*) FROM receipts INDEXED BY {BY_TIME}"
+        " WHERE store_code = ? AND sold_at >= ? AND sold_at < ?",
+        (store, since, until),
+    ).fetchone()[0]
     everything = conn.execute("SELECT coalesce(max(rowid), 0) FROM receipts").fetchone()[0]
-    return BY_MEMBER if period_receipts * 3 >= everything else BY_TIME
+    return BY_MEMBER if period * 3 >= everything else BY_TIME
+
+
+TIERS = ("basic", "silver", "gold", "unknown")  # counter.contract.TIERS, then the rest
+GENDERS = ("F", "M", "unknown")
+_DISTRICT_SLOTS = 1_000_000  # district numbers below this; the rest of a key above it
+
+
+def _code_sql(column: str, codes: tuple[str, ...]) -> str:
+    """A text column as its index in ``codes`` (the last one for anything else, NULL too)."""
+    whens = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(codes[:-1]))
+    return f"CASE {column} {whens} ELSE {len(codes) - 1} END"
 
 
 def _band_sql(last_day: dt.date) -> tuple[str, dict[str, str]]:
-    """The age band as plain text comparisons of the birthday (no date arithmetic per row).
+    """The age band's index in AGE_BANDS by text comparisons of the birthday alone.
 
     Age on ``last_day`` is under N exactly when the birthday (YYYY-MM-DD) sorts after
     ``last_day`` N years earlier, written as text even when that day does not exist
     (29 February): (year, month, day) order is text order.
     """
+    limits = (18, 30, 40, 50, 60, 70)
     cutoffs = {
-        f"c{n}": f"{last_day.year - n:04d}-{last_day.month:02d}-{last_day.day:02d}"
-        for n in (18, 30, 40, 50, 60, 70)
+        f"c{n}": f"{last_day.year - n:04d}-{last_day.month:02d}-{last_day.day:02d}" for n in limits
     }
-    bands = zip((18, 30, 40, 50, 60, 70), AGE_BANDS, strict=False)
-    whens = " ".join(f"WHEN m.birthday > :c{n} THEN '{band}'" for n, band in bands)
-    sql = (
-        "CASE WHEN m.birthday IS NULL OR m.birthday = '' THEN 'unknown'"
-        f" {whens} ELSE '{AGE_BANDS[6]}' END"
-    )
+    whens = " ".join(f"WHEN m.birthday > :c{n} THEN {i}" for i, n in enumerate(limits))
+    unknown = AGE_BANDS.index("unknown")
+    sql = f"CASE WHEN m.birthday IS NULL OR m.birthday = '' THEN {unknown} {whens} ELSE 6 END"
     return sql, cutoffs
 
 
 def served(
-    conn: sqlite3.Connection, store: str, since: str, until: str, last_day: dt.date,
-    period_receipts: int,
-) -> Served:  # fmt: skip
+    conn: sqlite3.Connection, store: str, since: str, until: str, last_day: dt.date
+) -> Served:
     """Visits per member, joined once to the member rows, counted by tier, gender, age band
-    and district together (only the grouped counts come back to Python).
+    and district together; only the grouped counts come back to Python.
 
-    The district is ``counter.privacy.district`` of the address (never the street), as an
-    SQL function. A receipt whose member is no longer cached (erased) still counts, under
-    "unknown".
+    Each member's group is one integer (tier, gender and age band as small numbers, the
+    district as its number from ``member_district``): grouping 100,000 members by one
+    number costs half what four text columns do. The district is
+    ``counter.privacy.district`` of the address (never the street). A receipt whose member
+    is no longer cached (erased) still counts, under "unknown".
     """
     conn.create_function("member_district", 1, member_district, deterministic=True)
     band, cutoffs = _band_sql(last_day)
-    index = receipts_index(conn, period_receipts)
+    tier, gender = _code_sql("m.tier", TIERS), _code_sql("m.gender", GENDERS)
+    group = (
+        f"((({tier}) * {len(GENDERS)} + ({gender})) * {len(AGE_BANDS)} + ({band}))"
+        f" * {_DISTRICT_SLOTS} + member_district(m.address)"
+    )
+    index = receipts_index(conn, store, since, until)
     rows = conn.execute(
-        "SELECT coalesce(m.tier, 'unknown'), coalesce(m.gender, ''),"
-        f" {band}, member_district(m.address), count(*), sum(v.n >= 2)"
+        f"SELECT {group}, count(*), sum(v.n >= 2)"
         f" FROM (SELECT member_id, count(*) AS n FROM receipts INDEXED BY {index}"
         "       WHERE store_code = :store AND sold_at >= :since AND sold_at < :until"
         "       GROUP BY member_id) v"
         " LEFT JOIN members m ON m.id = v.member_id"
-        " GROUP BY 1, 2, 3, 4",
+        " GROUP BY 1",
         {"store": store, "since": since, "until": until, **cutoffs},
     ).fetchall()
     tiers: Counter[str] = Counter()
@@ -126,33 +144,45 @@ def served(
     bands: Counter[str] = Counter()
     districts: Counter[str] = Counter()
     active = repeat = 0
-    for tier, gender, age_band, place, count, again in rows:
+    for key, count, again in rows:
+        rest, place = divmod(key, _DISTRICT_SLOTS)
+        rest, age_band = divmod(rest, len(AGE_BANDS))
+        tier_code, gender_code = divmod(rest, len(GENDERS))
         active += count
         repeat += again or 0
-        tiers[tier] += count
-        genders[gender or "unknown"] += count
-        bands[age_band] += count
-        districts[place or "unknown"] += count
+        tiers[TIERS[tier_code]] += count
+        genders[GENDERS[gender_code]] += count
+        bands[AGE_BANDS[age_band]] += count
+        districts[_DISTRICT_NAMES[place] or "unknown"] += count
     return Served(active, repeat, tiers, genders, bands, districts)
 
 
-# The district of each address seen, kept for the life of the process: a pure function of
-# the text, so never stale; a busy month asks for 100,000 of them, and the regular
-# expressions are most of the page's cost the first time (docs/benchmarks.md).
-_DISTRICTS: dict[str, str] = {}
-_DISTRICTS_MAX = 300_000
+# Each address seen, with its district's number, for the life of the process: a pure
+# function of the text, so never stale; a busy month asks for 100,000 of them, and the
+# regular expressions are most of the page's cost the first time (docs/benchmarks.md).
+_ADDRESSES: dict[str, int] = {}
+_ADDRESSES_MAX = 300_000
+_DISTRICT_NUMBERS: dict[str, int] = {"": 0}
+_DISTRICT_NAMES: list[str] = [""]
 
 
-def member_district(address: str | None) -> str:
-    """``counter.privacy.district`` of an address, remembered."""
+def member_district(address: str | None) -> int:
+    """The number of ``counter.privacy.district(address)`` (0: none), remembered."""
     if not address:
-        return ""
-    found = _DISTRICTS.get(address)
-    if found is None:
-        if len(_DISTRICTS) >= _DISTRICTS_MAX:
-            _DISTRICTS.clear()
-        found = _DISTRICTS[address] = district(address)
-    return found
+        return 0
+    number = _ADDRESSES.get(address)
+    if number is None:
+        if len(_ADDRESSES) >= _ADDRESSES_MAX:
+            _ADDRESSES.clear()
+        name = district(address)
+        number = _DISTRICT_NUMBERS.get(name)
+        if number is None:
+            if len(_DISTRICT_NAMES) >= _DISTRICT_SLOTS:  # never, in a real country
+                return 0
+            number = _DISTRICT_NUMBERS[name] = len(_DISTRICT_NAMES)
+            _DISTRICT_NAMES.append(name)
+        _ADDRESSES[address] = number
+    return number
 
 
 def registrations_by_day(
