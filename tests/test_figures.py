@@ -7,6 +7,7 @@ write them, complaints through the complaints service.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from pathlib import Path
@@ -377,3 +378,26 @@ def test_the_demo_gets_a_month_of_store_life_once(
     assert page.receipts > 0 and page.active > 0
     assert sum(1 for _, n in page.new_members if n) >= 2  # spread over the days
     assert seed_history(ctx, progress=False) == 0  # once per cache
+
+
+def test_counting_the_members_in_two_halves_gives_the_same_page(
+    ctx: services.ServiceContext, manager: services.Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long period's members are counted in two halves on two threads: same figures."""
+    from counter.services import figures_sql
+
+    places = ("上海市浦东新区", "上海市徐汇区", "江苏省苏州市姑苏区", "")
+    for n in range(40):
+        m = _member(ctx, tier=("basic", "silver", "gold")[n % 3], gender="FM "[n % 3],
+                    birthday=dt.date(1940 + n, 1 + n % 12, 1) if n % 5 else None,
+                    address=f"{places[n % 4]}人民路{n}号" if places[n % 4] else "")  # fmt: skip
+        for visit in range(1 + n % 3):
+            _receipt(ctx, m, at(1 + visit + n % 10), 1_000 + n)
+    whole = _month(ctx, manager)
+    monkeypatch.setattr(figures_sql, "SPLIT_FROM", 2)
+    with ctx.db.raw_read() as conn:
+        parts = figures_sql.plan(conn, "S001", "", "9", whole.receipts)
+    assert len(parts) == 2 and parts[0].high == parts[1].low
+    halves = _month(ctx, manager)
+    assert halves == dataclasses.replace(whole, computed_at=halves.computed_at)
+    assert (whole.active, whole.repeat) == (40, 26)

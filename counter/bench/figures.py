@@ -260,7 +260,9 @@ def run(
             ),
             "  month: sales": part(lambda c: sql.sales(c, ctx.store_code, since, until)),
             "  month: members served": part(
-                lambda c: sql.served(c, ctx.store_code, since, until, month.last)
+                lambda c: sql.served(
+                    c, ctx.store_code, since, until, month.last, sql.Part(sql.BY_MEMBER)
+                )
             ),
             "  month: registrations": part(
                 lambda c: sql.registrations_by_day(c, ctx.store_code, since, until)

@@ -160,31 +160,34 @@ def store_figures(
 ) -> StoreFigures:
     """The figures page for ``period`` at this store; ``progress(done, STEPS)`` after each part.
 
-    The members served (most of the work: a member row read per member) are counted on a
-    second thread with a connection of its own while this one counts the rest. SQLite
-    lets go of the GIL while it steps, so on a PC whose other core is free (or shared with
-    the POS) the page takes about as long as that one part.
+    The members served are most of the work (a member row read per member); for a long
+    period they are counted in two halves, one on a second thread with a connection of its
+    own while this one counts the rest and then the other half. SQLite lets go of the GIL
+    while it steps, so a PC's two cores share the page (docs/benchmarks.md).
     """
     require_role(actor, ("manager",), "查看门店统计", "see the store's figures")
     step = progress or (lambda _done, _total: None)
     since, until = sql.utc_text(period.since), sql.utc_text(period.until)
     store = ctx.store_code
 
-    def count_served() -> sql.Served:
+    def count_served(part: sql.Part) -> sql.Served:
         with ctx.db.raw_read() as conn:
-            return sql.served(conn, store, since, until, period.last)
+            return sql.served(conn, store, since, until, period.last, part)
 
+    with ctx.db.raw_read() as conn:
+        sales = sql.sales(conn, store, since, until)
+        parts = sql.plan(conn, store, since, until, sales.receipts)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="figures") as pool:
-        served_soon = pool.submit(count_served)
+        first = pool.submit(count_served, parts[0])
         with ctx.db.raw_read() as conn:
-            sales = sql.sales(conn, store, since, until)
             days = sql.registrations_by_day(conn, store, since, until)
             step(1, STEPS)
             points = sql.points_by_kind(conn, store, since, until)
             step(2, STEPS)
         complaints = complaint_figures(ctx, actor, period.since, period.until)
         step(3, STEPS)
-        served = served_soon.result()
+        rest = [count_served(part) for part in parts[1:]]
+        served = sum(rest, first.result())
         step(4, STEPS)
     bucket = "day" if period.days <= DAILY_UP_TO_DAYS else "week"
     return StoreFigures(

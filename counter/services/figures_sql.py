@@ -64,22 +64,48 @@ class Served:
     by_age_band: Counter[str]
     by_district: Counter[str]
 
+    def __add__(self, other: Served) -> Served:
+        return Served(
+            self.active + other.active, self.repeat + other.repeat,
+            self.by_tier + other.by_tier, self.by_gender + other.by_gender,
+            self.by_age_band + other.by_age_band, self.by_district + other.by_district,
+        )  # fmt: skip
 
-def receipts_index(conn: sqlite3.Connection, store: str, since: str, until: str) -> str:
-    """Which covering index reads the period's receipts per member the cheapest.
+
+SPLIT_FROM = 1000  # receipts in a period before its members are counted in two halves
+
+
+@dataclass(frozen=True)
+class Part:
+    """Which members' receipts one ``served`` call reads: an index, member ids low..high."""
+
+    index: str
+    low: str | None = None
+    high: str | None = None
+
+
+def plan(
+    conn: sqlite3.Connection, store: str, since: str, until: str, period_receipts: int
+) -> list[Part]:
+    """How to read the period's receipts per member the cheapest, in one or two parts.
 
     Grouping by member needs the rows in member order: read by time, the period's rows
     are sorted (about three times the work per row of a plain scan); read by member, every
     receipt of the store is scanned but nothing sorted. When the period holds a third of
-    the cache's receipts or more (a month in a cache that keeps a few), the scan wins.
+    the cache's receipts or more (a month in a cache that keeps a few), the scan wins, and
+    the members are cut in two halves at the middle receipt, for two threads.
     """
-    period = conn.execute(
-        f"SELECT count(*) FROM receipts INDEXED BY {BY_TIME}"
-        " WHERE store_code = ? AND sold_at >= ? AND sold_at < ?",
-        (store, since, until),
-    ).fetchone()[0]
     everything = conn.execute("SELECT coalesce(max(rowid), 0) FROM receipts").fetchone()[0]
-    return BY_MEMBER if period * 3 >= everything else BY_TIME
+    if period_receipts * 3 < everything or period_receipts < SPLIT_FROM:
+        return [Part(BY_TIME if period_receipts * 3 < everything else BY_MEMBER)]
+    middle = conn.execute(
+        f"SELECT member_id FROM receipts INDEXED BY {BY_MEMBER} WHERE store_code = ?"
+        " ORDER BY store_code, member_id LIMIT 1 OFFSET ?",
+        (store, everything // 2),
+    ).fetchone()
+    if middle is None:
+        return [Part(BY_MEMBER)]
+    return [Part(BY_MEMBER, None, middle[0]), Part(BY_MEMBER, middle[0], None)]
 
 
 TIERS = ("basic", "silver", "gold", "unknown")  # counter.contract.TIERS, then the rest
@@ -111,8 +137,9 @@ def _band_sql(last_day: dt.date) -> tuple[str, dict[str, str]]:
 
 
 def served(
-    conn: sqlite3.Connection, store: str, since: str, until: str, last_day: dt.date
-) -> Served:
+    conn: sqlite3.Connection, store: str, since: str, until: str, last_day: dt.date,
+    part: Part | None = None,
+) -> Served:  # fmt: skip
     """Visits per member, joined once to the member rows, counted by tier, gender, age band
     and district together; only the grouped counts come back to Python.
 
@@ -129,16 +156,25 @@ def served(
         f"((({tier}) * {len(GENDERS)} + ({gender})) * {len(AGE_BANDS)} + ({band}))"
         f" * {_DISTRICT_SLOTS} + member_district(m.address)"
     )
-    index = receipts_index(conn, store, since, until)
+    part = part or Part(BY_TIME)
+    members = "".join(
+        (
+            " AND member_id >= :low" if part.low is not None else "",
+            " AND member_id < :high" if part.high is not None else "",
+        )
+    )
     rows = conn.execute(
         f"SELECT {group}, count(*), sum(v.n >= 2)"
-        f" FROM (SELECT member_id, count(*) AS n FROM receipts INDEXED BY {index}"
-        "       WHERE store_code = :store AND sold_at >= :since AND sold_at < :until"
+        f" FROM (SELECT member_id, count(*) AS n FROM receipts INDEXED BY {part.index}"
+        f"       WHERE store_code = :store{members} AND sold_at >= :since AND sold_at < :until"
         "       GROUP BY member_id) v"
         " LEFT JOIN members m ON m.id = v.member_id"
         " GROUP BY 1",
-        {"store": store, "since": since, "until": until, **cutoffs},
-    ).fetchall()
+        {
+            "store": store, "since": since, "until": until, "low": part.low,
+            "high": part.high, **cutoffs,
+        },
+    ).fetchall()  # fmt: skip
     tiers: Counter[str] = Counter()
     genders: Counter[str] = Counter()
     bands: Counter[str] = Counter()
