@@ -20,7 +20,7 @@ DONE_KEY = "demo_history"
 
 
 def seed_history(
-    ctx: ServiceContext, *, days: int = 35, per_day: int = 12, progress: bool = True
+    ctx: ServiceContext, *, days: int = 35, per_day: int = 8, progress: bool = True
 ) -> int:
     """Operations made (0 if this cache has its history already)."""
     with ctx.db.read() as s:

@@ -1555,7 +1555,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
@@ -1581,16 +1581,21 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
     <message>
         <location line="+5"/>
-        <source>&amp;From:</source>
-        <translation>从(&amp;F)：</translation>
+        <source>Fi&amp;rst day:</source>
+        <translation>起始日(&amp;R)：</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>&amp;To:</source>
-        <translation>至(&amp;T)：</translation>
+        <source>&amp;Last day:</source>
+        <translation>截止日(&amp;L)：</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+15"/>
+        <source>Save every table of the page as CSV (Ctrl+E); audited</source>
+        <translation>把本页所有表格存为 CSV 文件（Ctrl+E）；记入审计日志</translation>
+    </message>
+    <message>
+        <location line="-9"/>
         <source>Counting… %v of %m</source>
         <translation>正在统计… %v/%m</translation>
     </message>
@@ -1610,12 +1615,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>导出 CSV(&amp;E)…</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Save every table of the page as CSV (Ctrl+S); audited</source>
-        <translation>把本页所有表格存为 CSV 文件（Ctrl+S）；记入审计日志</translation>
-    </message>
-    <message>
-        <location line="+137"/>
+        <location line="+144"/>
         <source>Store {0} · {1} to {2} · counted at {3}</source>
         <translation>门店 {0} · {1} 至 {2} · 统计于 {3}</translation>
     </message>
@@ -2165,23 +2165,28 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>ManagerDesk</name>
     <message>
-        <location filename="../../ui/manager/desk.py" line="+35"/>
+        <location filename="../../ui/manager/desk.py" line="+36"/>
         <source>Manager&apos;s desk</source>
         <translation>店长工作台</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+24"/>
+        <location line="+11"/>
+        <location line="+28"/>
         <source>Signed in: {0}</source>
         <translation>当前登录：{0}</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-19"/>
         <source>&amp;Operators</source>
         <translation>操作员(&amp;O)</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+1"/>
+        <source>&amp;Figures</source>
+        <translation>门店统计(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>The manager&apos;s desk (F12) is for a store manager: operators, the audit trail and the store&apos;s figures. Lock the counter (Ctrl+L) and let a manager sign in.</source>
         <translation>店长工作台（F12）仅限店长使用：操作员、审计记录和门店数据。请锁定柜台（Ctrl+L），由店长登录。</translation>
     </message>

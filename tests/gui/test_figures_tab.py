@@ -1,5 +1,5 @@
 """The desk's Figures tab (issue 18) driven by key events: the period changes the page,
-the sections show their table and chart, Ctrl+C copies and Ctrl+S exports (both audited), a
+the sections show their table and chart, Ctrl+C copies and Ctrl+E exports (both audited), a
 full disk is told plainly. The page is counted by the real task runner, off the UI thread,
 with the progress bar showing meanwhile."""
 
@@ -125,10 +125,10 @@ def test_period_sections_copy_and_export_by_keys(qtbot, tab, shop, zh, tmp_path:
     qtbot.waitUntil(lambda: "等级" in QGuiApplication.clipboard().text())
     assert len(audit(shop, "figures.copy")) == 1
 
-    # Ctrl+S: every table to a CSV file, audited.
+    # Ctrl+E: every table to a CSV file, audited.
     target = tmp_path / "figures.csv"
     tab.ask_path = lambda _parent, suggested: str(target)
-    qtbot.keyClick(tab.sectionList, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.sectionList, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: target.exists() and bool(audit(shop, "figures.export")))
     text = target.read_text(encoding="utf-8-sig")
     assert "会员等级" in text or "等级" in text
@@ -143,7 +143,7 @@ def test_a_full_disk_is_told_plainly(qtbot, tab, shop, zh) -> None:  # type: ign
         tab.reload()
     tab.ask_path = lambda _parent, _suggested: "/dev/full"
     tab.sectionList.setFocus()
-    qtbot.keyClick(tab.sectionList, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.sectionList, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "磁盘已满" in tab.message.text())
     assert tab.message.isVisible()
     assert audit(shop, "figures.export") == []
@@ -160,3 +160,39 @@ def test_a_range_the_wrong_way_round_is_refused_on_the_spot(qtbot, tab, zh) -> N
     qtbot.keyClick(tab.toEdit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "结束日期早于开始日期" in tab.message.text())
     QApplication.processEvents()
+
+
+def test_f12_then_alt_f_shows_the_figures_to_a_manager(
+    qtbot, make_window, shop, staff, scan_clock, zh, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """From the counter: F12, Alt+F, the page counted by the window's runner, ↑ this week,
+    Ctrl+E exports; a manager only (the desk's own test covers the refusal)."""
+    window = make_window(staff.manager, runner=TaskRunner())
+
+    def press(key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+        scan_clock.advance(150)
+        qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+        scan_clock.advance(150)
+        window.scanner.flush()
+
+    press(Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: window.deskWindow is not None)
+    desk = window.deskWindow
+    qtbot.waitExposed(desk)
+    desk.activateWindow()
+    qtbot.waitUntil(desk.isActiveWindow)
+    tab = desk.figuresTab
+    with qtbot.waitSignal(tab.computed, timeout=20000):
+        press(Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    assert desk.tabs.currentWidget() is tab
+    assert QApplication.focusWidget() is tab.periodBox
+    assert (tab.page.period.kind, tab.page.receipts, tab.page.registered) == ("month", 4, 3)
+    with qtbot.waitSignal(tab.computed, timeout=20000):
+        press(Qt.Key.Key_Up)
+    assert tab.page.period.kind == "week"
+    target = tmp_path / "week.csv"
+    tab.ask_path = lambda _parent, _suggested: str(target)
+    press(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(audit(shop, "figures.export")))
+    assert target.read_bytes().count(b"\r\n") > 20  # CSV lines end in CR LF
+    assert audit(shop, "figures.export")[0]["period"] == "2026-12-14..2026-12-16"

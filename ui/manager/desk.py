@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from counter import services
+from ui.manager.figures_tab import FiguresTab
 from ui.manager.operators_tab import OperatorsTab
 from ui.shell.tasks import BaseRunner
 
@@ -39,6 +40,7 @@ class ManagerDesk(QDialog):
         self.tabs.setObjectName("deskTabs")
         self.operatorsTab = OperatorsTab(ctx, actor, runner, language=language)
         self.operatorsTab.changed.connect(self.changed)
+        self.figuresTab = FiguresTab(ctx, actor, runner, language=language)
         for widget, title in self._tabs():
             self.tabs.addTab(widget, title)
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -50,7 +52,10 @@ class ManagerDesk(QDialog):
         self.resize(1000, 640)
 
     def _tabs(self) -> list[tuple[QWidget, str]]:
-        return [(self.operatorsTab, self.tr("&Operators"))]
+        return [
+            (self.operatorsTab, self.tr("&Operators")),
+            (self.figuresTab, self.tr("&Figures")),
+        ]
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
@@ -66,11 +71,13 @@ class ManagerDesk(QDialog):
         """The manager signed in now (the desk is kept between openings)."""
         self.actor = actor
         self.operatorsTab.actor = actor
+        self.figuresTab.actor = actor
         self.whoLabel.setText(self.tr("Signed in: {0}").format(actor.name))
 
     def start(self) -> None:
         """Load every tab's first view (off the UI thread) and put the keyboard in it."""
         self.operatorsTab.reload()
+        self.figuresTab.stale = True  # counted again when shown
         self._tab_shown(self.tabs.currentIndex())
 
 

@@ -1,8 +1,8 @@
 """The desk's Figures tab: the store's figures for a period, each chart beside its table.
 
 Keyboard-first: the period list has the keyboard when the tab opens (arrows change the
-period, and the page is computed again), Alt+F / Alt+T the chosen range's days, the section
-list picks what the chart and table show, Ctrl+C copies the table shown and Ctrl+S exports
+period, and the page is computed again), Alt+R / Alt+L the chosen range's days, the section
+list picks what the chart and table show, Ctrl+C copies the table shown and Ctrl+E exports
 every table to a CSV file; both are audited by the service. The figures are computed off the
 UI thread (``services.figures.store_figures`` in the task runner) with a progress bar; a
 page that arrives after the period changed again is dropped.
@@ -78,6 +78,7 @@ class FiguresTab(QWidget):
         self.page: StoreFigures | None = None
         self.sections: list[Section] = []
         self._generation = 0
+        self.stale = True  # counted when next shown
 
         self.periodBox = QComboBox()
         self.periodBox.setObjectName("figuresPeriod")
@@ -94,7 +95,7 @@ class FiguresTab(QWidget):
         today = figures.store_today(ctx)
         self.fromEdit = self._date_edit("figuresFrom", today.replace(day=1))
         self.toEdit = self._date_edit("figuresTo", today)
-        from_label, to_label = QLabel(self.tr("&From:")), QLabel(self.tr("&To:"))
+        from_label, to_label = QLabel(self.tr("Fi&rst day:")), QLabel(self.tr("&Last day:"))
         from_label.setBuddy(self.fromEdit)
         to_label.setBuddy(self.toEdit)
         self.progress = QProgressBar()
@@ -109,7 +110,7 @@ class FiguresTab(QWidget):
         self.exportButton = QPushButton(self.tr("&Export CSV…"))
         self.exportButton.setObjectName("figuresExport")
         self.exportButton.setToolTip(
-            self.tr("Save every table of the page as CSV (Ctrl+S); audited")
+            self.tr("Save every table of the page as CSV (Ctrl+E); audited")
         )
 
         bar = QHBoxLayout()
@@ -164,7 +165,7 @@ class FiguresTab(QWidget):
         self.copyButton.clicked.connect(self.copy_table)
         self.exportButton.clicked.connect(self.export_csv)
         for keys, slot in ((QKeySequence.StandardKey.Copy, self.copy_table),
-                           (QKeySequence("Ctrl+S"), self.export_csv)):  # fmt: skip
+                           (QKeySequence("Ctrl+E"), self.export_csv)):  # fmt: skip
             shortcut = QShortcut(keys, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -179,8 +180,12 @@ class FiguresTab(QWidget):
     # ------------------------------------------------------------------ computing
 
     def focus_list(self) -> None:
-        """The desk calls this when the tab is shown: the keyboard goes to the period."""
+        """The desk calls this when the tab is shown: the keyboard goes to the period, and
+        the page is counted if it has not been since the desk opened."""
         self.periodBox.setFocus()
+        if self.stale:
+            self.stale = False
+            self.reload()
 
     def period(self) -> Period:
         kind = str(self.periodBox.currentData())
