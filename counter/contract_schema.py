@@ -366,6 +366,9 @@ def payload_schemas() -> dict[str, Schema]:
             description="changes something: a status, a note or the follow-up",
         ),
     }
+    from counter.contract_care_schema import care_payload_schemas  # builds on this module
+
+    payloads.update(care_payload_schemas())
     return payloads
 
 

@@ -82,6 +82,14 @@ PAYLOADS: dict[str, dict[str, Any]] = {
             "at": NOW, "note": "", "satisfaction": 5, "method": "wechat", "reached": False,
         },
     },
+    "care.enroll": {
+        "plan_id": ID, "member_id": ID, "template": "osteoporosis", "start_on": "2026-12-07",
+        "tasks": [{"task_id": ID, "step": 1, "due_on": "2026-12-07"}],
+    },
+    "care.task": {
+        "task_id": ID, "plan_id": ID, "member_id": ID, "outcome": "no_answer",
+        "note": "没人接\n", "done_on": "2026-12-07",
+    },
 }  # fmt: skip
 
 

@@ -8,8 +8,9 @@ contract change (version bump, CHANGELOG).
 Money is integer fen (分) everywhere, so no float ever decides a point.
 
 The field checks are in ``counter.contract.fields``, each op family's validators in
-``counter.contract.members``, ``.points`` and ``.complaints``; this module dispatches by op
-type and re-exports the public names, so ``from counter.contract import …`` keeps working.
+``counter.contract.members``, ``.points``, ``.complaints`` and ``.care``; this module
+dispatches by op type and re-exports the public names, so ``from counter.contract import …``
+keeps working.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from counter.contract.care import CARE_VALIDATORS
 from counter.contract.complaints import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_CHANNELS,
@@ -151,6 +153,8 @@ OP_TYPES = (
     "points.award",
     "complaint.create",
     "complaint.update",
+    "care.enroll",
+    "care.task",
 )
 
 
@@ -165,6 +169,7 @@ VALIDATORS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "points.award": _award,
     "complaint.create": _complaint_create,
     "complaint.update": _complaint_update,
+    **CARE_VALIDATORS,
 }
 
 

@@ -20,7 +20,7 @@ from counter.codes import is_card_no
 from counter.errors import ValidationError
 from counter.ids import uuid7
 from counter.privacy import district, mask_name, mask_phone
-from counter.services import audit
+from counter.services import audit, care
 from counter.services.context import Actor, ServiceContext
 from counter.services.members import MemberForm, validate
 from counter.services.ops import HEALTH_ROLES, active_member, queue_op, require_role
@@ -218,6 +218,9 @@ def _consent_on_file(s: Any, member: Member) -> bool:
     return member.health_enc is not None
 
 
+consent_on_file = _consent_on_file  # for care plans (counter/services/care.py)
+
+
 def record_consent(
     ctx: ServiceContext,
     actor: Actor,
@@ -281,6 +284,7 @@ def record_consent(
         if not granted and purpose == HEALTH_PURPOSE:
             effects.set_health(s, ctx.cipher, member_id, None)
             outbox_health.erase_member_health(s, member_id, by_op=op.op_id)
+            care.end_for_withdrawal(s, member_id, now)
         audit.record(
             s,
             actor,

@@ -364,3 +364,65 @@ Index(
     PointsEntry.kind, PointsEntry.state, PointsEntry.delta,
 )  # fmt: skip
 Index("ix_outbox_type_created", OutboxOp.type, OutboxOp.store_code, OutboxOp.created_at)
+
+
+class CarePlan(Base):
+    """A member's care plan (DESIGN §12), enrolled at this counter.
+
+    Which plan (the template, hence the condition) is health information: it is kept in
+    ``detail_enc``, encrypted like the health record, and erased when consent is withdrawn.
+    """
+
+    __tablename__ = "care_plans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    # active → completed (every step done) or ended (declined, consent withdrawn).
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    ended_reason: Mapped[str | None] = mapped_column(String(24))
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    enrolled_by: Mapped[str] = mapped_column(String(36))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    op_id: Mapped[str] = mapped_column(String(36))
+
+
+class CareTask(Base):
+    """One step of a plan, due on a date; the note is encrypted (it may say anything)."""
+
+    __tablename__ = "care_tasks"
+    __table_args__ = (Index("ix_care_tasks_status_due", "status", "due_on"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("care_plans.id"), index=True)
+    member_id: Mapped[str] = mapped_column(String(36), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    # open → done, or cancelled when the plan ends.
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    done_by: Mapped[str | None] = mapped_column(String(36))
+    op_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class RefillMark(Base):
+    """How this counter handled one member's refill reminder that fell due on ``due_on``.
+
+    The reminder itself is computed from the health record (days' supply, last dispensed);
+    a mark only says it was done, put off to ``until``, or declined for this round.
+    """
+
+    __tablename__ = "care_refill_marks"
+
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    due_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    state: Mapped[str] = mapped_column(String(12))  # done | snoozed | declined
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(12))
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str] = mapped_column(String(36))

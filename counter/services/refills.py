@@ -1,0 +1,221 @@
+"""Refill reminders (续药提醒): from the regular medicines in the health record.
+
+A regular medicine with a days' supply and a last-dispensed date runs out on
+``last_dispensed + days_supply``; its reminder falls due ``refill_lead_days`` (HQ config)
+before that (``care_rules.refill_due_on``). "Dispensed today" (:func:`mark_dispensed`)
+moves the date on through the ordinary health update, so HQ and the other counters see
+it. The medicines of one member that fall due on the same day are one reminder: one call.
+
+Which members: those whose health consent was recorded at this counter, or who follow a
+care plan here. The cache holds the whole chain's members and reading a medicine list
+means decrypting it; a store reminds its own chronic patients, not the chain's
+(docs/care.md). How a reminder was handled (done, tomorrow, declined) is kept at this
+counter (``care_refill_marks``); it is not an operation for HQ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from counter import care_rules
+from counter.contract.care import MAX_NOTE
+from counter.errors import ValidationError
+from counter.services import audit
+from counter.services.care import care_config, encrypt_note, local_today
+from counter.services.context import Actor, ServiceContext
+from counter.services.ops import HEALTH_ROLES, active_member, check_text, require_role
+from counter.services.profile import HealthRecord, _record, consent_on_file, write_health
+from counter.store.models import CarePlan, Consent, Member, RefillMark
+
+
+@dataclass(frozen=True)
+class RefillDue:
+    """One member's reminder: the medicines whose refill falls due on ``due_on``."""
+
+    member_id: str
+    due_on: dt.date
+    medicines: tuple[str, ...]
+    runs_out_on: dt.date
+
+
+def _cared_for_here(s: Session) -> list[str]:
+    consented = select(Consent.member_id).where(Consent.purpose == "health")
+    planned = select(CarePlan.member_id)
+    return sorted(set(s.scalars(consented)) | set(s.scalars(planned)))
+
+
+def member_refills(ctx: ServiceContext, member: Member, lead_days: int) -> dict[dt.date, RefillDue]:
+    """The member's reminders by due date (every round, due or not)."""
+    if member.health_enc is None:
+        return {}
+    health = ctx.cipher.decrypt(member.id, member.health_enc)
+    by_due: dict[dt.date, list[tuple[str, dt.date]]] = {}
+    for raw in health.get("medicines", []):
+        if not isinstance(raw, dict):
+            continue
+        last = raw.get("last_dispensed")
+        supply = raw.get("days_supply")
+        if not isinstance(last, str) or not isinstance(supply, int):
+            continue
+        last_on = dt.date.fromisoformat(last)
+        due = care_rules.refill_due_on(last_on, supply, lead_days)
+        if due is not None:
+            by_due.setdefault(due, []).append(
+                (str(raw.get("name", "")), care_rules.runs_out_on(last_on, supply))
+            )
+    return {
+        due: RefillDue(member.id, due, tuple(n for n, _ in meds), min(o for _, o in meds))
+        for due, meds in by_due.items()
+    }
+
+
+def _hidden(mark: RefillMark | None, today: dt.date) -> bool:
+    if mark is None:
+        return False
+    if mark.state == "snoozed":
+        return mark.until is not None and mark.until > today
+    return True  # done or declined for this round
+
+
+def refills_due(s: Session, ctx: ServiceContext, today: dt.date) -> list[RefillDue]:
+    """Reminders due today or earlier and not yet handled, soonest first.
+
+    Only the latest round per member counts (an older one was overtaken by dispensing).
+    """
+    lead = care_config(s, ctx).refill_lead_days
+    out: list[RefillDue] = []
+    for member_id in _cared_for_here(s):
+        member = s.get(Member, member_id)
+        if member is None or member.status != "active" or not consent_on_file(s, member):
+            continue
+        for due, item in sorted(member_refills(ctx, member, lead).items()):
+            if due <= today and not _hidden(s.get(RefillMark, (member_id, due)), today):
+                out.append(item)
+    out.sort(key=lambda r: (r.due_on, r.member_id))
+    return out
+
+
+def do_refill(
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    due_on: dt.date,
+    outcome: str,
+    note: str = "",
+) -> None:
+    """Record how the reminder due on ``due_on`` went.
+
+    reached → done for this round; no answer → again tomorrow; visited → the medicines
+    due are dispensed today (:func:`mark_dispensed`); declined → no more reminders until
+    the medicine is dispensed again.
+    """
+    require_role(actor, HEALTH_ROLES, "处理续药提醒", "handle refill reminders")
+    if outcome not in care_rules.OUTCOMES:
+        raise ValidationError(
+            "请选择随访结果。", "Choose the outcome.", field="outcome", detail="bad_outcome"
+        )
+    note = (note or "").strip()
+    check_text("note", note, multiline=True)
+    if len(note) > MAX_NOTE:
+        raise ValidationError(
+            f"备注最多 {MAX_NOTE} 字。",
+            f"The note is at most {MAX_NOTE} characters.",
+            field="note",
+        )
+    now = ctx.now()
+    today = local_today(ctx)
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        due = member_refills(ctx, member, care_config(s, ctx).refill_lead_days).get(due_on)
+        if due is None:
+            raise ValidationError(
+                "没有这一天到期的续药提醒。",
+                "There is no refill reminder due on that day.",
+                field="due_on",
+                detail="no_reminder",
+            )
+        state = {"no_answer": "snoozed", "declined": "declined"}.get(outcome, "done")
+        mark = s.get(RefillMark, (member_id, due_on)) or RefillMark(
+            member_id=member_id, due_on=due_on
+        )
+        mark.state = state
+        mark.until = care_rules.retry_on(today) if state == "snoozed" else None
+        mark.outcome = outcome
+        mark.note_enc = encrypt_note(ctx.cipher, member_id, note)
+        mark.at = now
+        mark.operator_id = actor.operator_id
+        s.merge(mark)
+        audit.record(
+            s,
+            actor,
+            "care.refill",
+            now,
+            member_id=member_id,
+            due_on=due_on.isoformat(),
+            outcome=outcome,
+        )
+        if outcome == "visited":
+            _dispense(s, ctx, actor, member, due.medicines, today, now)
+
+
+def _dispense(
+    s: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    member: Member,
+    medicines: Sequence[str],
+    on: dt.date,
+    now: dt.datetime,
+) -> dict[str, list[object]]:
+    health = ctx.cipher.decrypt(member.id, member.health_enc) if member.health_enc else {}
+    meds = [dict(m) if isinstance(m, dict) else {"name": m} for m in health.get("medicines", [])]
+    names = {str(m.get("name")) for m in meds}
+    missing = [n for n in medicines if n not in names]
+    if missing or not medicines:
+        raise ValidationError(
+            f"健康档案中没有这些常用药：{'、'.join(missing)}",
+            f"Not among the member's regular medicines: {', '.join(missing)}",
+            field="medicines",
+            detail="unknown_medicine",
+        )
+    for m in meds:
+        if m.get("name") in medicines:
+            m["last_dispensed"] = on.isoformat()
+    new = {
+        "allergies": list(health.get("allergies", [])),
+        "chronic": list(health.get("chronic", [])),
+        "medicines": meds,
+    }
+    write_health(s, ctx, actor, member.id, new, now)
+    return new
+
+
+def mark_dispensed(
+    ctx: ServiceContext,
+    actor: Actor,
+    member_id: str,
+    medicines: Sequence[str],
+    on: dt.date | None = None,
+) -> HealthRecord:
+    """ "Dispensed today": the medicines' last-dispensed date becomes ``on`` (default today),
+    which starts their next round; one ``member.update`` of the health record, as F8 does.
+    """
+    require_role(actor, HEALTH_ROLES, "记录取药", "record dispensing")
+    now = ctx.now()
+    day = on or local_today(ctx)
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        if not consent_on_file(s, member):
+            raise ValidationError(
+                "会员尚未单独同意收集健康信息。",
+                "The member has not consented to health information.",
+                field="consent",
+                detail="consent_required",
+            )
+        new = _dispense(s, ctx, actor, member, list(medicines), day, now)
+    return _record(member_id, new, consent=True)

@@ -1,0 +1,301 @@
+"""Today's work list (F9): what is due today or overdue, grouped, and its counts.
+
+Four groups, each row with the masked member, what to do, since when, and the script:
+- care tasks of active plans due today or earlier (``services.care``);
+- refill reminders due (``services.refills``);
+- complaint follow-up visits (回访): complaints of this store resolved without one yet,
+  due from the day they were resolved;
+- birthdays this week (Monday to Sunday, store time) of members whose marketing consent
+  was recorded at this counter (a greeting is marketing, DESIGN §7).
+
+Rows that show health information (a plan's step, a refill) are a view of it: the list
+writes one ``health.view`` audit entry per member shown, in the same transaction.
+:func:`work_counts` gives the status bar its numbers without showing anything, so it is
+not audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from counter.privacy import mask_name, mask_phone
+from counter.rules import STORE_TZ
+from counter.services import audit
+from counter.services.care import local_today, plan_template, step_of
+from counter.services.context import Actor, ServiceContext
+from counter.services.ops import HEALTH_ROLES, require_role
+from counter.services.refills import refills_due
+from counter.store.models import CarePlan, CareTask, Complaint, ComplaintNote, Consent, Member
+
+KINDS = ("care_task", "refill", "followup", "birthday")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # care_task | refill | followup | birthday
+    ref: str  # task id | member id (refill, birthday) | complaint id
+    member_id: str | None
+    member: str  # masked name and phone: 张*明 138****1234
+    what_zh: str
+    what_en: str
+    since: dt.date  # due since
+    overdue: bool  # due before today
+    script_zh: str = ""
+    script_en: str = ""
+    due_on: dt.date | None = None  # refill: the round's due date (for do_refill)
+
+
+@dataclass(frozen=True)
+class WorkCounts:
+    care_tasks: int
+    refills: int
+    followups: int
+    birthdays: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return self.care_tasks + self.refills + self.followups + self.birthdays
+
+
+@dataclass(frozen=True)
+class WorkList:
+    today: dt.date
+    care_tasks: tuple[WorkItem, ...]
+    refills: tuple[WorkItem, ...]
+    followups: tuple[WorkItem, ...]
+    birthdays: tuple[WorkItem, ...]
+
+    @property
+    def counts(self) -> WorkCounts:
+        overdue = sum(
+            i.overdue for group in (self.care_tasks, self.refills, self.followups) for i in group
+        )
+        return WorkCounts(
+            len(self.care_tasks),
+            len(self.refills),
+            len(self.followups),
+            len(self.birthdays),
+            overdue,
+        )
+
+
+def _masked(name: str, phone: str) -> str:
+    return f"{mask_name(name)} {mask_phone(phone)}".strip()
+
+
+def _due_tasks(s: Session, today: dt.date) -> list[tuple[CareTask, CarePlan, Member]]:
+    rows = s.execute(
+        select(CareTask, CarePlan, Member)
+        .join(CarePlan, CarePlan.id == CareTask.plan_id)
+        .join(Member, Member.id == CareTask.member_id)
+        .where(
+            CareTask.status == "open",
+            CareTask.due_on <= today,
+            CarePlan.status == "active",
+            Member.status == "active",
+        )
+        .order_by(CareTask.due_on, CareTask.id)
+    ).all()
+    return [(t, p, m) for t, p, m in rows]
+
+
+def _care_items(s: Session, ctx: ServiceContext, today: dt.date) -> list[WorkItem]:
+    items = []
+    for task, plan, member in _due_tasks(s, today):
+        template = plan_template(ctx.cipher, plan)
+        step = step_of(template, task.step)
+        retry_zh = f"（第 {task.attempts + 1} 次联系）" if task.attempts else ""
+        retry_en = f" (attempt {task.attempts + 1})" if task.attempts else ""
+        items.append(
+            WorkItem(
+                "care_task",
+                task.id,
+                member.id,
+                _masked(member.name, member.phone),
+                f"{template.name_zh}：{step.what_zh}{retry_zh}",
+                f"{template.name_en}: {step.what_en}{retry_en}",
+                task.due_on,
+                task.due_on < today,
+                step.script_zh,
+                step.script_en,
+            )
+        )
+    return items
+
+
+REFILL_SCRIPT_ZH = "您好，我是药店的药师。您的{meds}快用完了（约 {date} 用完），欢迎来店续药。"
+REFILL_SCRIPT_EN = (
+    "Hello, this is the pharmacy. Your {meds} will run out around {date}; you are welcome "
+    "to come in for a refill."
+)
+
+
+def _refill_items(s: Session, ctx: ServiceContext, today: dt.date) -> list[WorkItem]:
+    items = []
+    for due in refills_due(s, ctx, today):
+        member = s.get(Member, due.member_id)
+        assert member is not None  # refills_due reads active members only
+        meds_zh = "、".join(due.medicines)
+        meds_en = ", ".join(due.medicines)
+        items.append(
+            WorkItem(
+                "refill",
+                due.member_id,
+                due.member_id,
+                _masked(member.name, member.phone),
+                f"续药提醒：{meds_zh}",
+                f"Refill reminder: {meds_en}",
+                due.due_on,
+                due.due_on < today,
+                REFILL_SCRIPT_ZH.format(meds=meds_zh, date=due.runs_out_on.isoformat()),
+                REFILL_SCRIPT_EN.format(meds=meds_en, date=due.runs_out_on.isoformat()),
+                due_on=due.due_on,
+            )
+        )
+    return items
+
+
+def _followups(s: Session, ctx: ServiceContext) -> list[tuple[Complaint, dt.datetime]]:
+    """This store's resolved complaints without a follow-up visit, with when resolved."""
+    resolved_at = (
+        select(func.max(ComplaintNote.at))
+        .where(ComplaintNote.complaint_id == Complaint.id, ComplaintNote.new_status == "resolved")
+        .scalar_subquery()
+    )
+    rows = s.execute(
+        select(Complaint, resolved_at).where(
+            Complaint.status == "resolved",
+            Complaint.followup_at.is_(None),
+            Complaint.store_code == ctx.store_code,
+        )
+    ).all()
+    return [(c, at or c.updated_at) for c, at in rows]
+
+
+def _followup_items(s: Session, ctx: ServiceContext, today: dt.date) -> list[WorkItem]:
+    items = []
+    for c, at in sorted(_followups(s, ctx), key=lambda r: (r[1], r[0].id)):
+        member = s.get(Member, c.member_id) if c.member_id else None
+        name, phone = (
+            (member.name, member.phone)
+            if member is not None
+            else (c.customer_name, c.customer_phone)
+        )
+        since = at.astimezone(STORE_TZ).date()
+        items.append(
+            WorkItem(
+                "followup",
+                c.id,
+                c.member_id,
+                _masked(name, phone),
+                f"投诉回访：{c.number or c.id[:8]}",
+                f"Complaint follow-up: {c.number or c.id[:8]}",
+                since,
+                since < today,
+                "您好，我是药店的工作人员。关于您之前反映的问题，我们已经处理，想了解一下您是否满意。",
+                "Hello, this is the pharmacy. We have dealt with the matter you raised and "
+                "would like to know whether you are satisfied.",
+            )
+        )
+    return items
+
+
+def _week(today: dt.date) -> tuple[dt.date, dt.date]:
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def birthday_in(birthday: dt.date, year: int) -> dt.date:
+    """The member's birthday in ``year`` (29 February → 28 February in other years)."""
+    try:
+        return birthday.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)
+
+
+def _marketing_members(s: Session) -> list[str]:
+    """Members whose latest marketing consent recorded here is a grant."""
+    latest: dict[str, bool] = {}
+    rows = s.execute(
+        select(Consent.member_id, Consent.granted)
+        .where(Consent.purpose == "marketing")
+        .order_by(Consent.recorded_at, Consent.id)
+    )
+    for member_id, granted in rows:
+        latest[member_id] = bool(granted)
+    return [m for m, granted in latest.items() if granted]
+
+
+def _birthday_items(s: Session, today: dt.date) -> list[WorkItem]:
+    monday, sunday = _week(today)
+    items = []
+    for member_id in _marketing_members(s):
+        member = s.get(Member, member_id)
+        if member is None or member.status != "active" or member.birthday is None:
+            continue
+        # The week may span a new year: try both years.
+        for year in {monday.year, sunday.year}:
+            day = birthday_in(member.birthday, year)
+            if monday <= day <= sunday:
+                items.append(
+                    WorkItem(
+                        "birthday",
+                        member.id,
+                        member.id,
+                        _masked(member.name, member.phone),
+                        f"生日问候（{day.month}月{day.day}日）",
+                        f"Birthday greeting ({day.isoformat()})",
+                        day,
+                        False,
+                        "您好，我是药店的工作人员，祝您生日快乐！生日当月到店积分加倍。",
+                        "Hello, this is the pharmacy: happy birthday! Points count double "
+                        "in your birthday month.",
+                    )
+                )
+    items.sort(key=lambda i: (i.since, i.ref))
+    return items
+
+
+def work_list(ctx: ServiceContext, actor: Actor, today: dt.date | None = None) -> WorkList:
+    """The work list for service assistants and managers (see the module docstring)."""
+    require_role(actor, HEALTH_ROLES, "查看今日工作", "see the work list")
+    day = today or local_today(ctx)
+    with ctx.db.write() as s:
+        care = _care_items(s, ctx, day)
+        refills = _refill_items(s, ctx, day)
+        result = WorkList(
+            day,
+            tuple(care),
+            tuple(refills),
+            tuple(_followup_items(s, ctx, day)),
+            tuple(_birthday_items(s, day)),
+        )
+        now = ctx.now()
+        for member_id in sorted({i.member_id for i in care + refills if i.member_id}):
+            audit.record(s, actor, "health.view", now, member_id=member_id, what="work_list")
+    return result
+
+
+def work_counts(ctx: ServiceContext, actor: Actor, today: dt.date | None = None) -> WorkCounts:
+    """How much work is waiting, for the status bar (nothing shown, so not audited)."""
+    require_role(actor, HEALTH_ROLES, "查看今日工作", "see the work list")
+    day = today or local_today(ctx)
+    with ctx.db.read() as s:
+        tasks = _due_tasks(s, day)
+        refills = refills_due(s, ctx, day)
+        followups = _followups(s, ctx)
+        late_followups = sum(at.astimezone(STORE_TZ).date() < day for _, at in followups)
+        return WorkCounts(
+            len(tasks),
+            len(refills),
+            len(followups),
+            len(_birthday_items(s, day)),
+            sum(t.due_on < day for t, _, _ in tasks)
+            + sum(r.due_on < day for r in refills)
+            + late_followups,
+        )
