@@ -160,14 +160,18 @@ def served_config(conn: Connection, now: dt.datetime | None = None) -> ServedCon
     """The ``/v1/config`` body and its version (the SHA-256 of its canonical JSON).
 
     ``rules_version`` names the rules alone (``counter.rules.rules_version``): a counter
-    puts it in every earn, and HQ recomputes under it.
+    puts it in every earn, and HQ recomputes under it. ``care`` holds the care-plan
+    templates and the refill lead (hq/care.py).
     """
+    from hq.care import stored_care  # hq.care builds on this module
+
     body = stored_rules(conn)
     body["rules_version"] = rules_version(body)
     body["qr_keys"] = valid_public_keys(conn, now or utcnow())
     body["health"] = HEALTH_LISTS
     body["consent_texts"] = CONSENT_TEXTS
     body["card_blocks"] = card_blocks(conn)
+    body["care"] = stored_care(conn)
     version = hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
     return ServedConfig(body={"version": version, **body}, version=version)
 

@@ -17,10 +17,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from counter.codes import is_card_no, mint_member_token
 from counter.contract import PHONE_RE
+from hq.care import forget_member
 from hq.complaints import CP
 from hq.config import signing_key
 from hq.db import Writer, write_transaction
 from hq.errors import HQError
+from hq.fastsql import FastSQL
 from hq.models import Card, Member, PointsEntry, Receipt
 from hq.records import expiring_points, refresh_member
 from hq.times import rfc3339, utcnow
@@ -155,6 +157,7 @@ def delete_member(engine: Engine, member_id: str) -> int:
         seq = w.changes.take()
         refresh_member(w.conn, member_id, seq, w.now)
         _anonymise_complaints(w, member_id)
+        forget_member(FastSQL(w.conn), member_id)
         return seq
 
 

@@ -418,3 +418,71 @@ class TierChange(Base):
     tier_to: Mapped[str] = mapped_column(String(16))
     seq: Mapped[int] = mapped_column(BigInteger)
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+CARE_PLAN_STATUSES = ("active", "completed", "ended")
+CARE_TASK_STATUSES = ("open", "done", "cancelled")
+
+
+class CarePlan(Base):
+    """A member's care plan, as a store enrolled them (``care.enroll``, DESIGN §12).
+
+    ``template`` is health information: erased (``""``) when the member withdraws consent.
+    """
+
+    __tablename__ = "care_plans"
+    __table_args__ = (
+        Index("ix_care_plans_member", "member_id"),
+        Index("ix_care_plans_store", "store_code", "status"),
+        CheckConstraint(_in("status", CARE_PLAN_STATUSES), name="ck_care_plans_status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(36))
+    store_code: Mapped[str] = mapped_column(String(32))
+    template: Mapped[str] = mapped_column(String(32))
+    start_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    ended_reason: Mapped[str | None] = mapped_column(String(24))
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    enrolled_by: Mapped[str] = mapped_column(String(64))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    op_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class CareTask(Base):
+    """One step of a plan with its due date, as the counter computed it."""
+
+    __tablename__ = "care_tasks"
+    __table_args__ = (
+        Index("ix_care_tasks_plan", "plan_id"),
+        CheckConstraint(_in("status", CARE_TASK_STATUSES), name="ck_care_tasks_status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("care_plans.id"))
+    member_id: Mapped[str] = mapped_column(String(36))
+    step: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class CareTaskEntry(Base):
+    """Each ``care.task`` HQ applied (the op_id): the task's history of calls and visits."""
+
+    __tablename__ = "care_task_log"
+    __table_args__ = (Index("ix_care_task_log_task", "task_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the op_id
+    task_id: Mapped[str] = mapped_column(ForeignKey("care_tasks.id"))
+    member_id: Mapped[str] = mapped_column(String(36))
+    store_code: Mapped[str] = mapped_column(String(32))
+    operator_id: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    done_on: Mapped[dt.date] = mapped_column(Date)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from hq.models import Receipt, Store, StoredOp
+from hq.models import CarePlan, CareTask, Receipt, Store, StoredOp
 from hq.review import flagged_by_store
 from hq.times import rfc3339
 
@@ -28,6 +28,8 @@ class StoreStats:
     # Earns booked under rules HQ had replaced when the sale was made: a late rule change's
     # cost (docs/points.md).
     superseded_earns: int = 0
+    # Care plans this store enrolled, by state, and care tasks done (DESIGN §12).
+    care: dict[str, int] = field(default_factory=dict)
 
     @property
     def applied_total(self) -> int:
@@ -84,10 +86,36 @@ def store_stats(conn: Connection) -> list[StoreStats]:
     for code, count in superseded:
         if code in stats:
             stats[code].superseded_earns = int(count)
+    for code, care in care_by_store(conn).items():
+        if code in stats:
+            stats[code].care = care
     for s in stats.values():
         s.applied = dict(sorted(s.applied.items()))
         s.rejected = dict(sorted(s.rejected.items()))
     return list(stats.values())
+
+
+def care_by_store(conn: Connection) -> dict[str, dict[str, int]]:
+    """Per store: plans enrolled, active, completed and ended, and care tasks done."""
+    out: dict[str, dict[str, int]] = {}
+    plans = conn.execute(
+        select(CarePlan.store_code, CarePlan.status, func.count()).group_by(
+            CarePlan.store_code, CarePlan.status
+        )
+    )
+    for code, status, count in plans:
+        care = out.setdefault(code, {"plans_enrolled": 0, "tasks_done": 0})
+        care["plans_enrolled"] += int(count)
+        care[f"plans_{status}"] = int(count)
+    done = conn.execute(
+        select(CarePlan.store_code, func.count())
+        .join(CareTask, CareTask.plan_id == CarePlan.id)
+        .where(CareTask.status == "done")
+        .group_by(CarePlan.store_code)
+    )
+    for code, count in done:
+        out.setdefault(code, {"plans_enrolled": 0, "tasks_done": 0})["tasks_done"] = int(count)
+    return {code: dict(sorted(care.items())) for code, care in out.items()}
 
 
 def format_table(stats: list[StoreStats]) -> str:
@@ -107,6 +135,8 @@ def format_table(stats: list[StoreStats]) -> str:
             lines.append("  applied:  " + ", ".join(f"{k} {v}" for k, v in s.applied.items()))
         if s.rejected:
             lines.append("  rejected: " + ", ".join(f"{k} {v}" for k, v in s.rejected.items()))
+        if s.care:
+            lines.append("  care: " + ", ".join(f"{k} {v}" for k, v in s.care.items()))
         if s.flagged:
             lines.append(
                 "  flagged for review: " + ", ".join(f"{k} {v}" for k, v in s.flagged.items())

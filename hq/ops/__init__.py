@@ -1,7 +1,8 @@
 """``POST /v1/ops``: applying a batch of operations (``hq.ops.batch``), op by op.
 
 One module per op family holds its handlers: ``hq.ops.members``, ``hq.ops.points``,
-``hq.ops.complaints``; ``hq.ops.base`` what they share (the batch, the outcome, the refusal).
+``hq.ops.complaints``, ``hq.ops.care``; ``hq.ops.base`` what they share (the batch, the
+outcome, the refusal).
 """
 
 from __future__ import annotations

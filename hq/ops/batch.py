@@ -41,7 +41,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from counter.contract import ContractError, parse_time, validate_op
 from hq.db import write_transaction
 from hq.models import Store, StoredOp
-from hq.ops import complaints, members, points
+from hq.ops import care, complaints, members, points
 from hq.ops.base import Applied, Batch, Rejection
 from hq.records import dumps
 from hq.rulebook import RuleBook
@@ -55,6 +55,7 @@ HANDLERS: dict[str, Callable[[Batch, dict[str, Any]], Applied]] = {
     **members.HANDLERS,
     **points.HANDLERS,
     **complaints.HANDLERS,
+    **care.HANDLERS,
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from counter.contract import parse_time
 from counter.names import full_pinyin, initials
 from counter.rules import STORE_TZ
+from hq.care import end_for_withdrawal
 from hq.fastsql import FastSQL
 from hq.models import MEMBER_NO_BASE
 from hq.ops.base import Applied, Batch, Rejection, _book, _member, _refresh
@@ -198,6 +199,7 @@ def _consent(batch: Batch, op: dict[str, Any]) -> Applied:
         values: dict[str, Any] = {"health_consent": p["granted"]}
         if not p["granted"]:
             values["health"] = None  # withdrawing consent erases the health record
+            end_for_withdrawal(fx, member["id"], batch.w.now)  # and ends the care plans
         fx.update("members", "id", member["id"], values)
     return _refresh(batch, member["id"])
 

@@ -1,0 +1,82 @@
+"""Care plans at HQ (DESIGN §12): the templates it serves, and ``care.enroll`` / ``care.task``.
+
+The templates and the refill lead are the ``care`` part of ``/v1/config``: stored in the
+``meta`` row ``care`` when a chain sets its own (:func:`set_care`), else
+``counter.care_rules.DEFAULT_CARE``. They are not rules (no ``rules_version``): a plan
+carries its own task dates, computed at the counter.
+
+The handlers are in ``hq.ops.care``. A withdrawn health consent ends the member's plans
+and erases what they said (:func:`end_for_withdrawal`, called by ``member.consent`` in its
+savepoint); a member HQ forgets keeps no plan (:func:`forget_member`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from counter import care_rules
+from counter.care_rules import CareConfig
+from hq.config import ConfigError, canonical_json
+from hq.fastsql import FastSQL
+from hq.models import Meta
+
+META_CARE = "care"
+
+
+def stored_care(conn: Connection) -> dict[str, Any]:
+    """The ``care`` part HQ serves."""
+    text = conn.scalar(select(Meta.value).where(Meta.key == META_CARE))
+    if text is None:
+        return json.loads(json.dumps(care_rules.DEFAULT_CARE))  # type: ignore[no-any-return]
+    value: dict[str, Any] = json.loads(text)
+    return value
+
+
+def set_care(conn: Connection, document: Any) -> None:
+    """Store the chain's own templates and refill lead (counters get them on their next
+    config check); :class:`ConfigError` if counters could not use them."""
+    try:
+        care_rules.parse_care(document)
+    except ValueError as exc:
+        raise ConfigError(f"the care config is not usable: {exc}") from None
+    text = canonical_json(document)
+    if conn.execute(update(Meta).where(Meta.key == META_CARE).values(value=text)).rowcount == 0:
+        conn.execute(insert(Meta).values(key=META_CARE, value=text))
+
+
+def care_of(fx: FastSQL) -> CareConfig:
+    row = fx.one("SELECT value FROM meta WHERE key = ?", (META_CARE,))
+    return care_rules.parse_care(json.loads(row[0]) if row is not None else None)
+
+
+def end_plan(fx: FastSQL, plan_id: str, reason: str, at: dt.datetime) -> None:
+    """An active plan ends: its open tasks are cancelled."""
+    fx.update(
+        "care_plans", "id", plan_id, {"status": "ended", "ended_reason": reason, "ended_at": at}
+    )
+    fx.execute(
+        "UPDATE care_tasks SET status = 'cancelled' WHERE plan_id = ? AND status = 'open'",
+        (plan_id,),
+    )
+
+
+def end_for_withdrawal(fx: FastSQL, member_id: str, at: dt.datetime) -> None:
+    """The member withdrew the health consent: plans end, and what they said is erased."""
+    for (plan_id,) in fx.all(
+        "SELECT id FROM care_plans WHERE member_id = ? AND status = 'active'", (member_id,)
+    ):
+        end_plan(fx, plan_id, "consent_withdrawn", at)
+    fx.execute("UPDATE care_plans SET template = '' WHERE member_id = ?", (member_id,))
+    fx.execute("UPDATE care_task_log SET note = '' WHERE member_id = ?", (member_id,))
+
+
+def forget_member(fx: FastSQL, member_id: str) -> None:
+    """A member HQ forgets (deletion request) keeps no care plan."""
+    fx.execute("DELETE FROM care_task_log WHERE member_id = ?", (member_id,))
+    fx.execute("DELETE FROM care_tasks WHERE member_id = ?", (member_id,))
+    fx.execute("DELETE FROM care_plans WHERE member_id = ?", (member_id,))
