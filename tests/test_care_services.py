@@ -246,3 +246,23 @@ def test_work_list_groups_followups_and_birthdays_and_audits_health_rows(
     assert detail.contact.phone == "13812345678"
     last = rows(settings, "SELECT action FROM audit_log ORDER BY id DESC LIMIT 2")
     assert [a for (a,) in last] == ["member.reveal", "health.view"]
+
+
+def test_queued_care_ops_hold_no_health_in_clear_and_a_withdrawal_supersedes_them(
+    ctx: services.ServiceContext, service_actor: services.Actor, member: str, settings: Settings
+) -> None:
+    from counter.store.outbox_health import open_payload
+
+    plan = care.enroll(ctx, service_actor, member, "osteoporosis")
+    care_tasks.do_task(ctx, service_actor, plan.tasks[0].task_id, "reached", "说膝盖疼")
+    ops = rows(settings, "SELECT op_id, type, payload FROM outbox WHERE type LIKE 'care.%'")
+    for _, _, text in ops:
+        assert "osteoporosis" not in text and "膝盖" not in text
+    (enroll_id, _, enroll_text), (task_id, _, task_text) = ops
+    assert open_payload(ctx.cipher, enroll_id, enroll_text)["template"] == "osteoporosis"
+    assert open_payload(ctx.cipher, task_id, task_text)["note"] == "说膝盖疼"
+    # Never sent, then consent withdrawn: HQ never hears of the plan (it ends here).
+    services.record_consent(ctx, service_actor, member, "health", granted=False)
+    states = rows(settings, "SELECT state, payload FROM outbox WHERE type LIKE 'care.%'")
+    assert [s for s, _ in states] == ["superseded", "superseded"]
+    assert all('"$erased": true' in p or '"$erased":true' in p for _, p in states)

@@ -347,3 +347,34 @@ def end_for_withdrawal(s: Session, member_id: str, now: dt.datetime) -> int:
     # Refill reminders come from the health record, erased with it; the marks go too.
     s.execute(delete(RefillMark).where(RefillMark.member_id == member_id))
     return ended
+
+
+def move_care(s: Session, cipher: HealthCipher, local_id: str, target: str) -> None:
+    """A member this counter registered turned out to be HQ's ``target`` (a refused
+    duplicate registration): the plans, tasks and refill marks follow, their encrypted
+    parts sealed again to the new member id (the associated data)."""
+
+    def again(blob: bytes | None) -> bytes | None:
+        return None if blob is None else cipher.encrypt(target, cipher.decrypt(local_id, blob))
+
+    for plan in s.scalars(select(CarePlan).where(CarePlan.member_id == local_id)).all():
+        plan.member_id, plan.detail_enc = target, again(plan.detail_enc)
+    for task in s.scalars(select(CareTask).where(CareTask.member_id == local_id)).all():
+        task.member_id, task.note_enc = target, again(task.note_enc)
+    for mark in s.scalars(select(RefillMark).where(RefillMark.member_id == local_id)).all():
+        note = again(mark.note_enc)
+        s.delete(mark)
+        s.flush()
+        s.merge(
+            RefillMark(
+                member_id=target,
+                due_on=mark.due_on,
+                state=mark.state,
+                until=mark.until,
+                outcome=mark.outcome,
+                note_enc=note,
+                at=mark.at,
+                operator_id=mark.operator_id,
+            )
+        )
+    s.flush()

@@ -6,8 +6,9 @@ counter holds about that person goes, in the transaction that applies the tombst
 1. the member row keeps its id, status, ``merged_into`` and ``hq_seq`` (what the outbox,
    the points ledger and the write checkpoint refer to); every personal field is
    blanked and ``origin`` becomes ``erased``, the mark the rest of this module reads;
-2. search keys, card bindings and consent records are deleted (a merge's cards arrive
-   with the survivor's record, as HQ moved them);
+2. search keys, card bindings, consent records and care plans are deleted (a merge's
+   cards arrive with the survivor's record, as HQ moved them; its plans are enrolled
+   again for the survivor, docs/care.md);
 3. complaints stay as records without the person: no customer name or phone (a merged
    member's complaints now belong to the survivor); audit rows keep ids, field names and
    figures, and lose any typed note;
@@ -59,7 +60,7 @@ PERSONAL_KEYS = frozenset(
         "name", "phone", "email", "address", "birthday", "gender", "education", "income",
         "marital_status", "health", "customer_name", "customer_phone", "card_no",
         "replaces", "member_no", "member", "description", "wants", "note", "followup",
-        "dismiss_note",
+        "dismiss_note", "template",
     }
 )  # fmt: skip
 
@@ -161,6 +162,10 @@ def erase_members(raw: sqlite3.Connection, gone: Mapping[str, str | None]) -> in
         raw.execute(f"DELETE FROM member_keys WHERE member_id IN ({marks})", chunk)
         raw.execute(f"DELETE FROM cards WHERE member_id IN ({marks})", chunk)
         raw.execute(f"DELETE FROM consents WHERE member_id IN ({marks})", chunk)
+        # Care plans are health information about the person: they go, not to a survivor.
+        raw.execute(f"DELETE FROM care_refill_marks WHERE member_id IN ({marks})", chunk)
+        raw.execute(f"DELETE FROM care_tasks WHERE member_id IN ({marks})", chunk)
+        raw.execute(f"DELETE FROM care_plans WHERE member_id IN ({marks})", chunk)
         raw.execute(
             "UPDATE complaints SET customer_name = '', customer_phone = '' "
             f"WHERE member_id IN ({marks})",

@@ -24,6 +24,12 @@ can carry other members' records. So (PIPL, DESIGN §7; docs/privacy.md):
    erasure the WAL, which still holds the old page images, is checkpointed and truncated.
 5. :func:`seal_legacy` — once per cache: a cache written before this module is sealed,
    redacted and vacuumed when it is opened.
+
+Care-plan operations say as much (DESIGN §12): which plan a member follows names their
+condition, and a task's note may say anything. ``care.enroll``'s ``template`` and
+``care.task``'s ``note`` are sealed the same way (:data:`SEALED_FIELDS`), and a withdrawal
+treats those ops like a ``member.update`` of health, with one difference: a never-sent
+care op is superseded by the withdrawal whatever it holds (the plan ends, at HQ too).
 """
 
 from __future__ import annotations
@@ -50,6 +56,9 @@ ERASED = "$erased"
 # kv: set once this cache holds no health in clear text from before sealing existed.
 SEALED_FLAG = "health_sealed"
 HEALTH_OP = "member.update"
+# Care ops: the top-level field that is health information, sealed like ``changes.health``.
+SEALED_FIELDS = {"care.enroll": "template", "care.task": "note"}
+ERASABLE_OPS = (HEALTH_OP, *SEALED_FIELDS)
 _dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
@@ -69,7 +78,15 @@ def _clear_health(payload: Any) -> dict[str, Any] | None:
 def seal_payload(
     cipher: HealthCipher, op_id: str, op_type: str, payload: dict[str, Any]
 ) -> dict[str, Any]:
-    """The payload as stored: a ``member.update``'s health sealed, everything else as is."""
+    """The payload as stored: a ``member.update``'s health (a care op's
+    :data:`SEALED_FIELDS`) sealed, everything else as is."""
+    field = SEALED_FIELDS.get(op_type)
+    if field is not None:
+        value = payload.get(field)
+        if not isinstance(value, str) or not value:
+            return payload
+        blob = cipher.encrypt(_aad(op_id), {"v": value})
+        return {**payload, field: {SEALED: base64.b64encode(blob).decode("ascii")}}
     health = _clear_health(payload) if op_type == HEALTH_OP else None
     if health is None:
         return payload
@@ -81,6 +98,13 @@ def seal_payload(
 def open_payload(cipher: HealthCipher, op_id: str, text: str) -> dict[str, Any]:
     """The stored payload as HQ receives it: sealed health decrypted, erased health null."""
     payload = json.loads(text)
+    for field in set(SEALED_FIELDS.values()) & set(payload if isinstance(payload, dict) else ()):
+        value = payload[field]
+        if isinstance(value, dict) and SEALED in value:
+            opened = cipher.decrypt(_aad(op_id), base64.b64decode(value[SEALED]))
+            payload[field] = opened["v"]
+        elif isinstance(value, dict) and ERASED in value:
+            payload[field] = ""
     changes = payload.get("changes") if isinstance(payload, dict) else None
     if not isinstance(changes, dict):
         return payload  # type: ignore[no-any-return]
@@ -98,6 +122,10 @@ def sealed_blob(text: str) -> bytes | None:
     payload = json.loads(text)
     changes = payload.get("changes") if isinstance(payload, dict) else None
     health = changes.get("health") if isinstance(changes, dict) else None
+    for field in SEALED_FIELDS.values():
+        value = payload.get(field) if isinstance(payload, dict) else None
+        if isinstance(value, dict) and isinstance(value.get(SEALED), str):
+            health = value
     if isinstance(health, dict) and isinstance(health.get(SEALED), str):
         return base64.b64decode(health[SEALED])
     return None
@@ -112,8 +140,32 @@ def redact(value: Any) -> Any:
     return value
 
 
+def _erase_care(op: OutboxOp, by_op: str | None) -> bool:
+    """:func:`_erase_in` for a care op: a never-sent one is superseded by the withdrawal."""
+    payload = json.loads(op.payload)
+    field = SEALED_FIELDS[op.type]
+    value = payload.get(field)
+    sealed = isinstance(value, dict) and SEALED in value
+    if op.state == "pending":
+        if op.attempts > 0:
+            return False  # may be at HQ: re-sent as it was, erased once answered
+        if by_op is not None:
+            op.state = "superseded"
+            op.superseded_by = by_op
+        elif not sealed:
+            return False
+    elif not sealed:
+        return False
+    if sealed:
+        payload[field] = {ERASED: True}
+        op.payload = _dumps(payload)
+    return True
+
+
 def _erase_in(op: OutboxOp, by_op: str | None) -> bool:
     """Take the health out of one op's stored payload; False when it must stay."""
+    if op.type in SEALED_FIELDS:
+        return _erase_care(op, by_op)
     payload = json.loads(op.payload)
     changes = payload.get("changes") if isinstance(payload, dict) else None
     if not isinstance(changes, dict) or "health" not in changes:
@@ -156,7 +208,7 @@ def erase_member_health(
     ``by_op`` (the withdrawal) supersedes a never-sent op that changed nothing else.
     Returns how many ops were changed; the caller runs :func:`purge_wal` after commit.
     """
-    query = select(OutboxOp).where(OutboxOp.member_id == member_id, OutboxOp.type == HEALTH_OP)
+    query = select(OutboxOp).where(OutboxOp.member_id == member_id, OutboxOp.type.in_(ERASABLE_OPS))
     if before_seq is not None:
         query = query.where(OutboxOp.seq < before_seq)
     return sum(_erase_in(op, by_op) for op in session.scalars(query.order_by(OutboxOp.seq)))
@@ -185,7 +237,7 @@ def erase_answered(session: Session, op_ids: Iterable[str]) -> int:
         ops = session.scalars(
             select(OutboxOp).where(
                 OutboxOp.op_id.in_(ids[start : start + 500]),
-                OutboxOp.type == HEALTH_OP,
+                OutboxOp.type.in_(ERASABLE_OPS),
                 OutboxOp.state != "pending",
                 OutboxOp.payload.contains(SEALED),
             )

@@ -38,6 +38,7 @@ from counter import contract, rules
 from counter.contract import ContractError, format_time, parse_member_record
 from counter.errors import KnownError
 from counter.services import audit
+from counter.services.care import move_care
 from counter.services.config import current_rules, current_rules_version
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import POINTS_SIGNS, points_delta, queue_op
@@ -274,7 +275,7 @@ def record_answer(
         raw.executemany(_POINTS_APPLIED_SQL, points_applied)
         raw.executemany(_POINTS_REJECTED_SQL, points_rejected)
         raw.executemany(_PROBLEM_SQL, problems)
-        if any(rows.get(r["op_id"], ("",))[0] == outbox_health.HEALTH_OP for r in results):
+        if any(rows.get(r["op_id"], ("",))[0] in outbox_health.ERASABLE_OPS for r in results):
             outbox_health.erase_answered(s, [r["op_id"] for r in results])
         if members:
             apply_member_records(s, list(members.values()), ctx.cipher, now)
@@ -501,6 +502,7 @@ def _move_rows(s: Session, ctx: ServiceContext, local_id: str, target: str) -> N
     s.execute(update(Complaint).where(Complaint.member_id == local_id).values(member_id=target))
     s.execute(update(Consent).where(Consent.member_id == local_id).values(member_id=target))
     s.execute(update(Card).where(Card.member_id == local_id).values(member_id=target))
+    move_care(s, ctx.cipher, local_id, target)
     local = s.get(Member, local_id)
     hq = s.get(Member, target)
     if (

@@ -1,0 +1,69 @@
+"""Care plans against the real reference HQ: an enrolment and its task outcomes, made at
+the counter (some offline), arrive at HQ exactly once and HQ ends up where the counter
+is; a withdrawn consent ends the plan at HQ too."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import text
+from sync_helpers import HQ, outbox_states, sql
+
+from counter import services
+from counter.services import care, care_tasks
+from counter.sync.engine import sync_once
+from hq.db import make_engine
+
+
+def hq_rows(hq: HQ, query: str, **params: Any) -> list[dict[str, Any]]:
+    engine = make_engine(hq.url_db)
+    try:
+        with engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(text(query), params)]
+    finally:
+        engine.dispose()
+
+
+def as_date(value: Any) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def test_enrolment_and_outcomes_arrive_once_and_agree(hq: HQ) -> None:
+    a = hq.counter("S001")
+    mid = services.register_member(a.ctx, a.actor, services.MemberForm("周慧", "13755551234")).id
+    services.record_consent(a.ctx, a.actor, mid, "health", granted=True)
+    services.record_health(a.ctx, a.actor, mid, [], ["高血压"], [])
+    plan = care.enroll(a.ctx, a.actor, mid, "hypertension")
+    first, second = plan.tasks[0].task_id, plan.tasks[1].task_id
+    care_tasks.do_task(a.ctx, a.actor, first, "no_answer")
+    assert sync_once(a.ctx).ok
+    # More outcomes before the next sync (as offline): they wait in the outbox, in order.
+    care_tasks.do_task(a.ctx, a.actor, first, "reached", "血压稳定")
+    care_tasks.do_task(a.ctx, a.actor, second, "visited")
+    report = sync_once(a.ctx)
+    assert report.ok and not report.rejections, report.errors
+    assert {state for _, state in outbox_states(a.ctx)} == {"applied"}
+
+    plans = hq_rows(hq, "SELECT id, status, template FROM care_plans WHERE member_id = :m", m=mid)
+    assert [(p["id"], p["status"], p["template"]) for p in plans] == [
+        (plan.plan_id, "active", "hypertension")
+    ]
+    log = hq_rows(hq, "SELECT id, task_id, outcome FROM care_task_log ORDER BY at, id")
+    ops = sql(a.ctx, "SELECT op_id FROM outbox WHERE type = 'care.task' ORDER BY seq")
+    assert [(r["task_id"], r["outcome"]) for r in log] == [
+        (first, "no_answer"),
+        (first, "reached"),
+        (second, "visited"),
+    ]
+    assert [r["id"] for r in log] == [op_id for (op_id,) in ops]
+    here = {t.task_id: t for t in care.member_plans(a.ctx, a.actor, mid)[0].tasks}
+    there = hq_rows(hq, "SELECT id, status, due_on, attempts FROM care_tasks")
+    assert {r["id"]: (r["status"], as_date(r["due_on"]), r["attempts"]) for r in there} == {
+        tid: (t.status, t.due_on, t.attempts) for tid, t in here.items()
+    }
+
+    services.record_consent(a.ctx, a.actor, mid, "health", granted=False)
+    assert sync_once(a.ctx).ok
+    (ended,) = hq_rows(hq, "SELECT status, ended_reason, template FROM care_plans")
+    assert ended == {"status": "ended", "ended_reason": "consent_withdrawn", "template": ""}
