@@ -3,9 +3,10 @@
 Registrations, sales earning points (cash, bank card, mobile pay, and 医保 personal
 account / pooled fund, with prescription lines that earn nothing), redemptions online
 and offline, profile updates, consents and health records, complaints and their
-handling — in the mix a store sees, each through the same service function the UI
-calls (so each is one durable transaction with its outbox row). The choices depend
-only on the seed and the members in the cache: for load tests, demos and fault tests.
+handling, care-plan enrolments and task outcomes — in the mix a store sees, each
+through the same service function the UI calls (so each is one durable transaction
+with its outbox row). The choices depend only on the seed and the members in the cache:
+for load tests, demos and fault tests.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from counter import services
+from counter import services, simulate_care
 from counter.errors import KnownError
 from counter.services.config import kv_get, kv_set
 from counter.services.context import Actor, ServiceContext
@@ -38,6 +39,8 @@ MIX = (
     ("health", 4),
     ("complaint", 8),
     ("complaint_update", 10),
+    ("care_enroll", 3),
+    ("care_task", 6),
 )
 MEMBER_SAMPLE = 5000
 OPERATORS = (("模拟收银", "cashier", "1111"), ("模拟客服", "service", "2222"))
@@ -211,6 +214,8 @@ def _one(
             rng.sample(CHRONIC, rng.randrange(0, 2)),
             rng.sample(MEDICINES, rng.randrange(0, 2)),
         )
+    elif kind in simulate_care.KINDS:
+        simulate_care.step(ctx, rng, kind, desk, member_id)
     elif kind == "complaint":
         c = services.create_complaint(
             ctx,

@@ -210,6 +210,45 @@ def rule_change_tally(truth: HQTruth, stores: list[Store]) -> collections.Counte
     return tally
 
 
+# ------------------------------------------------------------------ issue 17: care plans
+# ``counter simulate`` enrols members in care plans and records task outcomes; HQ keeps
+# each enrolment and each outcome once, and ends up with the counter's tasks.
+
+
+def check_care_once(truth: HQTruth, stores: list[Store], where: str) -> None:
+    """One plan per applied ``care.enroll``, one log entry per applied ``care.task``; the
+    tasks of a plan none of whose ops was refused are at HQ as at the counter."""
+    for store in stores:
+        ops = sql(
+            store.ctx,
+            "SELECT op_id, type, state, payload FROM outbox WHERE type LIKE 'care.%'",
+        )
+        applied = {t: {o for o, ty, st, _ in ops if ty == t and st == "applied"} for t in
+                   ("care.enroll", "care.task")}  # fmt: skip
+        plans = truth.rows("SELECT op_id FROM care_plans WHERE store_code = ?", store.code)
+        assert sorted(r[0] for r in plans) == sorted(applied["care.enroll"]), (
+            f"{where}: {store.code}: HQ's care plans ≠ the applied enrolments"
+        )
+        log = truth.rows("SELECT id FROM care_task_log WHERE store_code = ?", store.code)
+        assert sorted(r[0] for r in log) == sorted(applied["care.task"]), (
+            f"{where}: {store.code}: HQ's care task log ≠ the applied outcomes"
+        )
+        spoiled = {json.loads(p)["plan_id"] for _, _, st, p in ops if st != "applied"}
+        here = sql(
+            store.ctx,
+            "SELECT id, plan_id, status, due_on, attempts FROM care_tasks ORDER BY id",
+        )
+        there = {
+            r[0]: (r[1], r[2], str(r[3]), r[4])
+            for r in truth.rows("SELECT id, plan_id, status, due_on, attempts FROM care_tasks")
+        }
+        for task_id, plan_id, status, due_on, attempts in here:
+            if plan_id not in spoiled:
+                assert there.get(task_id) == (plan_id, status, str(due_on), attempts), (
+                    f"{where}: {store.code}: care task {task_id} differs at HQ"
+                )
+
+
 # ------------------------------------------------------------------ the fault schedules
 
 
@@ -280,6 +319,7 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         settle(stores, where)
         check(truth, seeded, stores, proxy, where, restored=restores.count > 0)
         check_earns_booked_as_shown(truth, stores, where)
+        check_care_once(truth, stores, where)
         assert proxy.hq_failures == [], f"{where}: HQ itself failed: {proxy.hq_failures}"
     elapsed = time.monotonic() - started
     changed = rule_change_tally(truth, stores)
@@ -294,6 +334,12 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         f"\nchaos: HQ restored from a snapshot {restores.count} times "
         f"({restores.renewed} with hq epoch renew)"
     )
+    care = collections.Counter(
+        f"{t} {st}"
+        for st_ in stores
+        for t, st in sql(st_.ctx, "SELECT type, state FROM outbox WHERE type LIKE 'care.%'")
+    )
+    print(f"chaos: care ops {dict(sorted(care.items()))}")  # issue 17
     changes.close()
     # The test must not pass by injecting nothing.
     assert sum(fired[k] for k in KINDS) > 0
@@ -309,6 +355,7 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         assert changes.fired["rule change"] > 0 and changes.fired["tier change"] > 0
         assert changed["rules versions named"] >= 3, changed
         assert changed["earns under a tier since changed"] > 0, changed
+        assert care["care.enroll applied"] > 0 and care["care.task applied"] > 0, care
         if RESTORE_RATE >= 0.03:
             assert restores.count > restores.renewed > 0, "no silent and renewed restores"
 
