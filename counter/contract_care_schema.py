@@ -34,7 +34,9 @@ def care_payload_schemas() -> dict[str, Schema]:
                         ["task_id", "step", "due_on"],
                     ),
                     "description": "the plan's tasks as the counter computed them "
-                    "(start_on + each step's day); ids and steps unique",
+                    "(start_on + each step's day); HQ refuses a plan whose task ids or steps "
+                    "repeat (`duplicate_task`) or name a step its template lacks "
+                    "(`unknown_step`)",
                 },
             },
             ["plan_id", "member_id", "template", "start_on", "tasks"],

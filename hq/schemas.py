@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from counter.contract import MAX_BATCH
+from hq.care_schemas import CareConfig
 
 
 class Health(BaseModel):
@@ -120,6 +121,9 @@ class Config(BaseModel):
         description="store code → the first 9 digits of the card numbers its counters issue "
         "(then the PC's counter number, a 5-digit sequence and the Luhn digit)"
     )
+    care: CareConfig = Field(
+        description="1.1: care plan templates and the refill lead (hq/care.py)"
+    )
 
 
 # ------------------------------------------------------------------ members
@@ -227,7 +231,9 @@ class OpResult(BaseModel):
         default=None, description="applied: the change sequence the effect is visible at"
     )
     entity: dict[str, Any] | None = Field(
-        default=None, description="applied: the member or complaint record after the op"
+        default=None,
+        description="applied: the member or complaint record after the op; null for "
+        "care.enroll and care.task (the counter holds the plan as it made it)",
     )
     error: ErrorDetail | None = Field(default=None, description="rejected: why")
     review: ErrorDetail | None = Field(

@@ -52,10 +52,6 @@ def care_enroll(p: Mapping[str, Any]) -> dict[str, Any]:
         }
         for t in raw
     ]
-    if len({t["task_id"] for t in tasks}) != len(tasks) or len({t["step"] for t in tasks}) != len(
-        tasks
-    ):
-        raise ContractError("invalid_field", "task ids and steps are unique", field="tasks")
     return {
         "plan_id": _uuid(p, "plan_id"),
         "member_id": _uuid(p, "member_id"),

@@ -47,7 +47,15 @@ def care_enroll(batch: Batch, op: dict[str, Any]) -> Applied:
         raise Rejection("plan_exists", "a care plan with this id exists", {"plan_id": p["plan_id"]})
     steps = {s.no for s in template.steps}
     if any(t["step"] not in steps for t in p["tasks"]):
-        raise Rejection("invalid_field", "a task names a step the template does not have", {})
+        raise Rejection("unknown_step", "a task names a step the template does not have", {})
+    ids = [t["task_id"] for t in p["tasks"]]
+    if len(set(ids)) != len(ids) or len({t["step"] for t in p["tasks"]}) != len(ids):
+        raise Rejection("duplicate_task", "a plan's task ids and steps are each unique", {})
+    known = fx.all(
+        f"SELECT id FROM care_tasks WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids)
+    )
+    if known:
+        raise Rejection("duplicate_task", "a task with this id exists", {"task_id": known[0][0]})
     seq = batch.w.changes.take()
     fx.insert(
         "care_plans",

@@ -120,8 +120,17 @@ def test_enroll_refusals(hq_env: HQEnv) -> None:
     unknown = enroll_op(s1, mid, "hypertension")
     unknown["payload"]["template"] = "no_such_plan"
     s1.rejected(unknown, "unknown_template")
+    twice = enroll_op(s1, mid, "hypertension")
+    twice["payload"]["tasks"][1]["step"] = 1
+    s1.rejected(twice, "duplicate_task")
+    beyond = enroll_op(s1, mid, "hypertension")
+    beyond["payload"]["tasks"][0]["step"] = 24
+    s1.rejected(beyond, "unknown_step")
     enroll = enroll_op(s1, mid, "hypertension")
     s1.applied(enroll)
+    again = enroll_op(s1, mid, "hypertension")
+    again["payload"]["tasks"] = enroll["payload"]["tasks"]
+    s1.rejected(again, "duplicate_task")
     s1.rejected(enroll_op(s1, mid, "hypertension", enroll["payload"]["plan_id"]), "plan_exists")
     # Another store never does this store's tasks.
     s2.rejected(task_op(s2, enroll, 0, "reached"), "care_task_not_found")
