@@ -12,6 +12,7 @@ import pytest
 from hqkit import HQEnv, new_card, new_phone, seqs
 from sqlalchemy import select
 
+from counter.care_rules import DEFAULT_CARE
 from counter.codes import CodeRefused, load_public_keys, verify_member_token
 from counter.contract import parse_member_record
 from counter.rules import DEFAULT_CONFIG, from_config, rules_version
@@ -255,8 +256,9 @@ def test_config_is_the_default_rules_and_the_valid_keys(fresh_env: HQEnv) -> Non
     body = resp.json()
     assert set(body) == {
         "version", "rules_version", "points", "complaints", "qr_keys", "health",
-        "consent_texts", "card_blocks",
+        "consent_texts", "card_blocks", "care",
     }  # fmt: skip
+    assert body["care"] == DEFAULT_CARE
     assert "高血压" in body["health"]["chronic_conditions"]
     assert "青霉素" in body["health"]["allergy_classes"]
     assert body["consent_texts"]["health"]["version"] == "health-2026.1"
