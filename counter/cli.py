@@ -130,6 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         "--consented", type=int, default=100_000, help="members with marketing consent here"
     )
     b_out.add_argument("--samples", type=int, default=20, help="builds per list")
+    b_out.add_argument("--hog", type=int, default=0, help="busy processes to run beside it")
     b_out.add_argument("--dir", default="bench-data", help="where bench caches are kept")
 
     b_sync = bench_sub.add_parser("sync", help="first full sync and push against a real HQ")
@@ -345,10 +346,12 @@ def _bench(args: argparse.Namespace) -> int:
     if args.bench_command == "outreach":
         from counter.bench import outreach as bench_outreach
 
-        if not 1 <= args.consented <= args.members or args.samples < 1:
+        if not 1 <= args.consented <= args.members or args.samples < 1 or args.hog < 0:
             print("counter: need 1 ≤ --consented ≤ --members, --samples ≥ 1", file=sys.stderr)
             return EXIT_USAGE
-        print(bench_outreach.run(Path(args.dir), args.members, args.consented, args.samples))
+        print(
+            bench_outreach.run(Path(args.dir), args.members, args.consented, args.samples, args.hog)
+        )
         return EXIT_OK
     if args.bench_command == "sync":
         from counter.bench import sync as bench_sync
