@@ -169,10 +169,14 @@ def run_demo(
             ctx.clock = lambda: utc_now() + off
         try:
             ensure_operators(ctx)
-            first_sync(ctx)
+            synced = first_sync(ctx)
             from counter.demo_history import seed_history
 
             seed_history(ctx)  # once: a month of sales for the manager's figures
+            if synced:
+                from counter.demo_outreach import seed_marketing_consents
+
+                seed_marketing_consents(ctx)  # once: members to list for Ctrl+F9
             from ui.shell.app import run_app
 
             return int(

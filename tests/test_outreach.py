@@ -338,3 +338,14 @@ def test_consents_given_before_this_version_are_listed_after_the_upgrade(
         assert outreach.districts(ctx, actor) == [("浦东新区", 1)]
     finally:
         ctx.close()
+
+
+def test_the_demo_seeds_marketing_consents_once(
+    ctx: services.ServiceContext, service_actor: services.Actor, clock: Clock
+) -> None:
+    from counter.demo_outreach import seed_marketing_consents
+
+    load(ctx, *(hq_member(i) for i in range(1, 21)))
+    assert seed_marketing_consents(ctx, count=3) == 3
+    assert seed_marketing_consents(ctx, count=3) == 0  # the next start of the demo
+    assert ids(ctx, service_actor, OutreachFilter()) == [no(1), no(6), no(11)]
