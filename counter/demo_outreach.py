@@ -3,10 +3,15 @@ counter, so Ctrl+F9 has members to list (consents are recorded only at a counter
 member feed carries none, and a fresh demo cache would list nobody).
 
 Once per demo cache, through the real service (each consent its own audited transaction
-and ``member.consent`` operation, sent to the demo HQ by the next sync).
+and ``member.consent`` operation, sent to the demo HQ by the next sync), recorded on days
+spread over the last two years (as if given at registration), so the lapsed list has
+members on it too.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
 
 from counter import services
 
@@ -29,6 +34,15 @@ def seed_marketing_consents(ctx: services.ServiceContext, count: int = DEMO_CONS
                 (count * 5,),
             )
         ][::5]
-    for member_id in ids:
-        services.record_consent(ctx, staff[0], member_id, "marketing", granted=True)
+    clock = ctx.clock
+    try:
+        for n, member_id in enumerate(ids):
+            ctx.clock = _earlier(clock, dt.timedelta(days=(n * 37) % 730, hours=n % 9))
+            services.record_consent(ctx, staff[0], member_id, "marketing", granted=True)
+    finally:
+        ctx.clock = clock
     return len(ids)
+
+
+def _earlier(clock: Callable[[], dt.datetime], back: dt.timedelta) -> Callable[[], dt.datetime]:
+    return lambda: clock() - back

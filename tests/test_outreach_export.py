@@ -91,7 +91,7 @@ def test_a_service_assistant_exports_masked_and_it_is_audited(
     assert (result.rows, result.masked) == (5, True)
     rows = read_csv(target)
     assert rows[0][:3] == ["会员号", "姓名", "手机"]
-    assert rows[1][:7] == ["1000000001", "周*华", "137****0001", "gold", "浦东新区", "12-30",
+    assert rows[1][:7] == ["1000000001", "周*华", "137****0001", "金卡会员", "浦东新区", "12-30",
                            "2026-12-30"]  # fmt: skip
     text = target.read_text(encoding="utf-8-sig")
     assert "13700000001" not in text and "周红华" not in text

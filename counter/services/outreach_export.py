@@ -49,6 +49,10 @@ HEADERS = {
 }  # fmt: skip
 
 
+# As the screens name them (ui/shell/labels.py), for a Chinese file; an English one has the codes.
+TIER_NAMES = {"basic": "普通会员", "silver": "银卡会员", "gold": "金卡会员"}
+
+
 class ExportPathError(KnownError):
     """The chosen file cannot be written (no such folder, no permission, read-only)."""
 
@@ -66,7 +70,7 @@ def _local(moment: dt.datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _cells(m: ListedMember, masked: bool) -> list[str]:
+def _cells(m: ListedMember, masked: bool, zh: bool) -> list[str]:
     row = m.row
     return [
         str(safe_cell(c))
@@ -74,7 +78,7 @@ def _cells(m: ListedMember, masked: bool) -> list[str]:
             row.member_no,
             row.name if masked else m.name,
             row.phone if masked else m.phone,
-            row.tier,
+            TIER_NAMES.get(row.tier, row.tier) if zh else row.tier,
             row.district,
             row.birthday,
             row.next_birthday.isoformat() if row.next_birthday else "",
@@ -133,9 +137,10 @@ def export_csv(
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(HEADERS["zh" if language.startswith("zh") else "en"])
+            zh = language.startswith("zh")
+            writer.writerow(HEADERS["zh" if zh else "en"])
             for total, chunk in listing(ctx, flt):
-                writer.writerows(_cells(member, masked) for member in chunk)
+                writer.writerows(_cells(member, masked, zh) for member in chunk)
                 written += len(chunk)
                 if progress is not None:
                     progress(written, total)
