@@ -266,3 +266,25 @@ def test_queued_care_ops_hold_no_health_in_clear_and_a_withdrawal_supersedes_the
     states = rows(settings, "SELECT state, payload FROM outbox WHERE type LIKE 'care.%'")
     assert [s for s, _ in states] == ["superseded", "superseded"]
     assert all('"$erased": true' in p or '"$erased":true' in p for _, p in states)
+
+
+def test_a_greeted_birthday_leaves_the_list_and_no_answer_brings_it_back_tomorrow(
+    ctx: services.ServiceContext, service_actor: services.Actor, member: str
+) -> None:
+    services.record_consent(ctx, service_actor, member, "marketing", granted=True)
+    assert len(worklist.work_list(ctx, service_actor).birthdays) == 1
+    worklist.greet_birthday(ctx, service_actor, member, "no_answer")
+    assert worklist.work_counts(ctx, service_actor).birthdays == 0
+    set_day(ctx, TODAY + dt.timedelta(days=1))
+    (row,) = worklist.work_list(ctx, service_actor).birthdays
+    assert row.ref == member
+    worklist.greet_birthday(ctx, service_actor, member, "reached", "祝福已送到")
+    set_day(ctx, TODAY + dt.timedelta(days=2))
+    assert worklist.work_list(ctx, service_actor).birthdays == ()
+    set_day(ctx, TODAY + dt.timedelta(days=7))  # next week: no birthday to greet
+    with pytest.raises(ValidationError) as none:
+        worklist.greet_birthday(ctx, service_actor, member, "reached")
+    assert none.value.detail == "no_birthday"
+    # Next year's birthday is another greeting.
+    set_day(ctx, TODAY + dt.timedelta(days=364))
+    assert len(worklist.work_list(ctx, service_actor).birthdays) == 1

@@ -22,14 +22,25 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from counter import care_rules
+from counter.contract.care import MAX_NOTE
+from counter.errors import ValidationError
 from counter.privacy import mask_name, mask_phone
 from counter.rules import STORE_TZ
 from counter.services import audit
 from counter.services.care import local_today, plan_template, step_of
 from counter.services.context import Actor, ServiceContext
-from counter.services.ops import HEALTH_ROLES, require_role
+from counter.services.ops import HEALTH_ROLES, active_member, check_text, require_role
 from counter.services.refills import refills_due
-from counter.store.models import CarePlan, CareTask, Complaint, ComplaintNote, Consent, Member
+from counter.store.models import (
+    BirthdayMark,
+    CarePlan,
+    CareTask,
+    Complaint,
+    ComplaintNote,
+    Consent,
+    Member,
+)
 
 KINDS = ("care_task", "refill", "followup", "birthday")
 
@@ -231,32 +242,49 @@ def _marketing_members(s: Session) -> list[str]:
     return [m for m, granted in latest.items() if granted]
 
 
-def _birthday_items(s: Session, today: dt.date) -> list[WorkItem]:
+def birthday_this_week(birthday: dt.date, today: dt.date) -> dt.date | None:
+    """The member's birthday in ``today``'s week (Monday to Sunday), if it falls in it."""
     monday, sunday = _week(today)
+    # The week may span a new year: try both years.
+    for year in sorted({monday.year, sunday.year}):
+        day = birthday_in(birthday, year)
+        if monday <= day <= sunday:
+            return day
+    return None
+
+
+def _greeted(mark: BirthdayMark | None, today: dt.date) -> bool:
+    if mark is None:
+        return False
+    if mark.state == "snoozed":
+        return mark.until is not None and mark.until > today
+    return True
+
+
+def _birthday_items(s: Session, today: dt.date) -> list[WorkItem]:
     items = []
     for member_id in _marketing_members(s):
         member = s.get(Member, member_id)
         if member is None or member.status != "active" or member.birthday is None:
             continue
-        # The week may span a new year: try both years.
-        for year in {monday.year, sunday.year}:
-            day = birthday_in(member.birthday, year)
-            if monday <= day <= sunday:
-                items.append(
-                    WorkItem(
-                        "birthday",
-                        member.id,
-                        member.id,
-                        _masked(member.name, member.phone),
-                        f"生日问候（{day.month}月{day.day}日）",
-                        f"Birthday greeting ({day.isoformat()})",
-                        day,
-                        False,
-                        "您好，我是药店的工作人员，祝您生日快乐！生日当月到店积分加倍。",
-                        "Hello, this is the pharmacy: happy birthday! Points count double "
-                        "in your birthday month.",
-                    )
-                )
+        day = birthday_this_week(member.birthday, today)
+        if day is None or _greeted(s.get(BirthdayMark, (member_id, day.year)), today):
+            continue
+        items.append(
+            WorkItem(
+                "birthday",
+                member.id,
+                member.id,
+                _masked(member.name, member.phone),
+                f"生日问候（{day.month}月{day.day}日）",
+                f"Birthday greeting ({day.isoformat()})",
+                day,
+                False,
+                "您好，我是药店的工作人员，祝您生日快乐！生日当月到店积分加倍。",
+                "Hello, this is the pharmacy: happy birthday! Points count double "
+                "in your birthday month.",
+            )
+        )
     items.sort(key=lambda i: (i.since, i.ref))
     return items
 
@@ -299,3 +327,48 @@ def work_counts(ctx: ServiceContext, actor: Actor, today: dt.date | None = None)
             + sum(r.due_on < day for r in refills)
             + late_followups,
         )
+
+
+def greet_birthday(
+    ctx: ServiceContext, actor: Actor, member_id: str, outcome: str, note: str = ""
+) -> None:
+    """Record the birthday call of this week's row: reached, visited or declined take it off
+    the list for this year's birthday; no answer brings it back tomorrow. Kept at this
+    counter (a greeting is the store's own work, not an operation for HQ), audited."""
+    require_role(actor, HEALTH_ROLES, "处理今日工作", "do the work list")
+    if outcome not in care_rules.OUTCOMES:
+        raise ValidationError(
+            "请选择随访结果。", "Choose the outcome.", field="outcome", detail="bad_outcome"
+        )
+    note = (note or "").strip()
+    check_text("note", note, multiline=True)
+    if len(note) > MAX_NOTE:
+        raise ValidationError(
+            f"备注最多 {MAX_NOTE} 字。",
+            f"The note is at most {MAX_NOTE} characters.",
+            field="note",
+        )
+    now = ctx.now()
+    today = local_today(ctx)
+    with ctx.db.write() as s:
+        member = active_member(s, member_id)
+        day = birthday_this_week(member.birthday, today) if member.birthday else None
+        if day is None:
+            raise ValidationError(
+                "该会员的生日不在本周。",
+                "The member's birthday is not this week.",
+                field="member_id",
+                detail="no_birthday",
+            )
+        snooze = outcome == care_rules.RETRY_OUTCOME
+        mark = s.get(BirthdayMark, (member_id, day.year)) or BirthdayMark(
+            member_id=member_id, year=day.year
+        )
+        mark.state = "snoozed" if snooze else "done"
+        mark.until = care_rules.retry_on(today) if snooze else None
+        mark.outcome = outcome
+        mark.note = note
+        mark.at = now
+        mark.operator_id = actor.operator_id
+        s.merge(mark)
+        audit.record(s, actor, "care.birthday", now, member_id=member_id, outcome=outcome)

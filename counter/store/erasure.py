@@ -166,6 +166,7 @@ def erase_members(raw: sqlite3.Connection, gone: Mapping[str, str | None]) -> in
         raw.execute(f"DELETE FROM care_refill_marks WHERE member_id IN ({marks})", chunk)
         raw.execute(f"DELETE FROM care_tasks WHERE member_id IN ({marks})", chunk)
         raw.execute(f"DELETE FROM care_plans WHERE member_id IN ({marks})", chunk)
+        raw.execute(f"DELETE FROM care_birthday_marks WHERE member_id IN ({marks})", chunk)
         raw.execute(
             "UPDATE complaints SET customer_name = '', customer_phone = '' "
             f"WHERE member_id IN ({marks})",

@@ -426,3 +426,18 @@ class RefillMark(Base):
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     operator_id: Mapped[str] = mapped_column(String(36))
+
+
+class BirthdayMark(Base):
+    """How this counter handled a member's birthday greeting of ``year`` (the work list)."""
+
+    __tablename__ = "care_birthday_marks"
+
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(12))  # done | snoozed
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    operator_id: Mapped[str] = mapped_column(String(36))
