@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -320,10 +321,27 @@ class ComplaintNote(Base):
     complaint: Mapped[Complaint] = relationship(back_populates="notes")
 
 
+# The acts on personal information a manager looks for first (DESIGN §7): health views
+# and records, phone and name reveals, profile views in clear, consents, every export.
+# Written out, not built, so the partial index below (0010_audit_trail) and the query
+# (services.audit_view) say the very same thing: SQLite uses a partial index only for a
+# query whose WHERE repeats its condition.
+AUDIT_SENSITIVE_SQL = (
+    "action IN ('health.view', 'health.record', 'member.reveal', 'profile.view', "
+    "'consent.grant', 'consent.withdraw') OR action LIKE '%.reveal' OR action LIKE '%.export'"
+)
+
+
 class AuditEntry(Base):
     """Who saw or did what; every view of health information lands here."""
 
     __tablename__ = "audit_log"
+    # The trail viewer's filters, newest first (0010_audit_trail; docs/benchmarks.md).
+    __table_args__ = (
+        Index("ix_audit_log_operator_at", "operator_id", "at"),
+        Index("ix_audit_log_action_at", "action", "at"),
+        Index("ix_audit_log_sensitive_at", "at", sqlite_where=text(AUDIT_SENSITIVE_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
