@@ -133,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     b_out.add_argument("--hog", type=int, default=0, help="busy processes to run beside it")
     b_out.add_argument("--dir", default="bench-data", help="where bench caches are kept")
 
+    b_audit = bench_sub.add_parser("audit", help="the audit trail viewer's filtered pages")
+    b_audit.add_argument("--rows", type=int, default=1_000_000, help="audit rows cached")
+    b_audit.add_argument("--samples", type=int, default=200, help="pages per case")
+    b_audit.add_argument("--hog", type=int, default=0, help="busy processes to run beside it")
+    b_audit.add_argument("--dir", default="bench-data", help="where bench caches are kept")
+
     b_sync = bench_sub.add_parser("sync", help="first full sync and push against a real HQ")
     b_sync.add_argument("--members", type=int, default=1_000_000, help="members seeded at HQ")
     b_sync.add_argument("--ops", type=int, default=10_000, help="queued operations to push")
@@ -352,6 +358,14 @@ def _bench(args: argparse.Namespace) -> int:
         print(
             bench_outreach.run(Path(args.dir), args.members, args.consented, args.samples, args.hog)
         )
+        return EXIT_OK
+    if args.bench_command == "audit":
+        from counter.bench import audit as bench_audit
+
+        if min(args.rows, args.samples) < 1 or args.hog < 0:
+            print("counter: --rows and --samples must be positive", file=sys.stderr)
+            return EXIT_USAGE
+        print(bench_audit.run(Path(args.dir), args.rows, args.samples, args.hog))
         return EXIT_OK
     if args.bench_command == "sync":
         from counter.bench import sync as bench_sync

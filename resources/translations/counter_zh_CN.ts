@@ -288,6 +288,320 @@
     </message>
 </context>
 <context>
+    <name>AuditLabels</name>
+    <message>
+        <location filename="../../ui/manager/audit_labels.py" line="+12"/>
+        <source>Signed in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign-in refused</source>
+        <translation>登录被拒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Locked after wrong PINs</source>
+        <translation>PIN 输错过多被锁定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unlocked by a manager</source>
+        <translation>店长解除锁定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operator added</source>
+        <translation>添加操作员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role changed</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operator disabled</source>
+        <translation>停用操作员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operator enabled</source>
+        <translation>启用操作员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PIN reset by a manager</source>
+        <translation>店长重设 PIN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Own PIN changed</source>
+        <translation>修改自己的 PIN</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Own PIN change refused</source>
+        <translation>修改自己的 PIN 被拒</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Member registered</source>
+        <translation>登记会员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Profile changed</source>
+        <translation>修改会员资料</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name and phone shown</source>
+        <translation>显示姓名和手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Profile opened</source>
+        <translation>打开会员资料</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Health information seen</source>
+        <translation>查看健康信息</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Health record saved</source>
+        <translation>保存健康档案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent given</source>
+        <translation>记录同意</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consent withdrawn</source>
+        <translation>撤回同意</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card bound</source>
+        <translation>绑定会员卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points earned</source>
+        <translation>积分累计</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points redeemed</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Complaint logged</source>
+        <translation>登记投诉</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Complaint updated</source>
+        <translation>更新投诉</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Complainant&apos;s phone shown</source>
+        <translation>显示投诉人电话</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problems list opened</source>
+        <translation>打开问题列表</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problem retried</source>
+        <translation>重试问题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Problem dismissed</source>
+        <translation>忽略问题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Operation re-pointed</source>
+        <translation>操作改指向</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Audit trail exported</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Figures exported</source>
+        <translation>导出门店统计</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Figures copied</source>
+        <translation>复制门店统计</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTab</name>
+    <message>
+        <location filename="../../ui/manager/audit_tab.py" line="+74"/>
+        <source>member no., card or phone</source>
+        <translation>会员号、卡号或手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. 2026-12-01</source>
+        <translation>如 2026-12-01</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. 2026-12-31</source>
+        <translation>如 2026-12-31</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Sensitive acts only</source>
+        <translation>只看敏感操作(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Health information, name and phone shown, consents, exports</source>
+        <translation>健康信息、显示姓名和手机号、授权同意、导出</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+15"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location line="-13"/>
+        <location line="+13"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+11"/>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>◀ Newer (PgUp)</source>
+        <translation>◀ 较新 (PgUp)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Older (PgDn) ▶</source>
+        <translation>较早 (PgDn) ▶</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Export CSV… (Ctrl+E)</source>
+        <translation>导出 CSV(&amp;E)… (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Enter applies the filters. On a row, Ctrl+O shows only that operator&apos;s rows and Ctrl+M only that member&apos;s. Highlighted: acts on personal information. An export is itself recorded here.</source>
+        <translation>按回车应用筛选。选中一行后，Ctrl+O 只看该操作员的记录，Ctrl+M 只看该会员的记录。高亮行：涉及个人信息的操作。导出本身也会记入审计。</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>All operators</source>
+        <translation>全部操作员</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No rows match the filters.</source>
+        <translation>没有符合筛选条件的记录。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> Older rows: PgDn.</source>
+        <translation>更早的记录：按 PgDn。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source> No older rows.</source>
+        <translation>没有更早的记录。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rows {0}–{1}, newest first.</source>
+        <translation>第 {0}–{1} 条，最新的在前。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(not cached)</source>
+        <translation>（本机无此会员）</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>“{0}” is not a date: type it as 2026-12-01.</source>
+        <translation>“{0}”不是日期：请按 2026-12-01 的格式输入。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Export the audit trail</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{0} rows exported to {1}. The export is recorded in the trail.</source>
+        <translation>已导出 {0} 条记录到 {1}。本次导出已记入审计记录。</translation>
+    </message>
+</context>
+<context>
     <name>CameraScanner</name>
     <message>
         <location filename="../../ui/member/camera.py" line="+80"/>
@@ -2165,20 +2479,25 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>ManagerDesk</name>
     <message>
-        <location filename="../../ui/manager/desk.py" line="+36"/>
+        <location filename="../../ui/manager/desk.py" line="+37"/>
         <source>Manager&apos;s desk</source>
         <translation>店长工作台</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+28"/>
+        <location line="+12"/>
+        <location line="+30"/>
         <source>Signed in: {0}</source>
         <translation>当前登录：{0}</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-21"/>
         <source>&amp;Operators</source>
         <translation>操作员(&amp;O)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Audi&amp;t trail</source>
+        <translation>审计记录(&amp;T)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2186,7 +2505,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>门店统计(&amp;F)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
         <source>The manager&apos;s desk (F12) is for a store manager: operators, the audit trail and the store&apos;s figures. Lock the counter (Ctrl+L) and let a manager sign in.</source>
         <translation>店长工作台（F12）仅限店长使用：操作员、审计记录和门店数据。请锁定柜台（Ctrl+L），由店长登录。</translation>
     </message>

@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
-from uidata import PINS, ScanClock, type_with_ime
+from uidata import MEMBER_PHONE, PINS, ScanClock, type_with_ime
 
 from counter import services
 from counter.errors import AuthenticationError
@@ -246,3 +246,80 @@ def test_any_operator_changes_their_own_pin(qtbot, make_window, staff, scan_cloc
         (who, {"in_row": 1, "reason": "wrong_pin"})
     ]
     assert audit_rows(window, "operator.pin_change") == [(who, {})]
+
+
+def test_the_audit_trail_by_keys_filters_pages_and_exports(
+    qtbot, make_window, ctx, staff, member, scan_clock, zh, tmp_path
+):  # type: ignore[no-untyped-def]
+    from counter.services import audit
+    from ui.manager.audit_tab import SENSITIVE_BG
+
+    with ctx.db.write() as s:  # 60 earns, then a phone reveal: two pages, newest first
+        for i in range(60):
+            audit.record(s, staff.cashier, "points.earn", NOW, member_id=member.id, n=i)
+        audit.record(
+            s, staff.service, "member.reveal", NOW + dt.timedelta(minutes=1), member_id=member.id
+        )
+    window = make_window(staff.manager)
+    keys = Keys(qtbot, scan_clock, window)
+    desk = open_desk(qtbot, keys)
+    keys.alt(Qt.Key.Key_T)
+    tab = desk.auditTab
+    qtbot.waitUntil(lambda: tab.page is not None and focused() is tab.table)
+    assert len(tab.page.rows) == 50 and tab.page.older is not None
+    assert [r.at for r in tab.page.rows] == sorted((r.at for r in tab.page.rows), reverse=True)
+    keys.press(Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: len(tab.pages) == 2)
+    assert tab.page.rows and "51" in tab.status.text()
+    keys.press(Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: len(tab.pages) == 1)
+
+    keys.alt(Qt.Key.Key_S)  # sensitive acts only
+    qtbot.waitUntil(lambda: tab.filter.sensitive)
+    [reveal] = [i for i, r in enumerate(tab.page.rows) if r.action == "member.reveal"]
+    assert tab.table.item(reveal, 2).background().color() == SENSITIVE_BG
+    assert all(r.sensitive for r in tab.page.rows)
+
+    # A day that is no date is told; a good one filters.
+    tab.sinceInput.setFocus()
+    keys.type("2026-13-01")
+    keys.press(Qt.Key.Key_Return)
+    assert "不是日期" in tab.status.text() and focused() is tab.sinceInput
+    keys.type("2026-12-07")
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.filter.since == dt.date(2026, 12, 7))
+
+    # Export what the filter selects: Ctrl+E, a file name, Enter.
+    tab.table.setFocus()
+    keys.press(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: tab.dialog is not None)
+    qtbot.waitUntil(tab.dialog.isActiveWindow)
+    out = tmp_path / "trail.csv"
+    focused().selectAll()
+    keys.type(str(out))
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: out.exists() and "已导出" in tab.status.text())
+    [(who, details)] = audit_rows(window, "audit.export")
+    assert who == staff.manager.operator_id
+    assert details["filter"] == {"since": "2026-12-07", "sensitive": True}
+    assert details["rows"] == 1 and details["file"] == "trail.csv"
+
+
+def test_a_member_filter_by_phone_and_a_bad_one_told(
+    qtbot, make_window, ctx, staff, member, scan_clock, zh
+):  # type: ignore[no-untyped-def]
+    window = make_window(staff.manager)
+    keys = Keys(qtbot, scan_clock, window)
+    desk = open_desk(qtbot, keys)
+    keys.alt(Qt.Key.Key_T)
+    tab = desk.auditTab
+    qtbot.waitUntil(lambda: tab.page is not None)
+    tab.memberInput.setFocus()
+    keys.type("13900000000")
+    keys.press(Qt.Key.Key_Return)
+    assert "没有这位会员" in tab.status.text() and focused() is tab.memberInput
+    focused().selectAll()
+    keys.type(MEMBER_PHONE)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.filter.member_id == member.id)
+    assert tab.page.rows and all(r.member_id == member.id for r in tab.page.rows)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from counter import services
+from ui.manager.audit_tab import AuditTab
 from ui.manager.figures_tab import FiguresTab
 from ui.manager.operators_tab import OperatorsTab
 from ui.shell.tasks import BaseRunner
@@ -41,6 +42,7 @@ class ManagerDesk(QDialog):
         self.operatorsTab = OperatorsTab(ctx, actor, runner, language=language)
         self.operatorsTab.changed.connect(self.changed)
         self.figuresTab = FiguresTab(ctx, actor, runner, language=language)
+        self.auditTab = AuditTab(ctx, actor, runner, language=language)
         for widget, title in self._tabs():
             self.tabs.addTab(widget, title)
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -54,6 +56,7 @@ class ManagerDesk(QDialog):
     def _tabs(self) -> list[tuple[QWidget, str]]:
         return [
             (self.operatorsTab, self.tr("&Operators")),
+            (self.auditTab, self.tr("Audi&t trail")),
             (self.figuresTab, self.tr("&Figures")),
         ]
 
@@ -72,12 +75,14 @@ class ManagerDesk(QDialog):
         self.actor = actor
         self.operatorsTab.actor = actor
         self.figuresTab.actor = actor
+        self.auditTab.actor = actor
         self.whoLabel.setText(self.tr("Signed in: {0}").format(actor.name))
 
     def start(self) -> None:
         """Load every tab's first view (off the UI thread) and put the keyboard in it."""
         self.operatorsTab.reload()
         self.figuresTab.stale = True  # counted again when shown
+        self.auditTab.loaded = False  # the trail has grown since: read it again when shown
         self._tab_shown(self.tabs.currentIndex())
 
 
