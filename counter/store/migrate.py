@@ -18,7 +18,7 @@ from counter.errors import StorageError
 log = logging.getLogger(__name__)
 
 # The newest revision in migrations/versions; a test keeps the two in step.
-SCHEMA_HEAD = "0013_birthday_marks"
+SCHEMA_HEAD = "0014_audit_trail"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # A migration of a million-member cache takes a while; a second process waits for it.
 MIGRATE_WAIT_S = 900.0
