@@ -546,7 +546,7 @@
         <translation>全部操作</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

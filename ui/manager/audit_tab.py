@@ -195,6 +195,8 @@ class AuditTab(QWidget):
         self.actionChoice.addItem(self.tr("All actions"), None)
         for action in actions:
             self.actionChoice.addItem(action_label(action), action)
+        if self.page is not None:  # the page came first: name its operators now
+            self._show(self.asked, self.page)
 
     def _load(self) -> None:
         self.asked += 1
