@@ -300,8 +300,9 @@ class WindowsMixin:
         actor = self.actor
         if actor is None or self.locked:
             return
+        # Kept (not deleted on close) until the window goes: deleting a form from under its
+        # own closing signal crashed PySide, as with the desk.
         dialog = OwnPinDialog(self.ctx, actor, self.runner, language=self.language, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         done = self.tr("Your PIN is changed.")
         dialog.succeeded.connect(lambda _r: self.statusBarWidget.showMessage(done, 8000))
         dialog.finished.connect(lambda _result, d=dialog: self._own_pin_closed(d))
