@@ -401,6 +401,21 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Points reversed (refund)</source>
+        <translation>积分冲回（退货）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activity points awarded</source>
+        <translation>发放活动积分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outreach list exported</source>
+        <translation>导出行销名单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Complaint logged</source>
         <translation>登记投诉</translation>
     </message>
@@ -4342,7 +4357,7 @@ Lock the counter (Ctrl+L) and let a store manager sign in.</source>
 请锁定柜台（Ctrl+L），由店长登录。</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+66"/>
         <source>Your PIN is changed.</source>
         <translation>您的 PIN 已修改。</translation>
     </message>
