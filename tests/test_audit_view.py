@@ -181,3 +181,15 @@ def test_export_is_audited_formula_safe_and_a_full_disk_is_told(
     with pytest.raises(PermissionDenied):
         export_audit(ctx, service, AuditFilter(), tmp_path / "no.csv")
     assert not (tmp_path / "no.csv").exists()
+
+
+def test_the_bench_command_prints_its_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A small run of ``counter bench audit`` (what it measures is read, never asserted)."""
+    from counter import cli
+
+    args = ["bench", "audit", "--rows", "500", "--samples", "2", "--dir", str(tmp_path)]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "500 rows cached" in out and "sensitive acts only" in out

@@ -83,11 +83,13 @@ def _sample_ids(ctx: services.ServiceContext) -> tuple[list[str], list[str]]:
     con = sqlite3.connect(ctx.db.path)
     try:
         operators = [r[0] for r in con.execute("SELECT id FROM operators")]
+        step = max(1, int(con.execute("SELECT count(*) FROM audit_log").fetchone()[0]) // 1000)
         members = [
             r[0]
             for r in con.execute(
                 "SELECT member_id FROM audit_log WHERE member_id IS NOT NULL "
-                "AND id % 997 = 0 LIMIT 500"
+                "AND id % ? = 0 LIMIT 500",
+                (step,),
             )
         ]
     finally:
