@@ -1,7 +1,7 @@
 """The audit trail as a store manager reads it (F12, Audit tab): filtered, newest first,
 a page at a time, and exported to CSV (the export itself audited).
 
-A page is one index range whatever the filter (``0012_audit_trail``): by operator, by
+A page is one index range whatever the filter (``0014_audit_trail``): by operator, by
 action, by member, by date range, or only the acts on personal information
 (``models.AUDIT_SENSITIVE_SQL``). Pages are keyed on (time, id) rather than counted
 with OFFSET, so the thousandth page costs what the first does; there is no total count

@@ -323,7 +323,7 @@ class ComplaintNote(Base):
 
 # The acts on personal information a manager looks for first (DESIGN §7): health views
 # and records, phone and name reveals, profile views in clear, consents, every export.
-# Written out, not built, so the partial index below (0012_audit_trail) and the query
+# Written out, not built, so the partial index below (0014_audit_trail) and the query
 # (services.audit_view) say the very same thing: SQLite uses a partial index only for a
 # query whose WHERE repeats its condition.
 AUDIT_SENSITIVE_SQL = (
@@ -336,7 +336,7 @@ class AuditEntry(Base):
     """Who saw or did what; every view of health information lands here."""
 
     __tablename__ = "audit_log"
-    # The trail viewer's filters, newest first (0012_audit_trail; docs/benchmarks.md).
+    # The trail viewer's filters, newest first (0014_audit_trail; docs/benchmarks.md).
     __table_args__ = (
         Index("ix_audit_log_operator_at", "operator_id", "at"),
         Index("ix_audit_log_action_at", "action", "at"),

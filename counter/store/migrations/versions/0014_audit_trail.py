@@ -6,15 +6,15 @@ member index there is. The acts on personal information (health, reveals, consen
 exports) have a partial index of their own, so "sensitive only" does not scan the
 ordinary rows (its condition is ``models.AUDIT_SENSITIVE_SQL``, copied here as it was).
 
-Revision ID: 0012_audit_trail
-Revises: 0011_tier_spend
+Revision ID: 0014_audit_trail
+Revises: 0013_birthday_marks
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_audit_trail"
-down_revision = "0011_tier_spend"
+revision = "0014_audit_trail"
+down_revision = "0013_birthday_marks"
 branch_labels = None
 depends_on = None
 
