@@ -2,11 +2,12 @@
 
 Registrations, sales earning points (cash, bank card, mobile pay, and 医保 personal
 account / pooled fund, with prescription lines that earn nothing), redemptions online
-and offline, profile updates, consents and health records, complaints and their
-handling, care-plan enrolments and task outcomes — in the mix a store sees, each
-through the same service function the UI calls (so each is one durable transaction
-with its outbox row). The choices depend only on the seed and the members in the cache:
-for load tests, demos and fault tests.
+and offline, refunds taking a receipt's points back (in full or in part), activity
+points, profile updates, consents and health records, complaints and their handling,
+care-plan enrolments and task outcomes — in the mix a store sees, each through the same
+service function the UI calls (so each is one durable transaction with its outbox row).
+The choices depend only on the seed and the members in the cache: for load tests, demos
+and fault tests.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from counter import services, simulate_care
 from counter.errors import KnownError
 from counter.services.config import kv_get, kv_set
 from counter.services.context import Actor, ServiceContext
-from counter.store.models import Complaint, Member
+from counter.store.models import Complaint, Member, Receipt
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚华玉萍红鹏飞辉力斌宇浩凯鑫博文瑞欣怡"
@@ -41,6 +42,8 @@ MIX = (
     ("complaint_update", 10),
     ("care_enroll", 3),
     ("care_task", 6),
+    ("refund", 4),
+    ("award", 3),
 )
 MEMBER_SAMPLE = 5000
 OPERATORS = (("模拟收银", "cashier", "1111"), ("模拟客服", "service", "2222"))
@@ -196,6 +199,13 @@ def _one(
         services.redeem_points(
             ctx, cashier, member_id, points, "积分换购", online=rng.random() < 0.7
         )
+    elif kind == "refund":
+        _refund(ctx, rng, cashier)
+    elif kind == "award":
+        reasons = services.award_reasons(ctx)
+        if reasons:
+            reason = rng.choice(reasons)
+            services.award_points(ctx, desk, member_id, reason.code, None, "模拟活动")
     elif kind == "update":
         field_name = rng.choice(("address", "email", "marital_status"))
         value = {
@@ -243,3 +253,25 @@ def _one(
             )
         if nxt in ("resolved", "closed", "escalated"):
             complaints.remove(complaint_id)
+
+
+def _refund(ctx: ServiceContext, rng: random.Random, cashier: Actor) -> None:
+    """Refund one of this counter's receipts with money left on it: all of it or a part."""
+    with ctx.db.read() as s:
+        receipts = list(
+            s.execute(
+                select(
+                    Receipt.receipt_no,
+                    Receipt.member_id,
+                    Receipt.self_paid_fen - Receipt.reversed_fen,
+                )
+                .where(Receipt.self_paid_fen > Receipt.reversed_fen)
+                .order_by(Receipt.receipt_no)
+                .limit(200)
+            )
+        )
+    if not receipts:
+        raise services.NothingToReverse("没有可退的小票。", "No receipt to refund.")
+    receipt_no, member_id, left = rng.choice(receipts)
+    fen = None if left < 2 or rng.random() < 0.4 else rng.randrange(1, left)
+    services.reverse_points(ctx, cashier, member_id, receipt_no, fen)

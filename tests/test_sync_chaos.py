@@ -7,8 +7,9 @@ stores sync at once. Then the network heals, every counter syncs until nothing m
 and we check, after every schedule:
 
 1. HQ holds each operation exactly once: every op_id of every outbox is in HQ's ``ops``
-   table with the counter's outcome; every applied points op has one ledger entry, every
-   applied earn one receipt, nothing else is booked; HQ's new members are exactly the
+   table with the counter's outcome; every applied points op (earn, redeem, refund,
+   activity points) has one ledger entry with the figure the counter showed, every applied
+   earn one receipt, nothing else is booked; HQ's new members are exactly the
    registrations it applied;
 2. nothing is lost: no op pending; every rejected op is in the problems list; every
    superseded op has its replacement (and was never applied at HQ);
@@ -325,10 +326,20 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
     changed = rule_change_tally(truth, stores)
     ops = sum(sql(s.ctx, "SELECT count(*) FROM outbox")[0][0] for s in stores)
     tally = sum((s.tally for s in stores), collections.Counter[str]())
+    applied = collections.Counter[str]()
+    for s in stores:
+        applied.update(
+            dict(
+                sql(
+                    s.ctx, "SELECT type, count(*) FROM outbox WHERE state = 'applied' GROUP BY type"
+                )
+            )
+        )
     print(
         f"chaos: {SCHEDULES} schedules, {ops} operations, {proxy.requests} requests, "
         f"{elapsed:.1f} s; ops answers lost after HQ applied them in {lost_schedules} "
         f"schedules\nchaos: syncs {dict(sorted(tally.items()))}"
+        f"\nchaos: applied {dict(sorted(applied.items()))}"
         f"\nchaos: faults {dict(sorted(fired.items()))}"
         f"\nchaos: rules {dict(changes.fired)}, {dict(changed)}"
         f"\nchaos: HQ restored from a snapshot {restores.count} times "
@@ -349,6 +360,8 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         assert [k for k in wanted if not fired[k]] == [], fired
         assert any(fired[f"status {s} after"] for s in STATUSES), fired
         assert lost_schedules >= SCHEDULES // 5, (lost_schedules, fired)
+        # Refunds and activity points went through the faults too (issue 15).
+        assert applied["points.reverse"] > 0 and applied["points.award"] > 0, applied
         # HQ's stored outcomes answered re-sends, and re-pointing ran under faults.
         assert tally["replayed"] > 0 and tally["repointed"] > 0, tally
         # Rules and tiers changed under queued earns, and those earns were booked as shown.
@@ -579,6 +592,10 @@ def check(
                 earned.append((body["receipt_no"], 1))
             elif op_type == "points.redeem":
                 want[op_id] = (-body["points"], body.get("receipt_no"))
+            elif op_type == "points.reverse":  # HQ took back what the counter showed
+                want[op_id] = (-body["points"], body["receipt_no"])
+            elif op_type == "points.award":
+                want[op_id] = (body["points"], None)
             elif op_type == "member.register":
                 registered.add(member_id)
         assert booked == want, fail(f"{code}: HQ's ledger differs from the applied points ops")

@@ -46,7 +46,13 @@ SYNC_ARGS = ("--page-limit", str(PAGE), "--push-batch", "5")
 
 PENDING_MEMBERS = "SELECT member_id FROM outbox WHERE state = 'pending'"
 DUPLICATE_CODES = frozenset(
-    ("receipt_already_earned", "member_exists", "complaint_exists", "idempotency_conflict")
+    (
+        "receipt_already_earned",
+        "already_reversed",
+        "member_exists",
+        "complaint_exists",
+        "idempotency_conflict",
+    )
 )
 
 
@@ -330,7 +336,8 @@ def _check(ctx: services.ServiceContext, hq: HQ, queued: int, summary: str) -> N
     applied_points = {
         op_id
         for op_id, (op_type, state) in outbox.items()
-        if state == "applied" and op_type in ("points.earn", "points.redeem")
+        if state == "applied"
+        and op_type in ("points.earn", "points.redeem", "points.reverse", "points.award")
     }
     booked = _rows(hq_db, "SELECT op_id FROM points_ledger WHERE store_code = 'S001'")
     assert sorted(r[0] for r in booked) == sorted(applied_points), summary
