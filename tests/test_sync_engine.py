@@ -167,6 +167,7 @@ def test_a_rejection_lands_in_the_problems_list_and_a_manager_retries_it(hq: HQ)
     services.retry_problem(c.ctx, manager, problem.id)
     assert services.list_problems(c.ctx, manager) == ()
     assert services.get_member(c.ctx, c.actor, member_id).pending_points == expected
+    assert services.get_receipt(c.ctx, c.actor, "R-5").points == expected  # as retried
     assert sync_once(c.ctx).ok
     assert outbox_states(c.ctx) == [("points.earn", "superseded"), ("points.earn", "applied")]
     view = services.get_member(c.ctx, c.actor, member_id)

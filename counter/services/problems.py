@@ -20,7 +20,7 @@ from counter.errors import NotFoundError, ValidationError
 from counter.services import audit
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import MANAGER_ROLES, points_delta, queue_op, require_role
-from counter.store.models import OutboxOp, PointsEntry, SyncProblem
+from counter.store.models import OutboxOp, PointsEntry, Receipt, SyncProblem
 from counter.store.outbox_health import erase_op_health, open_payload
 
 # An earn HQ could not book as the counter computed it: a retry takes HQ's figure under
@@ -181,6 +181,12 @@ def retry_problem(ctx: ServiceContext, actor: Actor, problem_id: int) -> Problem
                 .where(PointsEntry.id == old.op_id)
                 .values(id=new.op_id, state="pending", hq_seq=None, delta=delta)
             )
+            if old.type == "points.earn":  # the receipt's cached points follow the retry
+                s.execute(
+                    update(Receipt)
+                    .where(Receipt.receipt_no == payload["receipt_no"])
+                    .values(points=payload["points"])
+                )
         problem.resolved_at = now
         problem.resolved_by = actor.operator_id
         problem.resolution = "retried"
