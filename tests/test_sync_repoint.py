@@ -119,3 +119,32 @@ def test_the_second_registration_is_repointed_to_hqs_member(hq: HQ) -> None:
     assert cache_members(a.ctx) != {}  # (A is left to its next sync)
     assert sync_once(a.ctx).ok
     assert cache_members(b.ctx) == cache_members(a.ctx) == as_cached(hq_members(b.ctx))
+
+
+def test_a_refund_of_a_repointed_sale_takes_back_its_share_of_the_recomputed_points(
+    hq: HQ,
+) -> None:
+    """The sale is recomputed for HQ's member (its tier), and so is its refund."""
+    import sqlite3
+
+    a, b = hq.counter("S001"), hq.counter("S002")
+    first = services.register_member(a.ctx, a.actor, services.MemberForm("赵敏", PHONE))
+    local = services.register_member(b.ctx, b.actor, services.MemberForm("赵敏", PHONE))
+    con = sqlite3.connect(b.ctx.db.path)
+    with con:  # B's copy of its own member says gold (HQ's member is basic)
+        con.execute("UPDATE members SET tier = 'gold' WHERE id = ?", (local.id,))
+    con.close()
+    earned = services.earn_points(b.ctx, b.actor, local.id, "B-9", b.ctx.clock(), SALE, TENDERS)
+    assert earned.points == 300  # ¥200 eligible × gold 1.5
+    refund = services.reverse_points(b.ctx, b.actor, local.id, "B-9", 5_000)
+    assert refund.points == -75  # a quarter of the self-paid money
+    assert sync_once(a.ctx).ok
+    assert sync_once(b.ctx).ok
+    # Recomputed for HQ's (basic) member: 200 points, of which the refund takes a quarter.
+    at_hq = hq_member(b.ctx, phone=PHONE)
+    assert at_hq["id"] == first.id and at_hq["points"] == 200 - 50
+    assert sql(b.ctx, "SELECT points, reversed_fen, reversed_points FROM receipts") == [
+        (200, 5_000, 50)
+    ]
+    view = services.get_member(b.ctx, b.actor, first.id)
+    assert (view.points_shown, view.pending_points) == (150, 0)

@@ -393,6 +393,10 @@ def repoint(
         )
         .order_by(OutboxOp.seq)
     )
+    # Receipts whose earn is recomputed here: [points, self-paid refunded, points taken back]
+    # as the re-pointed refunds of them go by, so those take back their share of the new
+    # figure (counter.rules.reverse_points), and the receipt row ends with the new totals.
+    recomputed: dict[str, list[int]] = {}
     for old in list(candidates):
         if old.state == "rejected" and old.last_error != "member_not_found":
             continue  # refused for its own reason: stays in the problems list as it is
@@ -413,6 +417,9 @@ def repoint(
             payload.pop("rules_version", None)
             if rule_version is not None:
                 payload["rules_version"] = rule_version
+            recomputed[payload["receipt_no"]] = [payload["points"], 0, 0]
+        elif old.type == "points.reverse" and payload["receipt_no"] in recomputed:
+            _rereverse(s, payload, recomputed[payload["receipt_no"]])
         new = queue_op(
             s,
             ctx,
@@ -445,6 +452,13 @@ def repoint(
             .values(resolved_at=now, resolved_by=SYNC_ACTOR.operator_id, resolution="repointed")
         )
         moved.append((old.op_id, new.op_id))
+
+    for receipt_no, (_, fen, back) in recomputed.items():
+        s.execute(
+            update(Receipt)
+            .where(Receipt.receipt_no == receipt_no)
+            .values(reversed_fen=fen, reversed_points=back)
+        )
 
     card_op = None
     register_payload = json.loads(register.payload)
@@ -493,6 +507,25 @@ def repoint(
         target,
     )
     return len(moved)
+
+
+def _rereverse(s: Session, payload: dict[str, Any], totals: list[int]) -> None:
+    """A re-pointed refund of a re-pointed earn: its points from the earn's new figure."""
+    receipt = s.get(Receipt, payload["receipt_no"])
+    if receipt is None:
+        return
+    points, fen, back = totals
+    refund = receipt.self_paid_fen - fen if payload.get("full") else payload["refunded_fen"]
+    refund = max(1, min(refund, receipt.self_paid_fen - fen))
+    taken = rules.reverse_points(
+        points=points,
+        self_paid_fen=receipt.self_paid_fen,
+        reversed_fen=fen,
+        reversed_points=back,
+        refund_fen=refund,
+    )
+    payload.update(refunded_fen=refund, points=taken)
+    totals[1], totals[2] = fen + refund, back + taken
 
 
 def _move_rows(s: Session, ctx: ServiceContext, local_id: str, target: str) -> None:
