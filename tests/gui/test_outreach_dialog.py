@@ -12,15 +12,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QTableWidget, QWidget
+from shiboken6 import isValid
 from uidata import ScanClock
 
 from counter import services
 from counter.settings import Settings
 from counter.sync.apply import apply_member_records
 from ui.care.outreach_dialog import OutreachDialog
-from ui.shell.tasks import TaskRunner
+from ui.shell.tasks import BaseRunner, TaskRunner
 
 NOW = dt.datetime(2026, 12, 20, 4, 0, tzinfo=dt.UTC)  # 12:00 in China
 
@@ -196,3 +197,41 @@ def test_a_cashier_gets_no_outreach_lists(qtbot, make_window, staff) -> None:  #
     qtbot.keyClick(window, Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)
     assert window.outreachDialog is None
     assert "service assistant or store manager" in window.statusBarWidget.currentMessage()
+
+
+class LaterRunner(BaseRunner):
+    """Holds each job until the test runs it: the answer of a build arrives after Esc."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs: list[tuple[Any, Any, Any]] = []
+
+    def submit(self, fn, on_done, on_error=None) -> None:  # type: ignore[no-untyped-def]
+        self.jobs.append((fn, on_done, on_error))
+
+    def run_all(self) -> None:
+        while self.jobs:
+            fn, on_done, on_error = self.jobs.pop(0)
+            try:
+                result = fn()
+            except Exception as exc:
+                self.handle_error(exc, on_error)
+            else:
+                on_done(result)
+
+
+def test_a_list_built_after_the_dialog_closed_is_dropped_quietly(
+    qtbot, make_window, ctx, staff
+) -> None:  # type: ignore[no-untyped-def]
+    clientele(ctx, staff.service)
+    runner = LaterRunner()
+    window = make_window(staff.service, language="en", runner=runner)
+    qtbot.keyClick(window, Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.outreachDialog
+    assert dialog is not None
+    dialog.build()
+    dialog.reject()  # Esc while the list is being built
+    qtbot.waitUntil(lambda: window.outreachDialog is None)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(dialog)
+    runner.run_all()  # the districts and the list arrive: nothing to show them in, no error

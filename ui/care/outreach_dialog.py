@@ -15,6 +15,7 @@ file, Ctrl+S exports, Esc closes.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, Signal, Slot
@@ -37,6 +38,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from shiboken6 import isValid
 
 from counter import contract, services
 from counter.errors import KnownError
@@ -236,7 +239,7 @@ class OutreachDialog(QDialog):
         self.runner.submit(lambda: outreach.districts(ctx, actor), self._districts, self._failed)
 
     def _districts(self, found: object) -> None:
-        if not isinstance(found, list):
+        if not isValid(self) or not isinstance(found, list):
             return
         for name, count in found:
             self.districtCombo.addItem(self.tr("{0} ({1})").format(name, count), name)
@@ -259,7 +262,10 @@ class OutreachDialog(QDialog):
         )
 
     def _built(self, generation: int, listed: object) -> None:
-        if generation != self._generation or not isinstance(listed, outreach.OutreachList):
+        # Closed meanwhile (Esc while a long list was built): nothing left to show it in.
+        if not isValid(self) or generation != self._generation:
+            return
+        if not isinstance(listed, outreach.OutreachList):
             return
         self._idle()
         self.listed = listed
@@ -331,6 +337,8 @@ class OutreachDialog(QDialog):
         self.progressBar.setValue(done)
 
     def _exported(self, result: object) -> None:
+        if not isValid(self):
+            return
         self._idle()
         self.exportButton.setEnabled(True)
         if not isinstance(result, outreach_export.ExportResult):
@@ -355,6 +363,10 @@ class OutreachDialog(QDialog):
         self.buildButton.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            if not isinstance(exc, KnownError):  # a bug is a bug, window or not
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+            return
         self._idle()
         self.exportButton.setEnabled(self.listed is not None and self.listed.count > 0)
         if not isinstance(exc, KnownError):
