@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from counter import rules
 from counter.errors import NotFoundError
+from counter.services.config import current_rules
 from counter.services.context import Actor, ServiceContext
 from counter.services.views import ExpiringPoints, MemberView, fetch_view, raw_connection
 
@@ -68,15 +70,6 @@ class HistoryRow:
 
 
 @dataclass(frozen=True)
-class TierProgress:
-    """How far the member is from the next tier: ``missing_fen`` more self-paid spend in
-    the last 12 months; ``next_tier`` None at the top."""
-
-    next_tier: str | None
-    missing_fen: int
-
-
-@dataclass(frozen=True)
 class PointsHistory:
     member: MemberView
     rows: tuple[HistoryRow, ...]
@@ -84,7 +77,11 @@ class PointsHistory:
     # HQ's balance as last pulled, and this counter's entries not in it yet.
     hq_points: int
     pending_points: int
-    progress: TierProgress | None = None
+    # The tier and the spend to the next one (None until HQ sends the 12-month spend).
+    progress: rules.TierProgress | None = None
+    # Names for the codes in ``ref``: HQ's award reasons and rewards as cached.
+    award_reasons: Mapping[str, rules.AwardReason] = field(default_factory=dict)
+    reward_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def points_shown(self) -> int:
@@ -219,6 +216,7 @@ def points_history(
             (member_id, limit),
         ).fetchall()
         receipts = _receipts(conn, [r[4] for r in rows if r[3] == "earn" and r[4]])
+        points_rules = current_rules(s, ctx).points
     entries = [
         _Entry(
             id=r[0],
@@ -249,6 +247,8 @@ def points_history(
         expiring=view.points_expiring,
         hq_points=view.hq_points,
         pending_points=view.pending_points,
+        award_reasons=dict(points_rules.award_reasons),
+        reward_names={r.code: r.name for r in points_rules.rewards},
     )
 
 

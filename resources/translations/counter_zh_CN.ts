@@ -617,6 +617,74 @@
     </message>
 </context>
 <context>
+    <name>AwardDialog</name>
+    <message>
+        <location filename="../../ui/points/award_dialog.py" line="+69"/>
+        <source>Activity points</source>
+        <translation>活动积分</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>e.g. the talk&apos;s topic, the survey</source>
+        <translation>例如：讲座主题、问卷名称</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Award (Enter)</source>
+        <translation>发放 (回车)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Member:</source>
+        <translation>会员：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Reason (↑ ↓ or 1–9):</source>
+        <translation>原因(&amp;R)（↑ ↓ 或 1–9）：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Points:</source>
+        <translation>积分(&amp;P)：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{0}. {1} — {2:,} points</source>
+        <translation>{0}. {1} — {2:,} 分</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0}. {1} — {2:,} points (up to {3:,})</source>
+        <translation>{0}. {1} — {2:,} 分（最多 {3:,}）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>HQ&apos;s configuration has no activity reasons yet.</source>
+        <translation>总部配置中还没有活动积分原因。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Type the points as a whole number.</source>
+        <translation>积分请填整数。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Activity points booked: +{0:,} ({1}).</source>
+        <translation>已发放活动积分：+{0:,}（{1}）。</translation>
+    </message>
+</context>
+<context>
     <name>CameraScanner</name>
     <message>
         <location filename="../../ui/member/camera.py" line="+80"/>
@@ -2108,7 +2176,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>{0} · 再消费 {1} 升{2}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+14"/>
         <source>{0:,} points expire on {1}</source>
         <translation>{0:,} 分将于 {1} 过期</translation>
     </message>
@@ -2151,12 +2219,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>HistoryWindowsMixin</name>
     <message>
-        <location filename="../../ui/points/history_windows.py" line="+28"/>
+        <location filename="../../ui/points/history_windows.py" line="+29"/>
         <source>Find the member first, then press {0}.</source>
         <translation>请先找到会员，再按 {0}。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+111"/>
         <source>Only a service assistant or store manager may award activity points; ask one to sign in (Ctrl+L).</source>
         <translation>只有客服干事或店长可以发放活动积分；请他们登录（Ctrl+L）。</translation>
     </message>
@@ -2847,7 +2915,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>OutreachDialog</name>
     <message>
-        <location filename="../../ui/care/outreach_dialog.py" line="+67"/>
+        <location filename="../../ui/care/outreach_dialog.py" line="+69"/>
         <source>Outreach lists</source>
         <translation>会员行销名单</translation>
     </message>
@@ -3007,7 +3075,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>正在生成名单…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>{0} members listed; the first {1} are shown, the export has all.</source>
         <translation>共 {0} 位会员；这里显示前 {1} 位，导出文件包含全部。</translation>
     </message>
@@ -3037,7 +3105,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>{0} members written to {1} (names and phones masked).</source>
         <translation>已写入 {0} 位会员到 {1}（姓名和手机号已遮挡）。</translation>
     </message>
@@ -3211,7 +3279,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>这笔积分于 {0} 过期</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+36"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -4067,6 +4135,79 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <location line="+21"/>
         <source>{0} × {1} = {2:,} points · balance {3:,} → {4:,}</source>
         <translation>{0} × {1} = {2:,} 积分 · 余额 {3:,} → {4:,}</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <location filename="../../ui/points/refund_dialog.py" line="+53"/>
+        <source>Refund: take back a sale&apos;s points</source>
+        <translation>退货：扣回消费积分</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Take back (Enter)</source>
+        <translation>扣回 (回车)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Receipt:</source>
+        <translation>小票：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sale:</source>
+        <translation>消费：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Left to refund:</source>
+        <translation>可退：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refunded self-paid &amp;amount (¥):</source>
+        <translation>退款自付金额(&amp;A)（¥）：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Points taken back:</source>
+        <translation>扣回积分：</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>{0}: self-paid {1}, earned {2:,} points</source>
+        <translation>{0}：自付 {1}，积分 {2:,}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} and {1:,} points</source>
+        <translation>{0}，{1:,} 分</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> (refunded before: {0}, {1:,} points)</source>
+        <translation>（此前已退 {0}，{1:,} 分）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>empty: everything left ({0})</source>
+        <translation>留空：全部可退（{0}）</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Refund booked: {0:,} points taken back for receipt {1}.</source>
+        <translation>退货已记：小票 {1} 扣回 {0:,} 分。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The member&apos;s balance is now {0:,}, below zero; HQ flags it for review.</source>
+        <translation>会员积分余额现为 {0:,}，已低于零；总部将标记复核。</translation>
     </message>
 </context>
 <context>

@@ -3,9 +3,12 @@ the keystrokes are counted."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pypdf
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
-from uidata import NOW, hq_card
+from uidata import NOW, ScanClock, hq_card, make_settings, type_with_ime
 
 from counter import services
 from ui.points.history_model import BALANCE, KIND, POINTS, REF, STATE
@@ -22,21 +25,37 @@ def focused() -> QWidget:
 
 
 class Keys:
-    """Key events, counted."""
+    """Key events at a person's pace (the scanner filter's clock moves 150 ms a key, so
+    typed digits are never taken for a scan), counted."""
 
-    def __init__(self, qtbot) -> None:  # type: ignore[no-untyped-def]
-        self.qtbot = qtbot
+    def __init__(self, qtbot, clock: ScanClock | None = None, window=None) -> None:  # type: ignore[no-untyped-def]
+        self.qtbot, self.clock, self.window = qtbot, clock, window
         self.count = 0
+
+    def _settle(self) -> None:
+        if self.clock is not None:
+            self.clock.advance(150)
+        if self.window is not None:
+            self.window.scanner.flush()
 
     def press(self, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:  # type: ignore[no-untyped-def]
         for _ in range(times):
+            self._settle()
             self.qtbot.keyClick(focused(), key, modifier)
             self.count += 1
+            self._settle()
 
     def type(self, text: str) -> None:
         for char in text:
+            self._settle()
             self.qtbot.keyClick(focused(), char)
         self.count += len(text)
+        self._settle()
+
+
+def wait_focus(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+    """Back to ``widget`` once a dialog over it closed (activation is an event, not a call)."""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
 
 
 def scan(qtbot, window, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -109,3 +128,160 @@ def test_a_cashier_may_not_award_activity_points(qtbot, make_window, staff, memb
     keys.press(Qt.Key.Key_F7, Qt.KeyboardModifier.ShiftModifier)
     assert "客服" in dialog.messageLabel.text()
     assert dialog.findChild(QWidget, "awardDialog") is None
+
+
+def open_refund(qtbot, dialog, keys: Keys):  # type: ignore[no-untyped-def]
+    keys.press(Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: dialog.refundDialog is not None and dialog.refundDialog.isVisible())
+    refund = dialog.refundDialog
+    qtbot.waitUntil(refund.isActiveWindow)
+    qtbot.waitUntil(lambda: refund.preview is not None)
+    return refund
+
+
+def retype(qtbot, keys: Keys, refund, text: str) -> None:  # type: ignore[no-untyped-def]
+    refund.amountEdit.clear()
+    keys.type(text)
+
+
+def test_refund_in_full_by_three_keys(qtbot, make_window, staff, members, tmp_path: Path, zh):
+    earned = services.earn_points(members, staff.cashier, ZENG, "R-1", None, SALE, CASH).points
+    slips = tmp_path / "slips"
+    window = make_window(
+        staff.cashier, window_settings=make_settings(tmp_path, slip_printer=f"pdf:{slips}")
+    )
+    scan(qtbot, window, hq_card(1))
+    keys = Keys(qtbot)
+    dialog = open_history(qtbot, window, keys)
+    assert dialog.current_row().ref == "R-1"  # the newest row is chosen
+    refund = open_refund(qtbot, dialog, keys)
+    assert focused() is refund.amountEdit
+    assert refund.pointsLabel.text() == f"−{earned}"
+    assert "¥123.45" in refund.leftLabel.text()
+    keys.press(Qt.Key.Key_Return)  # empty amount: everything left
+    qtbot.waitUntil(lambda: refund.result is not None)
+    assert keys.count == 3  # F7, Ctrl+T, Enter
+    print(f"\nrefund in full: {keys.count} keystrokes (F7, Ctrl+T, Enter)")
+    qtbot.waitUntil(lambda: dialog.loads == 2)
+    assert cells(dialog, 0) == ("退货", "R-1", f"−{earned}", "待同步", "—")
+    assert "R-1" in dialog.messageLabel.text() and str(earned) in dialog.messageLabel.text()
+    panel = window.memberPanel.pointsLabel.text()
+    assert panel == "1,280"  # the member panel has the new balance
+    # The refund's slip, printed (to a PDF here) as after an earn: masked, receipt, points.
+    assert window.lastSlip is not None and window.lastSlip.path is not None
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(window.lastSlip.path).pages)
+    assert "R-1" in text and f"-{earned}" in text and "1,280" in text  # receipt, points, balance
+    slip = window.lastSlipContent
+    assert (slip.kind, slip.what, slip.points, slip.member) == ("reverse", "R-1", -earned, "曾*明")
+    # The sale's points are all back: a second refund is refused, saying why.
+    wait_focus(qtbot, dialog.table)
+    keys.press(Qt.Key.Key_Down)
+    assert dialog.current_row().kind == "earn"
+    keys.press(Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert "全部扣回" in dialog.messageLabel.text()
+
+
+def test_partial_refund_refusals_on_the_field_then_the_rest(
+    qtbot, make_window, staff, members, scan_clock, zh
+):
+    earned = services.earn_points(members, staff.cashier, ZENG, "R-2", None, SALE, CASH).points
+    window = make_window(staff.cashier)
+    scan(qtbot, window, hq_card(1))
+    keys = Keys(qtbot, scan_clock, window)
+    dialog = open_history(qtbot, window, keys)
+    refund = open_refund(qtbot, dialog, keys)
+    for text, words in (
+        ("abc", "数字"),
+        ("1.234", "两位小数"),
+        ("-5", "负"),
+        ("200", "剩余"),
+    ):
+        retype(qtbot, keys, refund, text)
+        qtbot.waitUntil(lambda: refund.amountError.isVisible())
+        assert words in refund.amountError.text(), (text, refund.amountError.text())
+        assert not refund.bookButton.isEnabled()
+        keys.press(Qt.Key.Key_Return)  # refused: nothing is booked
+        assert refund.result is None and refund.isVisible()
+    retype(qtbot, keys, refund, "50")
+    qtbot.waitUntil(lambda: not refund.amountError.isVisible() and refund.preview is not None)
+    back = refund.preview.points
+    assert 0 < back < earned and refund.pointsLabel.text() == f"−{back}"
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: refund.result is not None)
+    qtbot.waitUntil(lambda: dialog.loads == 2)
+    assert cells(dialog, 0) == ("退货", "R-2", f"−{back}", "待同步", "—")
+    wait_focus(qtbot, dialog.table)
+    keys.press(Qt.Key.Key_Down)  # the sale again: what is left, in full
+    second = open_refund(qtbot, dialog, keys)
+    assert "¥73.45" in second.leftLabel.text()
+    assert second.pointsLabel.text() == f"−{earned - back}"
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: second.result is not None)
+    qtbot.waitUntil(lambda: dialog.loads == 3)
+    assert sum(r.points for r in dialog.history.rows if r.ref == "R-2") == 0
+
+
+def test_a_refund_below_zero_is_flagged(qtbot, make_window, staff, members, zh):
+    zhang = "01890a5d-ac96-774b-bcce-000000000002"  # 张伟: 200 points at HQ
+    earned = services.earn_points(members, staff.cashier, zhang, "R-3", None, SALE, CASH).points
+    services.redeem_points(members, staff.cashier, zhang, 200 + earned - 10, "换购", online=True)
+    window = make_window(staff.cashier)
+    scan(qtbot, window, hq_card(2))
+    keys = Keys(qtbot)
+    dialog = open_history(qtbot, window, keys)
+    keys.press(Qt.Key.Key_Down)  # past the redemption to the sale
+    refund = open_refund(qtbot, dialog, keys)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: refund.result is not None)
+    assert refund.result.below_zero
+    assert f"{10 - earned:,}" in dialog.messageLabel.text() and "复核" in dialog.messageLabel.text()
+
+
+def test_a_service_assistant_awards_activity_points(
+    qtbot, make_window, staff, members, scan_clock, zh
+):
+    window = make_window(staff.service)
+    scan(qtbot, window, hq_card(1))
+    keys = Keys(qtbot, scan_clock, window)
+    keys.press(Qt.Key.Key_F7, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.historyDialog is not None)
+    dialog = window.historyDialog
+    qtbot.waitUntil(lambda: dialog.awardDialog is not None and dialog.awardDialog.isVisible())
+    award = dialog.awardDialog
+    qtbot.waitUntil(award.isActiveWindow)
+    assert "曾*明" in award.memberLabel.text()
+    assert focused() is award.reasonList and award.reasonList.count() >= 2
+    keys.press(Qt.Key.Key_2)  # the second reason, by its number
+    reason = award.current_reason()
+    assert reason is not None and award.pointsEdit.text() == str(reason.points)
+    keys.press(Qt.Key.Key_Tab)
+    assert focused() is award.noteEdit
+    type_with_ime(award.noteEdit, "骨质疏松讲座")
+    keys.count += 1  # one commit of the input method
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: award.result is not None)
+    assert keys.count == 5  # Shift+F7, 2, Tab, the note, Enter
+    print(f"\nactivity points: {keys.count} keystrokes (Shift+F7, 2, Tab, the note, Enter)")
+    qtbot.waitUntil(lambda: dialog.loads == 2)
+    assert cells(dialog, 0)[:3] == ("活动", reason.name_zh, f"+{reason.points}")
+    assert "骨质疏松讲座" in dialog.detailLabel.text()
+
+
+def test_an_award_refused_by_the_core_shows_on_its_field(
+    qtbot, make_window, staff, members, scan_clock, zh
+):
+    window = make_window(staff.manager)
+    scan(qtbot, window, hq_card(1))
+    keys = Keys(qtbot, scan_clock, window)
+    dialog = open_history(qtbot, window, keys)
+    keys.press(Qt.Key.Key_F7, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: dialog.awardDialog is not None and dialog.awardDialog.isVisible())
+    award = dialog.awardDialog
+    qtbot.waitUntil(award.isActiveWindow)
+    award.pointsEdit.setReadOnly(False)  # even a typed amount beyond the reason's is refused
+    award.pointsEdit.setFocus()
+    award.pointsEdit.selectAll()
+    keys.type("99999")
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: award.errors["points"].isVisible())
+    assert award.result is None and award.isVisible()

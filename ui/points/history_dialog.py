@@ -171,7 +171,7 @@ class HistoryDialog(QDialog):
         self.balanceLabel.setText(self.balance_text(history))
         self.expiringLabel.setText(self.expiring_text(history))
         self.expiringLabel.setVisible(bool(history.expiring))
-        self.model.set_rows(history.rows)
+        self.model.set_rows(history.rows, self.names(history))
         if history.rows:
             self.table.selectRow(min(row, len(history.rows) - 1))
         else:
@@ -203,8 +203,16 @@ class HistoryDialog(QDialog):
         if progress.next_tier is None:
             return self.tr("{0} · the highest tier").format(tier)
         return self.tr("{0} · spend {1} more for {2}").format(
-            tier, format_yuan(progress.missing_fen), tier_label(progress.next_tier)
+            tier, format_yuan(progress.remaining_fen), tier_label(progress.next_tier)
         )
+
+    def names(self, history: services.PointsHistory) -> dict[tuple[str, str], str]:
+        """What the table shows for a reward's or a reason's code, in this language."""
+        zh = self.language.startswith("zh")
+        out = {("redeem", code): name for code, name in history.reward_names.items()}
+        for code, reason in history.award_reasons.items():
+            out[("award", code)] = reason.name_zh if zh else reason.name_en
+        return out
 
     def expiring_text(self, history: services.PointsHistory) -> str:
         return "；".join(

@@ -103,10 +103,15 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: tuple[services.HistoryRow, ...] = ()
+        self.names: dict[tuple[str, str], str] = {}
 
-    def set_rows(self, rows: tuple[services.HistoryRow, ...]) -> None:
+    def set_rows(
+        self, rows: tuple[services.HistoryRow, ...], names: dict[tuple[str, str], str] | None = None
+    ) -> None:
+        """``names``: what to show for a (kind, code) in the ref column (rewards, reasons)."""
         self.beginResetModel()
         self.rows = rows
+        self.names = names or {}
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -162,7 +167,7 @@ class HistoryModel(QAbstractTableModel):
         if column == KIND:
             return kind_label(row.kind)
         if column == REF:
-            return row.ref or "—"
+            return self.names.get((row.kind, row.ref), row.ref) or "—"
         if column == POINTS:
             return signed(row.points)
         if column == STATE:

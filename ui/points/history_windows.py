@@ -11,9 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Slot
 
 from counter import services
+from ui.points.award_dialog import AwardDialog
 from ui.points.history_dialog import AWARD_ROLES, HistoryDialog
-
-MEMBER_RESULT = 0  # ui.shell.windows.MEMBER_RESULT (not imported: that module imports ours)
+from ui.points.refund_dialog import RefundDialog
+from ui.shell.windows import MEMBER_RESULT
 
 
 class HistoryWindowsMixin:
@@ -46,6 +47,8 @@ class HistoryWindowsMixin:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self._points_changed)
         dialog.finished.connect(lambda _result, d=dialog: self._history_closed(d))
+        dialog.open_refund = self._open_refund
+        dialog.open_award = self._open_award
         self.historyDialog = dialog
         dialog.show()
         dialog.raise_()
@@ -72,6 +75,58 @@ class HistoryWindowsMixin:
         if isinstance(view, services.MemberView) and shown is not None and view.id == shown.id:
             self.memberPanel.show_member(view)
         self.sync.request()
+
+    def _open_refund(self, history: HistoryDialog, row: services.HistoryRow) -> None:
+        """Ctrl+T on a sale in the history: the refund dialog over it."""
+        dialog = RefundDialog(
+            self.ctx, history.actor, self.runner, history.member_id, row.ref,
+            language=self.language, parent=history,
+        )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.booked.connect(lambda result, d=dialog: self._refunded(history, d, result))
+        dialog.finished.connect(lambda _result: self._back_to_history(history))
+        history.refundDialog = dialog
+        dialog.open()
+        dialog.activateWindow()  # no window manager gives it the keyboard (kiosk, Xvfb)
+        dialog.focus_amount()
+
+    @staticmethod
+    def _back_to_history(history: HistoryDialog) -> None:
+        """The refund or award closed: the keyboard goes back to the history's rows."""
+        history.activateWindow()
+        history.table.setFocus()
+
+    def _refunded(
+        self, history: HistoryDialog, dialog: RefundDialog, result: services.ReverseResult
+    ) -> None:
+        """Booked: the slip (ui.printing.points_slip, where the settings say), the customer's
+        screen, the panel's balance and a sync soon (``_after_points`` of the F3/F6 mixin),
+        and the history reloaded with what happened."""
+        text = dialog.message(result)
+        self._after_points(result, "reverse", result.receipt_no, text)
+        slip = self.lastSlip
+        if slip is not None and slip.message:
+            text = f"{text} {slip.message}"
+        history.booked(result.member, text)
+
+    def _open_award(self, history: HistoryDialog) -> None:
+        """Shift+F7 in the history (or on the main window): the award dialog over it."""
+        member = history.history.member if history.history is not None else self.memberPanel.view
+        if member is not None and member.id != history.member_id:
+            member = None
+        label = f"{member.name} · {member.member_no or '—'}" if member is not None else ""
+        dialog = AwardDialog(
+            self.ctx, history.actor, self.runner, history.member_id, label,
+            language=self.language, parent=history,
+        )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.booked.connect(
+            lambda result, d=dialog: history.booked(result.member, d.message(result))
+        )
+        dialog.finished.connect(lambda _result: self._back_to_history(history))
+        history.awardDialog = dialog
+        dialog.open()
+        dialog.activateWindow()
 
     @Slot()
     def open_award_points(self) -> None:
