@@ -122,3 +122,34 @@ def test_expiry_of_an_earn() -> None:
     row = HistoryRow("x", dt.datetime(2026, 3, 1, tzinfo=dt.UTC), "S001", "earn", "R", "",
                      10, "applied", 10)  # fmt: skip
     assert expiry_date(row) == dt.date(2027, 12, 31)
+
+
+def test_refunds_and_awards_in_the_history_with_hq_balances(hq: HQ) -> None:
+    """A partial refund, the rest of it, and an activity award, synced: each row applied with
+    HQ's balance after it, the sale's receipt fully taken back, the rows adding up."""
+    hq.seed(5)
+    c = hq.counter()
+    assert sync_once(c.ctx).ok
+    member_id = sorted(cache_members(c.ctx))[3]
+    opening = services.get_member(c.ctx, c.actor, member_id).hq_points
+    earned = services.earn_points(c.ctx, c.actor, member_id, "R-9", None, SALE, CASH).points
+    part = services.reverse_points(c.ctx, c.actor, member_id, "R-9", 5_000)
+    rest = services.reverse_points(c.ctx, c.actor, member_id, "R-9", None)
+    award = services.award_points(c.ctx, c.actor, member_id, "survey", None, "满意度问卷")
+    assert -part.points - rest.points == earned and rest.full
+    assert sync_once(c.ctx).ok
+
+    history = points_history(c.ctx, c.actor, member_id)
+    rows = [(r.kind, r.ref, r.points, r.state, r.balance) for r in history.rows if r.entry_id]
+    assert rows == [
+        ("award", "survey", award.points, "applied", opening + award.points),
+        ("reverse", "R-9", rest.points, "applied", opening),
+        ("reverse", "R-9", part.points, "applied", opening + earned + part.points),
+        ("earn", "R-9", earned, "applied", opening + earned),
+    ]
+    refunds = [r for r in history.rows if r.kind == "reverse"]
+    assert [r.refunded_fen for r in refunds] == [12_345 - 5_000, 5_000]
+    sale = next(r for r in history.rows if r.kind == "earn")
+    assert (sale.reversed_fen, sale.reversed_points, sale.refundable) == (12_345, earned, False)
+    assert history.award_reasons["survey"].name_zh and history.rows[0].note == "满意度问卷"
+    assert sum(r.points for r in history.rows if r.state == "applied") == history.hq_points
