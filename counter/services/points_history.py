@@ -25,6 +25,7 @@ from counter import rules
 from counter.errors import NotFoundError
 from counter.services.config import current_rules
 from counter.services.context import Actor, ServiceContext
+from counter.services.tiers import member_tier_progress
 from counter.services.views import ExpiringPoints, MemberView, fetch_view, raw_connection
 
 # Kinds of rows: the counter's own entries, HQ's (as the ledger names them), and the two
@@ -77,7 +78,7 @@ class PointsHistory:
     # HQ's balance as last pulled, and this counter's entries not in it yet.
     hq_points: int
     pending_points: int
-    # The tier and the spend to the next one (None until HQ sends the 12-month spend).
+    # The tier and the self-paid spend still needed for the next one (counter/services/tiers.py).
     progress: rules.TierProgress | None = None
     # Names for the codes in ``ref``: HQ's award reasons and rewards as cached.
     award_reasons: Mapping[str, rules.AwardReason] = field(default_factory=dict)
@@ -100,6 +101,9 @@ class _Entry:
     hq_seq: int | None
     payload: dict[str, Any]
     result: dict[str, Any]
+    # The order this counter made its entries in (the outbox's sequence; the PC's clock
+    # may step between two of them, when a sync measures the skew against HQ again).
+    seq: int
 
 
 def _json(text: str | None) -> dict[str, Any]:
@@ -163,14 +167,14 @@ def _inferred(kind: str, points: int, balance: int) -> HistoryRow:
 
 def _chain(
     entries: list[_Entry], receipts: dict[str, tuple[int, int, int]], hq_points: int,
-    hq_seq: int, updated_at: dt.datetime | None,
-) -> list[tuple[dt.datetime | None, HistoryRow]]:  # fmt: skip
+    hq_seq: int,
+) -> list[tuple[int, HistoryRow]]:  # fmt: skip
     """The applied entries in HQ's order with their balances, and the rows inferred from
     the gaps between them; oldest first."""
     applied = sorted(
-        (e for e in entries if e.state == "applied"), key=lambda e: (e.hq_seq or 0, e.at)
+        (e for e in entries if e.state == "applied"), key=lambda e: (e.hq_seq or 0, e.seq)
     )
-    out: list[tuple[dt.datetime | None, HistoryRow]] = []
+    out: list[tuple[int, HistoryRow]] = []
     before: int | None = None  # HQ's balance just before the next entry, when known
     for i, e in enumerate(applied):
         raw = e.result.get("balance")
@@ -178,17 +182,19 @@ def _chain(
         if balance is not None:
             opening = balance - e.points
             if before is None and i == 0 and opening != 0:
-                out.append((e.at, _inferred("carried", opening, opening)))
+                out.append((e.seq, _inferred("carried", opening, opening)))
             elif before is not None and opening != before:
-                out.append((e.at, _inferred("elsewhere", opening - before, opening)))
-        out.append((e.at, _row(e, balance, receipts.get(e.receipt_no))))
+                out.append((e.seq, _inferred("elsewhere", opening - before, opening)))
+        out.append((e.seq, _row(e, balance, receipts.get(e.receipt_no))))
         before = balance
     newest_seq = max((e.hq_seq or 0 for e in applied), default=0)
     if hq_seq >= newest_seq:  # the cached balance has caught up with every booked entry
         if not applied and hq_points != 0:
-            out.append((updated_at, _inferred("carried", hq_points, hq_points)))
+            out.append((-1, _inferred("carried", hq_points, hq_points)))
         elif before is not None and hq_points != before:
-            out.append((updated_at, _inferred("elsewhere", hq_points - before, hq_points)))
+            # HQ booked more after this counter's newest entry: just above that entry.
+            top = max(e.seq for e in applied)
+            out.append((top, _inferred("elsewhere", hq_points - before, hq_points)))
     return out
 
 
@@ -205,14 +211,14 @@ def points_history(
         view = fetch_view(conn, ctx, actor, "id", member_id)
         if view is None:
             raise NotFoundError("未找到该会员。", "No such member.", detail=member_id)
-        hq_points, hq_seq, updated_text = conn.execute(
-            "SELECT points, hq_seq, updated_at FROM members WHERE id = ?", (member_id,)
+        hq_points, hq_seq = conn.execute(
+            "SELECT points, hq_seq FROM members WHERE id = ?", (member_id,)
         ).fetchone()
         rows = conn.execute(
             "SELECT p.id, p.created_at, p.store_code, p.kind, p.receipt_no, p.delta, p.state,"
-            " p.hq_seq, o.payload, o.result FROM points_entries p"
+            " p.hq_seq, o.payload, o.result, coalesce(o.seq, 0) AS n FROM points_entries p"
             " LEFT JOIN outbox o ON o.op_id = p.id"
-            " WHERE p.member_id = ? ORDER BY p.created_at DESC LIMIT ?",
+            " WHERE p.member_id = ? ORDER BY n DESC, p.created_at DESC LIMIT ?",
             (member_id, limit),
         ).fetchall()
         receipts = _receipts(conn, [r[4] for r in rows if r[3] == "earn" and r[4]])
@@ -229,24 +235,25 @@ def points_history(
             hq_seq=r[7],
             payload=_json(r[8]),
             result=_json(r[9]),
+            seq=int(r[10]),
         )
         for r in rows
     ]
-    updated_at = dt.datetime.fromisoformat(updated_text) if updated_text else None
-    keyed = _chain(entries, receipts, int(hq_points), int(hq_seq or 0), updated_at)
+    keyed = _chain(entries, receipts, int(hq_points), int(hq_seq or 0))
     keyed += [
-        (e.at, _row(e, None, receipts.get(e.receipt_no))) for e in entries if e.state != "applied"
+        (e.seq, _row(e, None, receipts.get(e.receipt_no))) for e in entries if e.state != "applied"
     ]
-    # Newest first; a row inferred from a gap sorts just below the entry that revealed it.
-    order = {id(row): n for n, (_at, row) in enumerate(keyed)}
-    floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-    keyed.sort(key=lambda item: (item[0] or floor, order[id(item[1])]), reverse=True)
+    # Newest first, in the order this counter made them; a row inferred from a gap sorts
+    # just below the entry that revealed it.
+    order = {id(row): n for n, (_key, row) in enumerate(keyed)}
+    keyed.sort(key=lambda item: (item[0], order[id(item[1])]), reverse=True)
     return PointsHistory(
         member=view,
-        rows=tuple(row for _at, row in keyed),
+        rows=tuple(row for _key, row in keyed),
         expiring=view.points_expiring,
         hq_points=view.hq_points,
         pending_points=view.pending_points,
+        progress=member_tier_progress(ctx, actor, member_id),
         award_reasons=dict(points_rules.award_reasons),
         reward_names={r.code: r.name for r in points_rules.rewards},
     )

@@ -98,7 +98,7 @@ def test_f7_shows_the_history_newest_first_masked(qtbot, make_window, staff, mem
     assert "1,280" in dialog.balanceLabel.text()
     assert f"{1280 + earned - 100:,}" in dialog.balanceLabel.text()
     assert "300" in dialog.expiringLabel.text() and "2026-12-31" in dialog.expiringLabel.text()
-    assert dialog.tierLabel.text().startswith("金卡会员")
+    assert dialog.tierLabel.text() == "金卡会员 · 已是最高等级"
     # Arrows move through the rows; the detail line says when a sale's points expire.
     assert focused() is dialog.table
     keys.press(Qt.Key.Key_Down)
@@ -229,12 +229,16 @@ def test_a_refund_below_zero_is_flagged(qtbot, make_window, staff, members, zh):
     scan(qtbot, window, hq_card(2))
     keys = Keys(qtbot)
     dialog = open_history(qtbot, window, keys)
+    # Basic, ¥123.45 spent here not yet at HQ: ¥1,000 makes silver (the demo thresholds).
+    assert dialog.tierLabel.text() == "普通会员 · 再消费 ¥876.55 升银卡会员"
     keys.press(Qt.Key.Key_Down)  # past the redemption to the sale
     refund = open_refund(qtbot, dialog, keys)
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: refund.result is not None)
     assert refund.result.below_zero
     assert f"{10 - earned:,}" in dialog.messageLabel.text() and "复核" in dialog.messageLabel.text()
+    qtbot.waitUntil(lambda: dialog.loads == 2)
+    assert dialog.tierLabel.text() == "普通会员 · 再消费 ¥1,000.00 升银卡会员"  # refunded
 
 
 def test_a_service_assistant_awards_activity_points(
