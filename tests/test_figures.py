@@ -294,10 +294,35 @@ def test_points_by_kind_rewards_and_what_is_left_out(
     assert page.points_redeemed == 400
     assert page.points_reversed == 40
     assert page.points_awarded == 50
-    assert page.rewards_redeemed == 2
     assert page.points == {
         "award": (1, 50), "earn": (2, 200), "redeem": (2, -400), "reverse": (1, -40)
     }  # fmt: skip
+
+
+def test_rewards_redeemed_by_code_with_their_catalogue_names(
+    ctx: services.ServiceContext, manager: services.Actor
+) -> None:
+    member = _register(ctx, manager, at(16, 9))
+    services.earn_points(
+        ctx, manager, member, "R-9", at(16, 9),
+        [services.SaleLine("otc", 100_000)], [services.Tender("cash", 100_000)],
+    )  # fmt: skip
+    services.redeem_points(ctx, manager, member, 100, "积分兑换", True, reward="SWAB", quantity=2)
+    services.redeem_points(ctx, manager, member, 100, "积分兑换", True, reward="MASK10")
+    services.redeem_points(ctx, manager, member, 50, "积分兑换", True, reward="SWAB")
+    services.redeem_points(ctx, manager, member, 30, "旧式兑换", True)  # names no reward
+    refused = services.redeem_points(ctx, manager, member, 100, "x", True, reward="MASK10")
+    with ctx.db.raw() as conn:
+        conn.execute("UPDATE outbox SET state = 'rejected' WHERE op_id = ?", (refused.op_id,))
+        conn.execute("UPDATE points_entries SET state = 'rejected' WHERE id = ?", (refused.op_id,))
+    page = figures.store_figures(ctx, manager, figures.period_of("today", TODAY))
+    assert page.rewards == (
+        ("SWAB", "医用棉签（100支）", 2, 3, 150),
+        ("MASK10", "医用口罩（10只装）", 1, 1, 100),
+        ("", "", 1, 1, 30),
+    )
+    assert page.rewards_redeemed == 5
+    assert page.points["redeem"] == (4, -280)  # HQ refused the fifth
 
 
 def test_earn_and_redeem_through_the_services_show_up(

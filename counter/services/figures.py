@@ -21,6 +21,7 @@ from counter import contract, rules
 from counter.errors import ValidationError
 from counter.services import figures_sql as sql
 from counter.services.complaints import ComplaintFigures, complaint_figures
+from counter.services.config import current_rules
 from counter.services.context import Actor, ServiceContext
 from counter.services.ops import require_role
 
@@ -114,6 +115,9 @@ class StoreFigures:
     refunded_fen: int
     # Signed sums by ledger kind, as booked: {"earn": (entries, points), ...}.
     points: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Rewards handed over, most first: (code, name from the catalogue, redemptions,
+    # quantity, points); code "" for redemptions that named no reward.
+    rewards: tuple[tuple[str, str, int, int, int], ...] = ()
     complaints: ComplaintFigures | None = None
 
     @property
@@ -151,8 +155,8 @@ class StoreFigures:
 
     @property
     def rewards_redeemed(self) -> int:
-        """Redemptions booked (one reward handed over each)."""
-        return self.points.get("redeem", (0, 0))[0]
+        """Items handed over for points (a redemption without a reward counts as one)."""
+        return sum(quantity for _code, _name, _n, quantity, _points in self.rewards)
 
 
 def store_figures(
@@ -183,6 +187,7 @@ def store_figures(
             days = sql.registrations_by_day(conn, store, since, until)
             step(1, STEPS)
             points = sql.points_by_kind(conn, store, since, until)
+            rewards = sql.rewards_by_code(conn, store, since, until)
             step(2, STEPS)
         complaints = complaint_figures(ctx, actor, period.since, period.until)
         step(3, STEPS)
@@ -210,8 +215,22 @@ def store_figures(
         insurance_fen=sales.insurance_fen,
         refunded_fen=sales.refunded_fen,
         points={p.kind: (p.entries, p.points) for p in points},
+        rewards=_named(ctx, rewards),
         complaints=complaints,
     )
+
+
+def _named(
+    ctx: ServiceContext, taken: list[sql.RewardsTaken]
+) -> tuple[tuple[str, str, int, int, int], ...]:
+    """The rewards with their names from the catalogue HQ sent (the code if it has gone)."""
+    with ctx.db.read() as s:
+        catalogue = {r.code: r.name for r in current_rules(s, ctx).points.rewards}
+    return tuple(
+        (t.code or "", catalogue.get(t.code or "", t.code or ""), t.redemptions, t.quantity,
+         t.points)
+        for t in taken
+    )  # fmt: skip
 
 
 def _buckets(

@@ -259,3 +259,34 @@ def points_by_kind(
         (store, since, until),
     ).fetchall()
     return [PointsKind(kind, int(n), int(points)) for kind, n, points in rows]
+
+
+@dataclass(frozen=True)
+class RewardsTaken:
+    """Redemptions booked here in the period for one reward code (None: none named)."""
+
+    code: str | None
+    redemptions: int
+    quantity: int
+    points: int
+
+
+def rewards_by_code(
+    conn: sqlite3.Connection, store: str, since: str, until: str
+) -> list[RewardsTaken]:
+    """What the ``points.redeem`` ops of this counter took, by reward (their payloads name
+    it since contract 1.1; older ones and those without a reward count as one item each).
+    Refused ops and ops replaced by their retry do not count."""
+    rows = conn.execute(
+        "SELECT CASE WHEN json_valid(payload) THEN json_extract(payload, '$.reward') END,"
+        " count(*),"
+        " sum(coalesce(CASE WHEN json_valid(payload) THEN json_extract(payload, '$.quantity')"
+        "     END, 1)),"
+        " sum(coalesce(CASE WHEN json_valid(payload) THEN json_extract(payload, '$.points')"
+        "     END, 0))"
+        " FROM outbox WHERE type = 'points.redeem' AND store_code = ? AND created_at >= ?"
+        " AND created_at < ? AND state NOT IN ('rejected', 'superseded') GROUP BY 1",
+        (store, since, until),
+    ).fetchall()
+    taken = [RewardsTaken(code, int(n), int(q or 0), int(p or 0)) for code, n, q, p in rows]
+    return sorted(taken, key=lambda r: (r.code is None, -r.quantity, r.code or ""))

@@ -1826,11 +1826,32 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
     <message>
         <location line="+1"/>
+        <location line="+18"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-10"/>
+        <source>(no reward named)</source>
+        <translation>（未注明礼品）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reward</source>
+        <translation>礼品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redemptions</source>
+        <translation>兑换次数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Items</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Complaints by category</source>
         <translation>投诉：按类别</translation>
     </message>
@@ -1922,7 +1943,8 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-75"/>
+        <location line="+76"/>
         <source>Rewards redeemed</source>
         <translation>兑换礼品次数</translation>
     </message>

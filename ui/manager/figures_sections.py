@@ -153,6 +153,27 @@ def sections(f: StoreFigures) -> list[Section]:
             value_column=2,
         )
     )
+    no_reward = QCoreApplication.translate("FiguresTab", "(no reward named)")
+    out.append(
+        Section(
+            "rewards",
+            FigureTable(
+                QCoreApplication.translate("FiguresTab", "Rewards redeemed"),
+                (
+                    QCoreApplication.translate("FiguresTab", "Reward"),
+                    QCoreApplication.translate("FiguresTab", "Redemptions"),
+                    QCoreApplication.translate("FiguresTab", "Items"),
+                    QCoreApplication.translate("FiguresTab", "Points"),
+                ),
+                tuple(
+                    (name or no_reward, n, quantity, points)
+                    for _code, name, n, quantity, points in f.rewards
+                ),
+            ),
+            chart="ranked",
+            value_column=2,
+        )
+    )
     if complaints is not None:
         out.append(
             Section(
