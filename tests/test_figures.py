@@ -393,6 +393,9 @@ def test_the_demo_gets_a_month_of_store_life_once(
     from counter.demo_history import seed_history
 
     ctx.clock = lambda: NOW
+    for _ in range(10):  # members HQ sent: the regulars come from them
+        _member(ctx, address="上海市徐汇区漕溪北路1号")
+    services.create_operator(ctx, "李娜", "cashier", "1111")
     made = seed_history(ctx, days=5, per_day=8, progress=False)
     assert made > 0
     assert ctx.clock() == NOW  # the clock is given back
@@ -402,6 +405,7 @@ def test_the_demo_gets_a_month_of_store_life_once(
     assert page.registered > 0
     assert page.receipts > 0 and page.active > 0
     assert sum(1 for _, n in page.new_members if n) >= 2  # spread over the days
+    assert page.repeat > 0  # the regulars came back
     assert seed_history(ctx, progress=False) == 0  # once per cache
 
 

@@ -1946,7 +1946,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <location line="-75"/>
         <location line="+76"/>
         <source>Rewards redeemed</source>
-        <translation>兑换礼品次数</translation>
+        <translation>兑换礼品件数</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2034,12 +2034,17 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>导出 CSV(&amp;E)…</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+24"/>
+        <source>&amp;Sections</source>
+        <translation>栏目(&amp;S)</translation>
+    </message>
+    <message>
+        <location line="+126"/>
         <source>Store {0} · {1} to {2} · counted at {3}</source>
         <translation>门店 {0} · {1} 至 {2} · 统计于 {3}</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+84"/>
         <source>Table copied; paste it into a spreadsheet.</source>
         <translation>表格已复制，可粘贴到电子表格中。</translation>
     </message>

@@ -2,10 +2,10 @@
 
 Keyboard-first: the period list has the keyboard when the tab opens (arrows change the
 period, and the page is computed again), Alt+R / Alt+L the chosen range's days, the section
-list picks what the chart and table show, Ctrl+C copies the table shown and Ctrl+E exports
-every table to a CSV file; both are audited by the service. The figures are computed off the
-UI thread (``services.figures.store_figures`` in the task runner) with a progress bar; a
-page that arrives after the period changed again is dropped.
+list (Tab, or Alt+S) picks what the chart and table show, Ctrl+C copies the table shown and
+Ctrl+E exports every table to a CSV file; both are audited by the service. The figures are
+computed off the UI thread (``services.figures.store_figures`` in the task runner) with a
+progress bar; a page that arrives after the period changed again is dropped.
 """
 
 from __future__ import annotations
@@ -123,8 +123,7 @@ class FiguresTab(QWidget):
 
         self.sectionList = QListWidget()
         self.sectionList.setObjectName("figuresSections")
-        self.sectionList.setMinimumWidth(160)
-        self.sectionList.setMaximumWidth(240)
+        self.sectionList.setMinimumWidth(150)
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("figuresTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -132,13 +131,20 @@ class FiguresTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.chart: QWidget = charts.placeholder()
+        sections_label = QLabel(self.tr("&Sections"))
+        sections_label.setBuddy(self.sectionList)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(sections_label)
+        left_layout.addWidget(self.sectionList, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.sectionList)
+        self.splitter.addWidget(left)
         self.splitter.addWidget(self.chart)
         self.splitter.addWidget(self.table)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([200, 480, 320])
+        self.splitter.setSizes([180, 520, 300])
 
         self.message = QLabel()
         self.message.setObjectName("figuresMessage")
@@ -288,6 +294,11 @@ class FiguresTab(QWidget):
                     )
                 self.table.setItem(r, c, item)
         self._set_chart(section)
+        # The table as wide as its columns (the chart takes the rest); alone, all the room.
+        self.table.resizeColumnsToContents()
+        width = self.table.horizontalHeader().length() + self.table.frameWidth() * 2
+        width += self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(min(width, 520) if section.chart else 0)
 
     def _set_chart(self, section: Section) -> None:
         rows = section.table.rows
@@ -304,6 +315,7 @@ class FiguresTab(QWidget):
         self.splitter.replaceWidget(1, chart)
         old.deleteLater()
         self.chart = chart
+        chart.setVisible(bool(section.chart))  # a table alone (the summary) takes the room
 
     def _say(self, text: str, state: str = "") -> None:
         self.message.setText(text)
