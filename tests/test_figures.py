@@ -430,3 +430,35 @@ def test_counting_the_members_in_two_halves_gives_the_same_page(
     halves = _month(ctx, manager)
     assert halves == dataclasses.replace(whole, computed_at=halves.computed_at)
     assert (whole.active, whole.repeat) == (40, 26)
+
+
+def test_care_tasks_done_by_outcome_and_overdue_now(
+    ctx: services.ServiceContext, manager: services.Actor
+) -> None:
+    from counter.store.models import CarePlan, CareTask
+
+    member = _member(ctx)
+    with ctx.db.write() as s:
+        s.add(
+            CarePlan(
+                id="p1", member_id=member, start_on=dt.date(2026, 11, 1), status="active",
+                enrolled_at=at(1, month=11), enrolled_by=manager.operator_id, op_id="o1",
+            )
+        )  # fmt: skip
+        s.flush()
+        rows = (  # (step, due, status, outcome, done)
+            (1, dt.date(2026, 12, 2), "done", "reached", at(2)),
+            (2, dt.date(2026, 12, 5), "done", "visited", at(6)),
+            (3, dt.date(2026, 12, 9), "done", "reached", at(9)),
+            (4, dt.date(2026, 11, 20), "done", "reached", at(20, month=11)),  # last month
+            (5, dt.date(2026, 12, 15), "open", None, None),  # overdue: due yesterday
+            (6, dt.date(2026, 12, 10), "open", None, None),  # overdue
+            (7, dt.date(2026, 12, 16), "open", None, None),  # due today: not overdue
+            (8, dt.date(2026, 12, 1), "cancelled", None, None),  # plan ended: not overdue
+        )
+        for step, due, status, outcome, done in rows:
+            s.add(CareTask(id=f"t{step}", plan_id="p1", member_id=member, step=step, due_on=due,
+                           status=status, outcome=outcome, attempts=0, done_at=done))  # fmt: skip
+    page = _month(ctx, manager)
+    assert page.care_done == {"reached": 2, "visited": 1}
+    assert page.care_overdue == 2

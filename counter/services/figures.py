@@ -118,6 +118,9 @@ class StoreFigures:
     # Rewards handed over, most first: (code, name from the catalogue, redemptions,
     # quantity, points); code "" for redemptions that named no reward.
     rewards: tuple[tuple[str, str, int, int, int], ...] = ()
+    # Care-plan tasks done in the period by outcome, and open ones past their day (now).
+    care_done: dict[str, int] = field(default_factory=dict)
+    care_overdue: int = 0
     complaints: ComplaintFigures | None = None
 
     @property
@@ -188,6 +191,7 @@ def store_figures(
             step(1, STEPS)
             points = sql.points_by_kind(conn, store, since, until)
             rewards = sql.rewards_by_code(conn, store, since, until)
+            care = sql.care_tasks(conn, since, until, store_today(ctx))
             step(2, STEPS)
         complaints = complaint_figures(ctx, actor, period.since, period.until)
         step(3, STEPS)
@@ -216,6 +220,8 @@ def store_figures(
         refunded_fen=sales.refunded_fen,
         points={p.kind: (p.entries, p.points) for p in points},
         rewards=_named(ctx, rewards),
+        care_done=care.done,
+        care_overdue=care.overdue,
         complaints=complaints,
     )
 

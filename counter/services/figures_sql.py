@@ -290,3 +290,26 @@ def rewards_by_code(
     ).fetchall()
     taken = [RewardsTaken(code, int(n), int(q or 0), int(p or 0)) for code, n, q, p in rows]
     return sorted(taken, key=lambda r: (r.code is None, -r.quantity, r.code or ""))
+
+
+@dataclass(frozen=True)
+class Care:
+    """Care-plan tasks (DESIGN §12): done in the period by outcome, and open past their day."""
+
+    done: dict[str, int]
+    overdue: int
+
+
+def care_tasks(conn: sqlite3.Connection, since: str, until: str, today: dt.date) -> Care:
+    """Tasks of the care plans enrolled at this counter. "Overdue" is now, not the period's:
+    open tasks due before today, as the work list (F9) counts them."""
+    done = conn.execute(
+        "SELECT coalesce(outcome, ''), count(*) FROM care_tasks"
+        " WHERE status = 'done' AND done_at >= ? AND done_at < ? GROUP BY 1",
+        (since, until),
+    ).fetchall()
+    overdue = conn.execute(
+        "SELECT count(*) FROM care_tasks WHERE status = 'open' AND due_on < ?",
+        (today.isoformat(),),
+    ).fetchone()[0]
+    return Care({outcome: int(n) for outcome, n in done}, int(overdue))

@@ -1720,6 +1720,26 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>活动/推荐奖励</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Reached by phone</source>
+        <translation>电话联系上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Came to the store</source>
+        <translation>到店</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Declined</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No answer</source>
+        <translation>未接通</translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>Week of {0}</source>
         <translation>{0} 起一周</translation>
@@ -1851,7 +1871,23 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>件数</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
+        <location line="+73"/>
+        <source>Care tasks done</source>
+        <translation>已完成的慢病随访</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Outcome</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tasks</source>
+        <translation>任务数</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Complaints by category</source>
         <translation>投诉：按类别</translation>
     </message>
@@ -1863,12 +1899,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     <message>
         <location line="+1"/>
         <location line="+17"/>
-        <location line="+39"/>
+        <location line="+43"/>
         <source>Complaints</source>
         <translation>投诉数</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-46"/>
         <source>Complaints by state</source>
         <translation>投诉：按状态</translation>
     </message>
@@ -1943,10 +1979,15 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>奖励积分</translation>
     </message>
     <message>
-        <location line="-75"/>
-        <location line="+76"/>
+        <location line="-89"/>
+        <location line="+90"/>
         <source>Rewards redeemed</source>
         <translation>兑换礼品件数</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Care tasks overdue (now)</source>
+        <translation>逾期未做的慢病随访（当前）</translation>
     </message>
     <message>
         <location line="+5"/>

@@ -50,6 +50,10 @@ def _labels() -> dict[str, Callable[[], str]]:
         "redeem": lambda: QCoreApplication.translate("FiguresTab", "Redeemed"),
         "reverse": lambda: QCoreApplication.translate("FiguresTab", "Reversed (refunds)"),
         "award": lambda: QCoreApplication.translate("FiguresTab", "Awarded"),
+        "reached": lambda: QCoreApplication.translate("FiguresTab", "Reached by phone"),
+        "visited": lambda: QCoreApplication.translate("FiguresTab", "Came to the store"),
+        "declined": lambda: QCoreApplication.translate("FiguresTab", "Declined"),
+        "no_answer": lambda: QCoreApplication.translate("FiguresTab", "No answer"),
     }
 
 
@@ -174,6 +178,20 @@ def sections(f: StoreFigures) -> list[Section]:
             value_column=2,
         )
     )
+    out.append(
+        Section(
+            "care",
+            FigureTable(
+                QCoreApplication.translate("FiguresTab", "Care tasks done"),
+                (
+                    QCoreApplication.translate("FiguresTab", "Outcome"),
+                    QCoreApplication.translate("FiguresTab", "Tasks"),
+                ),
+                tuple((label(k), n) for k, n in sorted(f.care_done.items(), key=lambda kv: -kv[1])),
+            ),
+            chart="bars",
+        )
+    )
     if complaints is not None:
         out.append(
             Section(
@@ -235,6 +253,10 @@ def _summary(f: StoreFigures) -> tuple[tuple[str | int, ...], ...]:
         (QCoreApplication.translate("FiguresTab", "Points reversed"), f.points_reversed),
         (QCoreApplication.translate("FiguresTab", "Points awarded"), f.points_awarded),
         (QCoreApplication.translate("FiguresTab", "Rewards redeemed"), f.rewards_redeemed),
+    ]
+    rows += [
+        (QCoreApplication.translate("FiguresTab", "Care tasks done"), sum(f.care_done.values())),
+        (QCoreApplication.translate("FiguresTab", "Care tasks overdue (now)"), f.care_overdue),
     ]
     if c is not None:
         rows += [
