@@ -83,6 +83,15 @@ def active_dialog(qtbot, name: str):  # type: ignore[no-untyped-def]
     return dialog
 
 
+def back_to(keys: Keys, widget: QWidget) -> None:
+    """Shift+Tab back through the filters until ``widget`` has the keyboard."""
+    for _ in range(12):
+        if focused() is widget:
+            return
+        keys.press(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    raise AssertionError(f"Shift+Tab never reached {widget.objectName()}: {focused()}")
+
+
 def form_error(dialog) -> str:  # type: ignore[no-untyped-def]
     label = dialog.findChild(QLabel, "formError")
     return label.text() if label.isVisible() else ""
@@ -281,7 +290,7 @@ def test_the_audit_trail_by_keys_filters_pages_and_exports(
     assert all(r.sensitive for r in tab.page.rows)
 
     # A day that is no date is told; a good one filters.
-    tab.sinceInput.setFocus()
+    back_to(keys, tab.sinceInput)
     keys.type("2026-13-01")
     keys.press(Qt.Key.Key_Return)
     assert "不是日期" in tab.status.text() and focused() is tab.sinceInput
@@ -290,12 +299,11 @@ def test_the_audit_trail_by_keys_filters_pages_and_exports(
     qtbot.waitUntil(lambda: tab.filter.since == dt.date(2026, 12, 7))
 
     # Export what the filter selects: Ctrl+E, a file name, Enter.
-    tab.table.setFocus()
     keys.press(Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: tab.dialog is not None)
     qtbot.waitUntil(tab.dialog.isActiveWindow)
     out = tmp_path / "trail.csv"
-    focused().selectAll()
+    keys.press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # over the name offered
     keys.type(str(out))
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: out.exists() and "已导出" in tab.status.text())
@@ -313,13 +321,12 @@ def test_a_member_filter_by_phone_and_a_bad_one_told(
     desk = open_desk(qtbot, keys)
     keys.alt(Qt.Key.Key_T)
     tab = desk.auditTab
-    qtbot.waitUntil(lambda: tab.page is not None)
-    tab.memberInput.setFocus()
+    qtbot.waitUntil(lambda: tab.page is not None and focused() is tab.table)
+    back_to(keys, tab.memberInput)
     keys.type("13900000000")
     keys.press(Qt.Key.Key_Return)
     assert "没有这位会员" in tab.status.text() and focused() is tab.memberInput
-    focused().selectAll()
-    keys.type(MEMBER_PHONE)
+    keys.type(MEMBER_PHONE)  # over the refused text, which stays selected
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: tab.filter.member_id == member.id)
     assert tab.page.rows and all(r.member_id == member.id for r in tab.page.rows)
