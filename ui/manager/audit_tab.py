@@ -38,6 +38,7 @@ from counter.rules import STORE_TZ
 from counter.services import audit_view, operator_admin
 from counter.services.audit_view import AuditFilter, AuditPage, AuditRow, Cursor
 from ui.manager.audit_labels import action_label, details_text
+from ui.shell.closing import let_go
 from ui.shell.labels import role_label
 from ui.shell.style import set_state
 from ui.shell.tasks import BaseRunner
@@ -382,6 +383,7 @@ class AuditTab(QWidget):
     def _export_closed(self, dialog: QFileDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
+        let_go(dialog)
         self.window().activateWindow()
         self.table.setFocus()
 

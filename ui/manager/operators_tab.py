@@ -29,6 +29,7 @@ from counter.services import operator_admin
 from counter.services.operator_admin import OperatorRow
 from counter.services.views import LOCAL_TZ
 from ui.manager.operator_dialogs import AddOperatorDialog, FormDialog, ResetPinDialog, RoleDialog
+from ui.shell.closing import let_go
 from ui.shell.labels import role_label
 from ui.shell.style import set_state
 from ui.shell.tasks import BaseRunner
@@ -194,7 +195,7 @@ class OperatorsTab(QWidget):
     def _dialog_closed(self, dialog: FormDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
-        dialog.deleteLater()
+        let_go(dialog)
         self.focus_list()
 
     def _acted(self, result: object, done: str) -> None:

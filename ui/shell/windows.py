@@ -21,6 +21,7 @@ from ui.member import camera
 from ui.member.member_phone import MemberPhone
 from ui.member.profile_dialog import ProfileDialog
 from ui.member.registration import RegistrationDialog
+from ui.shell.closing import let_go
 from ui.shell.problems_dialog import ProblemsDialog
 
 REVEAL_ROLES = ("service", "manager")  # DESIGN §7; the service checks it again
@@ -140,7 +141,7 @@ class WindowsMixin:
         """Closed: let it go (deleted later, not from inside its own signal)."""
         if dialog is self.complaintDialog:
             self.complaintDialog = None
-        dialog.deleteLater()
+        let_go(dialog)
         if not self.locked:
             self.activateWindow()
             self.lookupBar.focus_input()  # ready for the next customer
@@ -177,7 +178,7 @@ class WindowsMixin:
     def _complaints_closed(self, dialog: ComplaintsDialog) -> None:
         if dialog is self.complaintsDialog:
             self.complaintsDialog = None
-        dialog.deleteLater()
+        let_go(dialog)
 
     @Slot()
     def open_outreach(self) -> None:
@@ -269,7 +270,7 @@ class WindowsMixin:
         """F12: the manager's desk; to anyone else, why not (DESIGN §11).
 
         One desk per window, kept (hidden) when closed and given the signed-in manager
-        when it opens again: deleting it from under a closing signal crashed PySide.
+        when it opens again (the tabs keep their filters and period).
         """
         actor = self.actor
         if actor is None or self.locked:
@@ -300,8 +301,6 @@ class WindowsMixin:
         actor = self.actor
         if actor is None or self.locked:
             return
-        # Kept (not deleted on close) until the window goes: deleting a form from under its
-        # own closing signal crashed PySide, as with the desk.
         dialog = OwnPinDialog(self.ctx, actor, self.runner, language=self.language, parent=self)
         done = self.tr("Your PIN is changed.")
         dialog.succeeded.connect(lambda _r: self.statusBarWidget.showMessage(done, 8000))
@@ -314,4 +313,5 @@ class WindowsMixin:
     def _own_pin_closed(self, dialog: QDialog) -> None:
         if self.ownPinDialog is dialog:
             self.ownPinDialog = None
+        let_go(dialog)
         self._registration_closed(0)  # the keyboard back to the lookup
