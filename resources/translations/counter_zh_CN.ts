@@ -468,7 +468,7 @@
 <context>
     <name>AuditTab</name>
     <message>
-        <location filename="../../ui/manager/audit_tab.py" line="+74"/>
+        <location filename="../../ui/manager/audit_tab.py" line="+75"/>
         <source>member no., card or phone</source>
         <translation>会员号、卡号或手机号</translation>
     </message>
@@ -531,7 +531,7 @@
         <translation>详情</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>◀ Newer (PgUp)</source>
         <translation>◀ 较新 (PgUp)</translation>
     </message>
@@ -606,7 +606,7 @@
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -2868,7 +2868,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>OperatorsTab</name>
     <message>
-        <location filename="../../ui/manager/operators_tab.py" line="+41"/>
+        <location filename="../../ui/manager/operators_tab.py" line="+42"/>
         <source>Disabled</source>
         <translation>已停用</translation>
     </message>
@@ -2908,7 +2908,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>添加日期</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>&amp;Add…</source>
         <translation>添加(&amp;A)…</translation>
     </message>
@@ -4524,7 +4524,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>WindowsMixin</name>
     <message>
-        <location filename="../../ui/shell/windows.py" line="+41"/>
+        <location filename="../../ui/shell/windows.py" line="+42"/>
         <source>Find the member first, then press F8.</source>
         <translation>请先查找会员，再按 F8。</translation>
     </message>
@@ -4566,7 +4566,7 @@ Lock the counter (Ctrl+L) and let a store manager sign in.</source>
 请锁定柜台（Ctrl+L），由店长登录。</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+64"/>
         <source>Your PIN is changed.</source>
         <translation>您的 PIN 已修改。</translation>
     </message>
