@@ -196,3 +196,35 @@ def test_f12_then_alt_f_shows_the_figures_to_a_manager(
     qtbot.waitUntil(lambda: bool(audit(shop, "figures.export")))
     assert target.read_bytes().count(b"\r\n") > 20  # CSV lines end in CR LF
     assert audit(shop, "figures.export")[0]["period"] == "2026-12-14..2026-12-16"
+
+
+def test_closing_the_desk_while_the_page_is_counted_is_harmless(
+    qtbot, make_window, shop, staff, scan_clock, zh
+) -> None:  # type: ignore[no-untyped-def]
+    """Esc while the worker still counts: the desk is hidden (kept), the page arrives for the
+    hidden tab and nothing else happens (no crash dialog, no exception in a slot)."""
+    runner = TaskRunner()
+    window = make_window(staff.manager, runner=runner)
+    gate = threading.Event()
+    original = figures.store_figures
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        return original(*args, **kwargs)
+
+    import ui.manager.figures_tab as tab_module
+
+    tab_module.figures.store_figures = slow  # type: ignore[attr-defined]
+    try:
+        window.open_desk()
+        desk = window.deskWindow
+        desk.show_tab(desk.tabs.indexOf(desk.figuresTab))  # counting starts, held at the gate
+        qtbot.waitUntil(lambda: runner.busy == 1)
+        desk.close()
+        qtbot.waitUntil(lambda: not desk.isVisible())
+        with qtbot.waitSignal(desk.figuresTab.computed, timeout=20000):
+            gate.set()
+        assert desk.figuresTab.page is not None and runner.busy == 0
+    finally:
+        gate.set()
+        tab_module.figures.store_figures = original  # type: ignore[attr-defined]
