@@ -95,6 +95,16 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Today&apos;s &amp;work list…</source>
+        <translation>今日工作(&amp;W)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Care plan tasks, refill reminders, follow-up visits and birthdays due (service, manager)</source>
+        <translation>到期的随访计划任务、续药提醒、投诉回访和生日问候（限客服和店长）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;Log a complaint…</source>
         <translation>登记投诉(&amp;L)…</translation>
     </message>
@@ -239,7 +249,7 @@
         <translation>会员(&amp;M)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>&amp;Points</source>
         <translation>积分(&amp;P)</translation>
     </message>
@@ -713,6 +723,82 @@
     </message>
 </context>
 <context>
+    <name>CareLabels</name>
+    <message>
+        <location filename="../../ui/care/labels.py" line="+14"/>
+        <source>Care plan tasks</source>
+        <translation>随访计划任务</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refill reminders</source>
+        <translation>续药提醒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Complaint follow-up visits</source>
+        <translation>投诉回访</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Birthdays this week</source>
+        <translation>本周生日</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Greeted</source>
+        <translation>已问候</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Declined (the plan ends)</source>
+        <translation>拒绝（计划结束）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Declined (no reminder till the next refill)</source>
+        <translation>拒绝（下次取药前不再提醒）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Declined</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reached</source>
+        <translation>已联系上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No answer (again tomorrow)</source>
+        <translation>未接通（明天再联系）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Came to the store</source>
+        <translation>已到店</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>since {0} ({1} days)</source>
+        <translation>自 {0} 起（{1} 天）</translation>
+    </message>
+</context>
+<context>
+    <name>CareWindowsMixin</name>
+    <message>
+        <location filename="../../ui/shell/care_windows.py" line="+39"/>
+        <source>The work list (care plans, refill reminders, follow-up visits, birthdays) is for a service assistant or store manager.</source>
+        <translation>今日工作（随访计划、续药提醒、投诉回访、生日问候）仅限客服或店长使用。</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintLabels</name>
     <message>
         <location filename="../../ui/complaints/labels.py" line="+10"/>
@@ -867,7 +953,7 @@
         <translation>投诉</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
@@ -898,12 +984,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+286"/>
+        <location line="+295"/>
         <source>HQ</source>
         <translation>总部</translation>
     </message>
     <message>
-        <location line="-239"/>
+        <location line="-248"/>
         <source>Number, phone&apos;s last digits or words</source>
         <translation>编号、手机尾号或关键词</translation>
     </message>
@@ -1033,7 +1119,7 @@
         <translation>共 {0} 条投诉</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+58"/>
         <source>another counter</source>
         <translation>其他柜台</translation>
     </message>
@@ -1098,7 +1184,7 @@
         <translation>{0} 回访（{1}），{2}，满意度 {3}/5：{4}</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+58"/>
         <source>Saved: {0} is now {1}.</source>
         <translation>已保存：{0} 现为“{1}”。</translation>
     </message>
@@ -1675,6 +1761,69 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <location line="+4"/>
         <source>+{0:,} points</source>
         <translation>+{0:,} 积分</translation>
+    </message>
+</context>
+<context>
+    <name>EnrollDialog</name>
+    <message>
+        <location filename="../../ui/care/enroll_dialog.py" line="+65"/>
+        <source>Enrol in a care plan</source>
+        <translation>登记慢病随访计划</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Day</source>
+        <translation>天数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Due</source>
+        <translation>到期日</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What to do</source>
+        <translation>要做的事</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>&amp;Enrol (Enter)</source>
+        <translation>登记(&amp;E)（回车）</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>&amp;Plan (↑↓ or its number):</source>
+        <translation>计划(&amp;P)（↑↓ 或按编号）：</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Start date:</source>
+        <translation>开始日期(&amp;S)：</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The steps become tasks on the work list (F9):</source>
+        <translation>以下步骤将成为今日工作（F9）中的任务：</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source> · in the health record</source>
+        <translation> · 健康档案中已有</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No chronic condition in this member&apos;s health record has a care plan. Record the condition on the Health record page first (this needs the member&apos;s health consent).</source>
+        <translation>该会员健康档案中没有可对应随访计划的慢性病。请先在“健康档案”页记录病种（需会员单独同意收集健康信息）。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Day {0}</source>
+        <translation>第 {0} 天</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Enrolled; {0} tasks are on the work list (F9).</source>
+        <translation>已登记；{0} 项任务已列入今日工作（F9）。</translation>
     </message>
 </context>
 <context>
@@ -2601,7 +2750,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/shell/main_window.py" line="+235"/>
+        <location filename="../../ui/shell/main_window.py" line="+246"/>
         <source>Sign in first, then scan again.</source>
         <translation>请先登录，再重新扫码。</translation>
     </message>
@@ -2611,7 +2760,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+66"/>
         <source>{0} {1}
 Store: {2}
 Data folder: {3}
@@ -3892,7 +4041,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../ui/member/profile_dialog.py" line="+66"/>
+        <location filename="../../ui/member/profile_dialog.py" line="+67"/>
         <source>Member profile and health record</source>
         <translation>会员资料与健康档案</translation>
     </message>
@@ -3982,7 +4131,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>保存健康档案(&amp;R)</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+3"/>
+        <source>&amp;Enrol in a care plan…</source>
+        <translation>登记慢病随访计划(&amp;E)…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Membership (required; leaving is a deletion request at HQ)</source>
         <translation>会员资格（必需；退会须向总部提出删除申请）</translation>
     </message>
@@ -4522,6 +4676,45 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
 </context>
 <context>
+    <name>TaskDialog</name>
+    <message>
+        <location filename="../../ui/care/task_dialog.py" line="+85"/>
+        <source>Showing the phone to call (audited)…</source>
+        <translation>正在显示要拨打的手机号（记入审计日志）…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What to say</source>
+        <translation>话术</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+70"/>
+        <source>(no script)</source>
+        <translation>（无话术）</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <source>Note: what was said, what to do next</source>
+        <translation>备注：沟通内容、下一步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Shown to call the member; this view is in the audit log.</source>
+        <translation>为联系会员而显示；本次查看已记入审计日志。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Done: {0} · {1} · {2}</source>
+        <translation>已完成：{0} · {1} · {2}</translation>
+    </message>
+</context>
+<context>
     <name>WindowsMixin</name>
     <message>
         <location filename="../../ui/shell/windows.py" line="+42"/>
@@ -4569,6 +4762,67 @@ Lock the counter (Ctrl+L) and let a store manager sign in.</source>
         <location line="+64"/>
         <source>Your PIN is changed.</source>
         <translation>您的 PIN 已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkCountsButton</name>
+    <message>
+        <location filename="../../ui/care/work_counts.py" line="+88"/>
+        <source>To do {0}</source>
+        <translation>待办 {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Due today and overdue ({0} overdue); F9 opens the work list.</source>
+        <translation>今日到期及逾期（逾期 {0} 项）；按 F9 打开今日工作。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>To do ?</source>
+        <translation>待办 ?</translation>
+    </message>
+</context>
+<context>
+    <name>WorkListDialog</name>
+    <message>
+        <location filename="../../ui/care/worklist_dialog.py" line="+82"/>
+        <source>Today&apos;s work list</source>
+        <translation>今日工作</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What to do</source>
+        <translation>要做的事</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Since</source>
+        <translation>起始</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>↑↓ choose · Enter opens: the phone, the script, the outcome · F5 reload</source>
+        <translation>↑↓ 选择 · 回车打开：手机号、话术、结果 · F5 刷新</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>{0}: {1} to do, {2} of them overdue.</source>
+        <translation>{0}：待办 {1} 项，其中逾期 {2} 项。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0}: nothing due today. Well done.</source>
+        <translation>{0}：今日没有待办事项。辛苦了！</translation>
     </message>
 </context>
 </TS>

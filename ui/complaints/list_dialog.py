@@ -73,6 +73,7 @@ class ComplaintsDialog(QDialog):
         self.ctx, self.actor, self.runner, self.language = ctx, actor, runner, language
         self.rows: tuple[services.ComplaintView, ...] = ()
         self.current: services.ComplaintView | None = None
+        self._followup_for = ""  # open_followup: the complaint whose visit is to be recorded
         self.names = {a.operator_id: a.name for a in services.list_operators(ctx)}
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -352,6 +353,15 @@ class ComplaintsDialog(QDialog):
         if 0 <= row < len(self.rows) and self.rows[row].id == view.id:
             self._show(view)
 
+    def open_followup(self, complaint_id: str) -> None:
+        """From the work list (F9): this one complaint, the keyboard in its follow-up visit."""
+        self._followup_for = complaint_id
+        self.runner.submit(
+            lambda: services.get_complaint(self.ctx, self.actor, complaint_id),
+            lambda view: self.searchEdit.setText(view.number or view.id[:8]),
+            self._refused,
+        )
+
     def _to_table(self) -> None:
         if self.rows:
             self.table.setFocus()
@@ -427,6 +437,9 @@ class ComplaintsDialog(QDialog):
         for state, button in self.moveButtons.items():
             button.setVisible(state in view.allowed_transitions)
         self.followupBox.setVisible(view.status in ("resolved", "closed"))
+        if view.id == self._followup_for and self.followupBox.isVisible():
+            self._followup_for = ""
+            self.methodBox.setFocus()  # as Ctrl+U: how the visit was made, then Tab on
         self.overrideBox.setVisible(
             self.actor.role == "manager" and view.status == "resolved" and view.followup is None
         )

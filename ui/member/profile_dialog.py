@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from counter import services
 from counter.errors import KnownError
+from ui.care.enroll_dialog import open_enroll
 from ui.member.health_editor import HealthEditor
 from ui.printing import member_card
 from ui.shell.tasks import BaseRunner
@@ -145,9 +146,16 @@ class ProfileDialog(QDialog):
         self.saveHealthButton = QPushButton(self.tr("Save health &record"))
         self.saveHealthButton.setObjectName("saveHealthButton")
         self.saveHealthButton.clicked.connect(self.save_health)
+        self.enrollButton = QPushButton(self.tr("&Enrol in a care plan…"))
+        self.enrollButton.setObjectName("enrollButton")
+        self.enrollButton.clicked.connect(lambda: open_enroll(self))  # Alt+E
+        buttons = QHBoxLayout()  # Save first: Tab reaches it as before
+        buttons.addStretch(1)
+        buttons.addWidget(self.saveHealthButton)
+        buttons.addWidget(self.enrollButton)
         layout.addWidget(self.healthNote)
         layout.addWidget(self.healthEditor)
-        layout.addWidget(self.saveHealthButton, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(buttons)
         return page
 
     def _consent_page(self) -> QWidget:

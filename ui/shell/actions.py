@@ -72,6 +72,12 @@ class ActionsMixin:
             self.tr("Redeem a reward from HQ's catalogue for the member on screen (all)"),
             [key("F6")], self.open_redeem,
         )  # fmt: skip
+        self.worklistAction = self._action(
+            self.tr("Today's &work list…"), "worklistAction",
+            self.tr("Care plan tasks, refill reminders, follow-up visits and birthdays due "
+                    "(service, manager)"),
+            [key("F9")], self.open_worklist,
+        )  # fmt: skip
         self.complaintAction = self._action(
             self.tr("&Log a complaint…"), "complaintAction",
             self.tr("Log a customer's complaint; the member on screen is attached (all roles)"),
@@ -159,6 +165,7 @@ class ActionsMixin:
                     self.clearAction,
                     self.revealAction,
                     self.profileAction,
+                    self.worklistAction,
                     self.outreachAction,
                     None,
                     self.cameraAction,
@@ -195,6 +202,7 @@ class ActionsMixin:
             self.profileAction,
             self.earnAction,
             self.redeemAction,
+            self.worklistAction,
             self.complaintAction,
             self.complaintsAction,
             self.historyAction,

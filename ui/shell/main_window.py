@@ -48,6 +48,7 @@ from ui.points.history_windows import HistoryWindowsMixin
 from ui.points.shell import PointsWindowsMixin
 from ui.shell import window_state
 from ui.shell.actions import ActionsMixin
+from ui.shell.care_windows import CareWindowsMixin
 from ui.shell.idle import IdleWatcher
 from ui.shell.labels import app_title
 from ui.shell.lock_screen import LockScreen
@@ -63,7 +64,14 @@ log = logging.getLogger(__name__)
 WORK_PAGE, LOCK_PAGE = 0, 1
 
 
-class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsMixin, QMainWindow):
+class MainWindow(
+    ActionsMixin,
+    WindowsMixin,
+    HistoryWindowsMixin,
+    PointsWindowsMixin,
+    CareWindowsMixin,
+    QMainWindow,
+):
     def __init__(
         self,
         ctx: services.ServiceContext,
@@ -155,6 +163,7 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
         self.cameraScanner: camera.CameraScanner | None = None
 
         self._build_actions()
+        self._build_care()
         self.scanner.install()
         self.sync.start()
         self.idle.start()
@@ -190,6 +199,7 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
         self.lookupBar.input.clear()
         self.actor = None
         self.statusBarWidget.set_actor(None)
+        self._care_actor(None)
         if self.problemsDialog is not None:  # it shows a manager's view
             self.problemsDialog.close()
         if self.deskWindow is not None and self.deskWindow.isVisible():  # staff, the trail
@@ -210,6 +220,7 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
         self.lookupBar.set_actor(actor)
         self.memberPanel.set_can_reveal(actor.role in REVEAL_ROLES)
         self.statusBarWidget.set_actor(actor)
+        self._care_actor(actor)
         for action in self._work_actions:
             action.setEnabled(True)
         self.pages.setCurrentIndex(WORK_PAGE)
@@ -338,6 +349,10 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
             self.problemsDialog.reload()
         if self.complaintsDialog is not None and report is not None:
             self.complaintsDialog.reload()  # HQ's changes show as "changed at HQ"
+        if self.workListDialog is not None:
+            self.workListDialog.reload()  # it counts for the status bar too
+        else:
+            self.workCounts.refresh()
 
     @Slot(object)
     def _known_error(self, exc: KnownError) -> None:
@@ -388,6 +403,7 @@ class MainWindow(ActionsMixin, WindowsMixin, HistoryWindowsMixin, PointsWindowsM
             self.earnDialog,
             self.redeemDialog,
             self.customerDisplay,
+            self.workListDialog,
         ):
             if window is not None:
                 window.close()
