@@ -344,6 +344,17 @@ def test_a_refill_reminder_and_a_birthday_by_keys(
     assert [w.kind for w in dialog.rows()].count("refill") == 0
     assert [a["why"] for a in audits(window, "member.reveal")] == ["refill_reminder"]
     assert [a["outcome"] for a in audits(window, "care.refill")] == ["no_answer"]
+    # A birthday this week: the phone to call and the greeting to say.
+    qtbot.waitUntil(dialog.isActiveWindow)  # the list has the keyboard back
+    expect_focus("workTree")
+    keys.press(Qt.Key.Key_End)
+    assert dialog.current_item().kind == "birthday"
+    task = open_row(qtbot, keys, dialog)
+    assert "13911112222" in task.contactLabel.text()
+    assert "生日快乐" in task.scriptLabel.text()
+    assert audits(window, "member.reveal")[-1]["why"] == "birthday_greeting"
+    keys.press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.taskDialog is None)
 
 
 def test_a_follow_up_row_opens_the_complaints_desk_there(

@@ -138,7 +138,8 @@ class TaskDialog(QDialog):
         self.reveal()
 
     def outcomes(self) -> tuple[str, ...]:
-        return OUTCOMES
+        """The outcomes this row can be closed with (a birthday: none in the core yet)."""
+        return () if self.work.kind == "birthday" else OUTCOMES
 
     # -- the contact ------------------------------------------------------------------------
 
