@@ -1766,12 +1766,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>EnrollDialog</name>
     <message>
-        <location filename="../../ui/care/enroll_dialog.py" line="+65"/>
+        <location filename="../../ui/care/enroll_dialog.py" line="+72"/>
         <source>Enrol in a care plan</source>
         <translation>登记慢病随访计划</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
         <source>Day</source>
         <translation>天数</translation>
     </message>
@@ -1801,12 +1801,27 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>开始日期(&amp;S)：</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The steps become tasks on the work list (F9):</source>
         <translation>以下步骤将成为今日工作（F9）中的任务：</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+17"/>
+        <source>Member: {0} {1}</source>
+        <translation>会员：{0} {1}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} (since {1})</source>
+        <translation>{0}（自 {1} 起）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Already following: {0}</source>
+        <translation>已在进行：{0}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source> · in the health record</source>
         <translation> · 健康档案中已有</translation>
     </message>
@@ -4689,12 +4704,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+70"/>
+        <location line="+71"/>
         <source>(no script)</source>
         <translation>（无话术）</translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-64"/>
         <source>Note: what was said, what to do next</source>
         <translation>备注：沟通内容、下一步</translation>
     </message>
@@ -4704,7 +4719,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Shown to call the member; this view is in the audit log.</source>
         <translation>为联系会员而显示；本次查看已记入审计日志。</translation>
     </message>

@@ -391,3 +391,7 @@ def test_a_cashier_gets_no_work_list(qtbot, make_window, staff, work, scan_clock
     window.lock()
     window.unlock(staff.service)
     assert window.workCounts.isVisible() and window.workCounts.text() == "待办 5"
+    dialog = open_worklist(qtbot, keys)
+    window.lock()  # the list shows members' health work: it goes with the operator
+    assert window.workListDialog is None and not dialog.isVisible()
+    assert not window.workCounts.isVisible()

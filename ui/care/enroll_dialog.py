@@ -37,7 +37,14 @@ from PySide6.QtWidgets import (
 from counter import care_rules, services
 from counter.care_rules import CareTemplate
 from counter.errors import KnownError
-from counter.services.care import CarePlanView, care_templates, enroll, local_today, templates_for
+from counter.services.care import (
+    CarePlanView,
+    care_templates,
+    enroll,
+    local_today,
+    member_plans,
+    templates_for,
+)
 from ui.care.task_dialog import english
 from ui.shell.style import set_state
 from ui.shell.tasks import BaseRunner
@@ -68,10 +75,15 @@ class EnrollDialog(QDialog):
         self.templates: tuple[CareTemplate, ...] = ()
         self.matching: set[str] = set()
 
+        self.memberLabel = QLabel()
+        self.memberLabel.setObjectName("enrollMember")
+        self.memberLabel.setWordWrap(True)
         self.templateList = QListWidget()
         self.templateList.setObjectName("templateList")
         self.templateList.currentRowChanged.connect(self.show_steps)
         self.templateList.installEventFilter(self)
+        rows = self.templateList.fontMetrics().lineSpacing() * 5
+        self.templateList.setMaximumHeight(rows + 2 * self.templateList.frameWidth() + 8)
         today = local_today(ctx)
         self.startEdit = QDateEdit(QDate(today.year, today.month, today.day))
         self.startEdit.setObjectName("startDate")
@@ -111,6 +123,7 @@ class EnrollDialog(QDialog):
         form.addRow(plan, self.templateList)
         form.addRow(start, self.startEdit)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.memberLabel)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("The steps become tasks on the work list (F9):")))
         layout.addWidget(self.stepsTable, 1)
@@ -124,7 +137,24 @@ class EnrollDialog(QDialog):
 
     def load(self) -> None:
         ctx, actor, mid = self.ctx, self.actor, self.member_id
+        self._call(lambda: services.get_member(ctx, actor, mid), self._show_member)
         self._call(lambda: (care_templates(ctx), templates_for(ctx, actor, mid)), self._loaded)
+
+    def _show_member(self, view: services.MemberView) -> None:
+        """Who is enrolled (masked), and the plans they already follow (an audited read)."""
+        self.memberLabel.setText(self.tr("Member: {0} {1}").format(view.name, view.phone))
+        ctx, actor, mid = self.ctx, self.actor, self.member_id
+        self._call(lambda: member_plans(ctx, actor, mid), self._show_plans)
+
+    def _show_plans(self, plans: tuple[CarePlanView, ...]) -> None:
+        following = [
+            self.tr("{0} (since {1})").format(self.name(p.template), p.start_on.isoformat())
+            for p in plans
+            if p.status == "active"
+        ]
+        if following:
+            more = self.tr("Already following: {0}").format("; ".join(following))
+            self.memberLabel.setText(f"{self.memberLabel.text()}\n{more}")
 
     def _loaded(self, loaded: tuple[tuple[CareTemplate, ...], tuple[CareTemplate, ...]]) -> None:
         every, matching = loaded

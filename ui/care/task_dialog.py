@@ -133,7 +133,7 @@ class TaskDialog(QDialog):
         layout.addWidget(self.status)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(720, 420)
+        self.resize(720, 380)
         self.noteEdit.setFocus()
         self.reveal()
 
