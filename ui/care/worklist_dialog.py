@@ -247,7 +247,7 @@ class WorkListDialog(QDialog):
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.completed.connect(self._task_done)
-        dialog.finished.connect(lambda _r, d=dialog: self._task_closed(d))
+        dialog.finished.connect(self._task_closed)  # a bound slot: no lambda holding us
         self.taskDialog = dialog
         dialog.open()
 
@@ -256,9 +256,8 @@ class WorkListDialog(QDialog):
         self.changed.emit()
         self.reload()
 
-    def _task_closed(self, dialog: TaskDialog) -> None:
-        if self.taskDialog is dialog:
-            self.taskDialog = None
+    def _task_closed(self, _result: int) -> None:
+        self.taskDialog = None  # it deletes itself (WA_DeleteOnClose)
         self.activateWindow()  # no window manager hands the keyboard back (kiosk, Xvfb)
         self.tree.setFocus()
 
