@@ -353,8 +353,12 @@ def test_a_refill_reminder_and_a_birthday_by_keys(
     assert "13911112222" in task.contactLabel.text()
     assert "生日快乐" in task.scriptLabel.text()
     assert audits(window, "member.reveal")[-1]["why"] == "birthday_greeting"
-    keys.press(Qt.Key.Key_Escape)
+    assert task.outcomeButtons["reached"].text().startswith("已问候")
+    keys.type("祝福已送达")
+    keys.press(Qt.Key.Key_1, Ctrl)  # greeted: off the list for this year's birthday
     qtbot.waitUntil(lambda: dialog.taskDialog is None)
+    assert "birthday" not in [w.kind for w in dialog.rows()]
+    assert window.workCounts.text() == "待办 3"  # two care tasks and the follow-up
 
 
 def test_a_follow_up_row_opens_the_complaints_desk_there(

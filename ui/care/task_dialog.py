@@ -4,7 +4,7 @@ Opening it asks the core for the member's name and phone in clear (``open_task``
 task, ``reveal_member`` for a refill reminder or a birthday): each is audited, so nothing is
 shown that the log does not record. The outcome is a key each — Ctrl+1 reached, Ctrl+2 no
 answer (due again tomorrow), Ctrl+3 came to the store, Ctrl+4 declined (a care plan ends) —
-with the note typed first in the note field. Each outcome is one service call, one local
+with the note typed first in the note field (a birthday: Ctrl+1 greeted). Each outcome is one service call, one local
 transaction with its outbox row: it works offline and syncs later.
 """
 
@@ -31,7 +31,7 @@ from counter import services
 from counter.errors import KnownError
 from counter.services.care_tasks import TaskDetail, do_task, open_task
 from counter.services.refills import do_refill
-from counter.services.worklist import WorkItem
+from counter.services.worklist import WorkItem, greet_birthday
 from ui.care.labels import kind_label, outcome_label
 from ui.shell.style import set_state
 from ui.shell.tasks import BaseRunner
@@ -138,8 +138,7 @@ class TaskDialog(QDialog):
         self.reveal()
 
     def outcomes(self) -> tuple[str, ...]:
-        """The outcomes this row can be closed with (a birthday: none in the core yet)."""
-        return () if self.work.kind == "birthday" else OUTCOMES
+        return OUTCOMES
 
     # -- the contact ------------------------------------------------------------------------
 
@@ -184,6 +183,9 @@ class TaskDialog(QDialog):
         elif work.kind == "refill" and work.member_id and work.due_on is not None:
             member_id, due_on = work.member_id, work.due_on
             call = lambda: do_refill(ctx, actor, member_id, due_on, outcome, note)  # noqa: E731
+        elif work.kind == "birthday" and work.member_id:
+            member_id = work.member_id
+            call = lambda: greet_birthday(ctx, actor, member_id, outcome, note)  # noqa: E731
         else:
             return
         self.saving = True
