@@ -4,8 +4,8 @@ Opening it asks the core for the member's name and phone in clear (``open_task``
 task, ``reveal_member`` for a refill reminder or a birthday): each is audited, so nothing is
 shown that the log does not record. The outcome is a key each — Ctrl+1 reached, Ctrl+2 no
 answer (due again tomorrow), Ctrl+3 came to the store, Ctrl+4 declined (a care plan ends) —
-with the note typed first in the note field (a birthday: Ctrl+1 greeted). Each outcome is one service call, one local
-transaction with its outbox row: it works offline and syncs later.
+with the note typed first in the note field (a birthday: Ctrl+1 greeted). Each outcome is one
+service call, one local transaction (with its outbox row for a care task): it works offline.
 """
 
 from __future__ import annotations
