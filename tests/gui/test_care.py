@@ -174,6 +174,25 @@ def open_enroll(qtbot: Any, keys: Keys, window: Any) -> Any:
     return profile, dialog
 
 
+def visible_enrol_dialog(profile: Any) -> Any:
+    shown = [d for d in profile.findChildren(QWidget, "enrollDialog") if d.isVisible()]
+    return shown[0] if shown else None
+
+
+def enrol_by_number(qtbot: Any, keys: Keys, profile: Any, code: str) -> Any:
+    """Alt+E from the health page, the plan's number, Enter: the dialog (it stays if refused)."""
+    profile.activateWindow()
+    qtbot.waitUntil(profile.isActiveWindow)
+    profile.enrollButton.setFocus()
+    keys.press(Qt.Key.Key_E, Alt)
+    qtbot.waitUntil(lambda: visible_enrol_dialog(profile) is not None)
+    dialog = active(qtbot, visible_enrol_dialog(profile))
+    dialog.templateList.setFocus()
+    keys.press(Qt.Key.Key_1 + [t.code for t in dialog.templates].index(code))
+    keys.press(Qt.Key.Key_Return)
+    return dialog
+
+
 def test_enrol_from_the_health_record_by_keys(
     qtbot, make_window, ctx, staff, member, today, scan_clock, zh
 ):  # type: ignore[no-untyped-def]
@@ -211,15 +230,7 @@ def test_enrol_from_the_health_record_by_keys(
         "care.enroll"
     ]
     # Again: the core refuses, the dialog says why and stays.
-    profile.activateWindow()
-    qtbot.waitUntil(profile.isActiveWindow)
-    profile.enrollButton.setFocus()
-    keys.press(Qt.Key.Key_E, Alt)
-    qtbot.waitUntil(lambda: profile.findChild(QWidget, "enrollDialog") is not None)
-    again = active(qtbot, profile.findChild(QWidget, "enrollDialog"))
-    again.templateList.setFocus()
-    keys.press(Qt.Key.Key_1 + [t.code for t in again.templates].index("osteoporosis"))
-    keys.press(Qt.Key.Key_Return)
+    again = enrol_by_number(qtbot, keys, profile, "osteoporosis")
     assert "已在此慢病计划" in again.status.text()
     assert again.isVisible()
 
@@ -237,15 +248,7 @@ def test_enrol_refused_without_health_consent_or_the_condition(
     qtbot.waitUntil(lambda: not dialog.isVisible())
     # With consent but another condition: the plan for osteoporosis is refused.
     with_health(ctx, staff.service, member.id, ["高血压"])
-    profile.activateWindow()
-    qtbot.waitUntil(profile.isActiveWindow)
-    profile.enrollButton.setFocus()
-    keys.press(Qt.Key.Key_E, Alt)
-    qtbot.waitUntil(lambda: profile.findChild(QWidget, "enrollDialog") is not None)
-    dialog = active(qtbot, profile.findChild(QWidget, "enrollDialog"))
-    dialog.templateList.setFocus()
-    keys.press(Qt.Key.Key_1 + [t.code for t in dialog.templates].index("osteoporosis"))
-    keys.press(Qt.Key.Key_Return)
+    dialog = enrol_by_number(qtbot, keys, profile, "osteoporosis")
     assert "骨质疏松" in dialog.status.text() and dialog.isVisible()
     assert care.member_plans(ctx, staff.service, member.id) == ()
     assert not rows(window, "SELECT 1 FROM outbox WHERE type LIKE 'care.%'")
