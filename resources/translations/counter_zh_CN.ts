@@ -4704,12 +4704,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+71"/>
+        <location line="+70"/>
         <source>(no script)</source>
         <translation>（无话术）</translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-63"/>
         <source>Note: what was said, what to do next</source>
         <translation>备注：沟通内容、下一步</translation>
     </message>
@@ -4719,12 +4719,12 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+68"/>
         <source>Shown to call the member; this view is in the audit log.</source>
         <translation>为联系会员而显示；本次查看已记入审计日志。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>Done: {0} · {1} · {2}</source>
         <translation>已完成：{0} · {1} · {2}</translation>
     </message>
