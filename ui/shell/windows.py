@@ -1,5 +1,5 @@
 """The main window's extra windows: profile (F8), registration (F2), complaints (F4, F11),
-the member's phone and camera, and the sync problems list.
+outreach lists (Ctrl+F9), the member's phone and camera, and the sync problems list.
 
 A mixin of ``MainWindow``: each ``open_*`` checks the role, opens (or raises) its window and
 keeps it in an attribute of the window (``window.profileDialog``…); the ``…_closed`` slots let
