@@ -409,10 +409,10 @@ def test_the_demo_gets_a_month_of_store_life_once(
     assert seed_history(ctx, progress=False) == 0  # once per cache
 
 
-def test_counting_the_members_in_two_halves_gives_the_same_page(
+def test_counting_the_members_in_two_parts_gives_the_same_page(
     ctx: services.ServiceContext, manager: services.Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A long period's members are counted in two halves on two threads: same figures."""
+    """A long period's members are counted in two parts on two threads: same figures."""
     from counter.services import figures_sql
 
     places = ("上海市浦东新区", "上海市徐汇区", "江苏省苏州市姑苏区", "")

@@ -168,9 +168,10 @@ def store_figures(
     """The figures page for ``period`` at this store; ``progress(done, STEPS)`` after each part.
 
     The members served are most of the work (a member row read per member); for a long
-    period they are counted in two halves, one on a second thread with a connection of its
-    own while this one counts the rest and then the other half. SQLite lets go of the GIL
-    while it steps, so a PC's two cores share the page (docs/benchmarks.md).
+    period they are counted in two parts (``figures_sql.plan``), two thirds on a second
+    thread with a connection of its own while this one counts the rest and then the last
+    third. SQLite lets go of the GIL while it steps, so a PC's two cores share the page
+    (docs/benchmarks.md).
     """
     require_role(actor, ("manager",), "查看门店统计", "see the store's figures")
     step = progress or (lambda _done, _total: None)
