@@ -149,6 +149,7 @@ def test_refunds_and_awards_in_the_history_with_hq_balances(hq: HQ) -> None:
     ]
     refunds = [r for r in history.rows if r.kind == "reverse"]
     assert [r.refunded_fen for r in refunds] == [12_345 - 5_000, 5_000]
+    assert all(r.self_paid_fen is None and r.reversed_points == 0 for r in refunds)
     sale = next(r for r in history.rows if r.kind == "earn")
     assert (sale.reversed_fen, sale.reversed_points, sale.refundable) == (12_345, earned, False)
     assert history.award_reasons["survey"].name_zh and history.rows[0].note == "满意度问卷"

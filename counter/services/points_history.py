@@ -136,7 +136,10 @@ def _ref_and_note(e: _Entry) -> tuple[str, str]:
 
 def _row(e: _Entry, balance: int | None, receipt: tuple[int, int, int] | None) -> HistoryRow:
     ref, note = _ref_and_note(e)
-    self_paid, reversed_fen, reversed_points = receipt if receipt else (None, 0, 0)
+    # Only a sale carries its receipt's amounts (a refund names the same receipt).
+    self_paid, reversed_fen, reversed_points = (
+        receipt if receipt and e.kind == "earn" else (None, 0, 0)
+    )
     return HistoryRow(
         entry_id=e.id,
         at=e.at,

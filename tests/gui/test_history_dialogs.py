@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from uidata import NOW, ScanClock, hq_card, make_settings, type_with_ime
 
 from counter import services
+from ui.shell.tasks import TaskRunner
 from ui.points.history_model import BALANCE, KIND, POINTS, REF, STATE
 
 SALE = [services.SaleLine("otc", 12_345)]
@@ -147,12 +148,15 @@ def retype(qtbot, keys: Keys, refund, text: str) -> None:  # type: ignore[no-unt
 def test_refund_in_full_by_three_keys(qtbot, make_window, staff, members, tmp_path: Path, zh):
     earned = services.earn_points(members, staff.cashier, ZENG, "R-1", None, SALE, CASH).points
     slips = tmp_path / "slips"
-    window = make_window(
-        staff.cashier, window_settings=make_settings(tmp_path, slip_printer=f"pdf:{slips}")
+    window = make_window(  # the real task runner: history, preview and booking off the UI thread
+        staff.cashier,
+        window_settings=make_settings(tmp_path, slip_printer=f"pdf:{slips}"),
+        runner=TaskRunner(),
     )
     scan(qtbot, window, hq_card(1))
     keys = Keys(qtbot)
     dialog = open_history(qtbot, window, keys)
+    qtbot.waitUntil(lambda: dialog.current_row() is not None)
     assert dialog.current_row().ref == "R-1"  # the newest row is chosen
     refund = open_refund(qtbot, dialog, keys)
     assert focused() is refund.amountEdit

@@ -65,6 +65,7 @@ class HistoryDialog(QDialog):
         # window), so this module needs neither; None: the key says it is not available.
         self.open_refund: Callable[[HistoryDialog, services.HistoryRow], None] | None = None
         self.open_award: Callable[[HistoryDialog], None] | None = None
+        self._after_load: str | None = None  # what a booking says once the rows are back
         self.refundDialog: QDialog | None = None  # the last ones opened, for tests and people
         self.awardDialog: QDialog | None = None
 
@@ -160,7 +161,8 @@ class HistoryDialog(QDialog):
 
     def _loaded(self, history: object) -> None:
         assert isinstance(history, services.PointsHistory)
-        row = max(0, self.table.currentIndex().row())
+        # The same row again, or the newest after a booking (the entry just made).
+        row = 0 if self._after_load is not None else max(0, self.table.currentIndex().row())
         self.history = history
         self.loads += 1
         view = history.member
@@ -176,6 +178,9 @@ class HistoryDialog(QDialog):
             self.table.selectRow(min(row, len(history.rows) - 1))
         else:
             self.detailLabel.setText(self.tr("No points entries yet."))
+        if self._after_load is not None:
+            self.messageLabel.setText(self._after_load)
+            self._after_load = None
         self.table.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
@@ -277,7 +282,7 @@ class HistoryDialog(QDialog):
         self.open_award(self)
 
     def booked(self, view: services.MemberView, message: str) -> None:
-        """A refund or an award was saved: say so, reload, and tell the window."""
+        """A refund or an award was saved: reload, say so over the new rows, tell the window."""
+        self._after_load = message
         self.reload()
-        self.messageLabel.setText(message)
         self.changed.emit(view)

@@ -100,7 +100,7 @@ class RefundDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.formError)
         layout.addLayout(buttons)
-        self.resize(560, 340)
+        self.resize(560, 280)
         self.receiptLabel.setText(receipt_no)
         self._ask(None)
 
