@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from uidata import NOW, ScanClock, hq_card, make_settings, type_with_ime
 
 from counter import services
-from ui.shell.tasks import TaskRunner
 from ui.points.history_model import BALANCE, KIND, POINTS, REF, STATE
+from ui.shell.tasks import TaskRunner
 
 SALE = [services.SaleLine("otc", 12_345)]
 CASH = [services.Tender("cash", 12_345)]
