@@ -252,6 +252,9 @@ def test_enrol_refused_without_health_consent_or_the_condition(
     assert "骨质疏松" in dialog.status.text() and dialog.isVisible()
     assert care.member_plans(ctx, staff.service, member.id) == ()
     assert not rows(window, "SELECT 1 FROM outbox WHERE type LIKE 'care.%'")
+    keys.press(Qt.Key.Key_L, Ctrl)  # walking away: Ctrl+L from the dialog locks
+    qtbot.waitUntil(lambda: window.locked)
+    assert window.profileDialog is None and not dialog.isVisible()
 
 
 # -- the work list ------------------------------------------------------------------------------
@@ -402,3 +405,22 @@ def test_a_cashier_gets_no_work_list(qtbot, make_window, staff, work, scan_clock
     window.lock()  # the list shows members' health work: it goes with the operator
     assert window.workListDialog is None and not dialog.isVisible()
     assert not window.workCounts.isVisible()
+
+
+def test_ctrl_l_from_an_open_task_then_again_then_the_counter_closes(
+    qtbot, make_window, staff, work, scan_clock, zh
+):  # type: ignore[no-untyped-def]
+    """The list and its task window go with the lock, and nothing is freed twice after."""
+    window = make_window(staff.manager)
+    keys = Keys(qtbot, scan_clock, window)
+    for _ in range(2):
+        dialog = open_worklist(qtbot, keys)
+        open_row(qtbot, keys, dialog)
+        keys.press(Qt.Key.Key_L, Ctrl)
+        qtbot.waitUntil(lambda: window.locked)
+        assert window.workListDialog is None
+        QApplication.processEvents()  # the closed windows are deleted here
+        window.unlock(staff.manager)
+    open_worklist(qtbot, keys)
+    window.close()
+    QApplication.processEvents()

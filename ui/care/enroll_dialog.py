@@ -275,5 +275,7 @@ def open_enroll(profile: Any) -> EnrollDialog:
             ).format(len(plan.tasks))
         )
     )
-    dialog.open()
+    dialog.show()  # not modal: Ctrl+L must lock from here too
+    dialog.raise_()
+    dialog.activateWindow()
     return dialog

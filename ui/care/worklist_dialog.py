@@ -249,7 +249,10 @@ class WorkListDialog(QDialog):
         dialog.completed.connect(self._task_done)
         dialog.finished.connect(self._task_closed)  # a bound slot: no lambda holding us
         self.taskDialog = dialog
-        dialog.open()
+        # Not modal: Ctrl+L (an application shortcut) must lock from here too.
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     def _task_done(self, text: str) -> None:
         self.status.setText(text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 
 from counter import services
+from ui.care.enroll_dialog import EnrollDialog
 from ui.care.work_counts import WORK_ROLES, WorkCountsButton
 from ui.care.worklist_dialog import WorkListDialog
 
@@ -88,4 +89,7 @@ class CareWindowsMixin:
         if actor is None and self.workListDialog is not None:
             self.workListDialog.close()  # it shows members' health work
             self.workListDialog = None
+        if actor is None:
+            for dialog in self.findChildren(EnrollDialog):  # F8's, with a member's conditions
+                dialog.close()
         self.workCounts.set_actor(actor)

@@ -72,6 +72,7 @@ class WindowsMixin:
             self._audit_health_view(view)  # a banner shown anew is a view too
 
     def _profile_closed(self, dialog: ProfileDialog) -> None:
+        let_go(dialog)  # F8 then Ctrl+L, then the counter closing, crashed (test_care.py)
         if self.profileDialog is dialog:
             self.profileDialog = None
         if not self.locked:
