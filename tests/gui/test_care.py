@@ -18,8 +18,10 @@ from uidata import CARD_NO, MEMBER_PHONE, ScanClock, type_with_ime
 
 from counter import services
 from counter.rules import STORE_TZ
-from counter.services import care
+from counter.services import care, care_tasks
+from counter.sync.engine import SyncReport
 from ui.member.profile_dialog import HEALTH_PAGE
+from ui.shell.sync_controller import SyncOutcome
 from ui.shell.tasks import TaskRunner
 
 TODAY = dt.date(2026, 12, 7)  # a Monday
@@ -424,3 +426,15 @@ def test_ctrl_l_from_an_open_task_then_again_then_the_counter_closes(
     open_worklist(qtbot, keys)
     window.close()
     QApplication.processEvents()
+
+
+def test_the_count_follows_a_sync(qtbot, make_window, ctx, staff, work, scan_clock, zh):  # type: ignore[no-untyped-def]
+    """Work done elsewhere (another path into the cache) shows once a sync has finished."""
+    window = make_window(staff.service)
+    assert window.workCounts.text() == "待办 5"
+    first = care.member_plans(ctx, staff.service, work["plan"].member_id)[0].tasks[0]
+    care_tasks.do_task(ctx, staff.service, first.task_id, "reached")
+    assert window.workCounts.text() == "待办 5"  # nothing asked for a count yet
+    report = SyncReport(NOW, NOW, pushed=2)
+    window.sync.finished.emit(SyncOutcome(services.HQProbe(online=True, configured=True), report))
+    assert window.workCounts.text() == "待办 4"
