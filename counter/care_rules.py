@@ -23,7 +23,7 @@ DONE_OUTCOMES = ("reached", "visited")
 RETRY_OUTCOME = "no_answer"
 END_OUTCOME = "declined"
 PLAN_STATES = ("active", "completed", "ended")
-END_REASONS = ("declined", "consent_withdrawn")
+END_REASONS = ("declined", "consent_withdrawn", "member_deleted")
 
 TEMPLATE_CODE_RE = re.compile(r"^[a-z0-9_]{1,32}\Z")
 MAX_STEPS = 24

@@ -260,7 +260,9 @@ def payload_schemas() -> dict[str, Schema]:
                 "reason": _nullable(_text(128)),
                 "receipt_no": _nullable(_text(64)),
                 "offline": {"type": "boolean", "default": False},
-                "reward": _nullable({**_text(32), "description": "1.1: a code of points.rewards"}),
+                "reward": _nullable(
+                    {**_text(32, required=True), "description": "1.1: a code of points.rewards"}
+                ),
                 "quantity": _nullable({**_int(1, 999), "description": "1.1: of the reward"}),
             },
             ["member_id", "points"],

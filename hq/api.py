@@ -14,11 +14,13 @@ from hq import API_VERSION
 from hq.api_errors import APIError
 from hq.auth import authenticated_store, get_engine
 from hq.body import json_body
+from hq.care_schemas import CareChanges
 from hq.config import served_config
 from hq.db import current_seq, get_epoch
 from hq.feeds import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    care_changes,
     check_write_checkpoint,
     complaint_changes,
     member_changes,
@@ -200,6 +202,20 @@ def complaints_changes(
 ) -> Response:
     """This store's complaints as HQ sees them; never another store's."""
     return _json(complaint_changes(get_engine(request), store.code, cursor, limit))
+
+
+@router.get(
+    "/care/changes",
+    response_model=CareChanges,
+)
+def care_changes_route(
+    request: Request,
+    store: Store,
+    cursor: Annotated[str | None, Query(description="opaque; absent: from the start")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> Response:
+    """1.1: this store's care plans and their tasks as HQ holds them; never another store's."""
+    return _json(care_changes(get_engine(request), store.code, cursor, limit))
 
 
 @router.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -32,3 +34,32 @@ class CareConfig(BaseModel):
         "runs out (last_dispensed + days_supply)"
     )
     templates: list[CareTemplate] = Field(description="care plan templates (慢病随访计划)")
+
+
+class CareTaskRecord(BaseModel):
+    task_id: str
+    step: int
+    due_on: str = Field(description="YYYY-MM-DD; a no_answer moved it to the next day")
+    status: Literal["open", "done", "cancelled"]
+    outcome: Literal["reached", "no_answer", "visited", "declined"] | None
+    attempts: int = Field(description="how many times nobody answered")
+
+
+class CarePlanRecord(BaseModel):
+    id: str
+    seq: int = Field(description="the change sequence of the plan's latest change")
+    member_id: str
+    template: str = Field(
+        description="the template code; empty once the member withdrew the "
+        "health consent or was deleted (erased)"
+    )
+    start_on: str = Field(description="YYYY-MM-DD")
+    status: Literal["active", "completed", "ended"]
+    ended_reason: Literal["declined", "consent_withdrawn", "member_deleted"] | None
+    tasks: list[CareTaskRecord]
+
+
+class CareChanges(BaseModel):
+    items: list[CarePlanRecord]
+    next_cursor: str
+    has_more: bool

@@ -1,4 +1,5 @@
-"""The change feeds: ``/v1/members/changes`` and ``/v1/complaints/changes``.
+"""The change feeds: ``/v1/members/changes``, ``/v1/complaints/changes`` and (1.1)
+``/v1/care/changes``.
 
 Keyset pagination on the change sequence: a page is "rows with seq > cursor, ordered by
 seq, at most N", one indexed range scan. Writers take seq numbers under one row lock
@@ -28,6 +29,7 @@ from sqlalchemy import cast as cast_
 from sqlalchemy.engine import Connection, Engine
 
 from hq.api_errors import APIError
+from hq.care import CPL, care_records
 from hq.complaints import CP, complaint_records
 from hq.models import Member, StoredOp
 from hq.rewind import epoch_and_key, mac, mac_ok, renew_epoch_from
@@ -37,10 +39,11 @@ OPS = cast(Table, StoredOp.__table__)
 
 MEMBERS = "m"
 COMPLAINTS = "c"
+CARE = "p"
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 _CURSOR_RE = re.compile(
-    r"^(([mc])2:([0-9A-Za-z-]{1,64}):(0|[1-9][0-9]{0,18}):([0-9A-Za-z-]{0,64})):"
+    r"^(([mcp])2:([0-9A-Za-z-]{1,64}):(0|[1-9][0-9]{0,18}):([0-9A-Za-z-]{0,64})):"
     r"([A-Za-z0-9_-]{16})$"
 )
 # Cursors of HQs before signed cursors: answered like another epoch's, so that a counter
@@ -209,3 +212,26 @@ def complaint_changes(engine: Engine, store_code: str, cursor: str | None, limit
     items = json.dumps(records, ensure_ascii=False, separators=(",", ":"))[1:-1]
     body = '{"items":[' + items
     return body.encode("utf-8") + _page_tail(encode_cursor(COMPLAINTS, epoch, key, last), has_more)
+
+
+def care_changes(engine: Engine, store_code: str, cursor: str | None, limit: int) -> bytes:
+    """One page of this store's care plans with their tasks (never another store's): each
+    PC of the store sees the plans the others enrolled and the tasks they did."""
+    with engine.connect() as conn:
+        epoch, key = epoch_and_key(conn)
+        at = decode_cursor(CARE, cursor, epoch, key)
+        check_not_behind(engine, conn, epoch, at, CPL)
+        rows = conn.execute(
+            select(CPL)
+            .where(CPL.c.store_code == store_code, CPL.c.seq > at.seq)
+            .order_by(CPL.c.seq)
+            .limit(limit + 1)
+        ).all()
+        has_more = len(rows) > limit
+        if has_more:
+            rows = rows[:limit]
+        records = care_records(conn, rows)
+    last = Position(rows[-1].seq, rows[-1].id) if rows else at
+    items = json.dumps(records, ensure_ascii=False, separators=(",", ":"))[1:-1]
+    body = '{"items":[' + items
+    return body.encode("utf-8") + _page_tail(encode_cursor(CARE, epoch, key, last), has_more)

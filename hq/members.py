@@ -157,7 +157,7 @@ def delete_member(engine: Engine, member_id: str) -> int:
         seq = w.changes.take()
         refresh_member(w.conn, member_id, seq, w.now)
         _anonymise_complaints(w, member_id)
-        forget_member(FastSQL(w.conn), member_id)
+        forget_member(FastSQL(w.conn), member_id, w.now, w.changes.take)
         return seq
 
 

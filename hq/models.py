@@ -433,7 +433,7 @@ class CarePlan(Base):
     __tablename__ = "care_plans"
     __table_args__ = (
         Index("ix_care_plans_member", "member_id"),
-        Index("ix_care_plans_store", "store_code", "status"),
+        Index("ix_care_plans_store_seq", "store_code", "seq"),
         CheckConstraint(_in("status", CARE_PLAN_STATUSES), name="ck_care_plans_status"),
     )
 

@@ -110,6 +110,7 @@ RESPONSES: dict[tuple[str, str], dict[str, str]] = {
         "error: it is answered `rejected` in the 200 answer.)",
     },
     ("/v1/complaints/changes", "get"): FEED,
+    ("/v1/care/changes", "get"): FEED,
     ("/v1/member-app/code", "post"): {
         **BODY,
         "404": "`member_not_found`: no active member has this card or phone",

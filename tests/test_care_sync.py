@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sync_helpers import HQ, outbox_states, sql
 
 from counter import services
-from counter.services import care, care_tasks
+from counter.services import care, care_tasks, worklist
 from counter.sync.engine import sync_once
 from hq.db import make_engine
 
@@ -67,3 +67,33 @@ def test_enrolment_and_outcomes_arrive_once_and_agree(hq: HQ) -> None:
     assert sync_once(a.ctx).ok
     (ended,) = hq_rows(hq, "SELECT status, ended_reason, template FROM care_plans")
     assert ended == {"status": "ended", "ended_reason": "consent_withdrawn", "template": ""}
+
+
+def test_the_pcs_of_a_store_share_its_plans_and_tasks(hq: HQ) -> None:
+    one, two = hq.counter("S001", "pc1"), hq.counter("S001", "pc2")
+    other_store = hq.counter("S002")
+    mid = services.register_member(
+        one.ctx, one.actor, services.MemberForm("吴敏", "13755554321")
+    ).id
+    services.record_consent(one.ctx, one.actor, mid, "health", granted=True)
+    services.record_health(one.ctx, one.actor, mid, [], ["骨质疏松"], [])
+    plan = care.enroll(one.ctx, one.actor, mid, "osteoporosis")
+    assert sync_once(one.ctx).ok
+    for pc in (two, other_store):
+        assert sync_once(pc.ctx).ok
+    # The second PC lists the first PC's task (and another store does not).
+    (item,) = worklist.work_list(two.ctx, two.actor).care_tasks
+    assert item.ref == plan.tasks[0].task_id and item.script_zh
+    assert worklist.work_counts(other_store.ctx, other_store.actor).care_tasks == 0
+    care_tasks.do_task(two.ctx, two.actor, item.ref, "no_answer")
+    assert sync_once(two.ctx).ok and sync_once(one.ctx).ok
+    (back,) = care.member_plans(one.ctx, one.actor, mid)
+    assert (back.tasks[0].status, back.tasks[0].attempts) == ("open", 1)
+    assert back.tasks[0].due_on == plan.tasks[0].due_on + dt.timedelta(days=1)
+    # Withdrawn at the second PC: the first PC's plan ends and its detail goes.
+    services.record_consent(two.ctx, two.actor, mid, "health", granted=False)
+    assert sync_once(two.ctx).ok and sync_once(one.ctx).ok
+    (ended,) = care.member_plans(one.ctx, one.actor, mid)
+    assert (ended.status, ended.ended_reason) == ("ended", "consent_withdrawn")
+    assert ended.template == care.ERASED_TEMPLATE
+    assert sql(one.ctx, "SELECT count(*) FROM care_plans WHERE detail_enc IS NOT NULL") == [(0,)]

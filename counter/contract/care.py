@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from counter.care_rules import MAX_STEPS, OUTCOMES, TEMPLATE_CODE_RE
+from counter.care_rules import END_REASONS, MAX_STEPS, OUTCOMES, PLAN_STATES, TEMPLATE_CODE_RE
 from counter.contract.fields import (
     ContractError,
     _choice,
@@ -73,3 +73,42 @@ def care_task(p: Mapping[str, Any]) -> dict[str, Any]:
 
 
 CARE_VALIDATORS = {"care.enroll": care_enroll, "care.task": care_task}
+
+
+# --- Care plan records as HQ sends them in /v1/care/changes (1.1) ---
+
+TASK_STATES = ("open", "done", "cancelled")
+
+
+def _maybe(p: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> str | None:
+    return None if p.get(key) is None else _choice(p, key, choices)
+
+
+def parse_care_record(item: Any) -> dict[str, Any]:
+    """A plan record of ``/v1/care/changes``, checked; ``ContractError`` if malformed."""
+    if not isinstance(item, dict):
+        raise ContractError("invalid_record", "a care plan record must be an object")
+    template = item.get("template")
+    if not isinstance(template, str) or (template and not TEMPLATE_CODE_RE.match(template)):
+        raise ContractError("invalid_field", "template must be a code or empty", field="template")
+    tasks = [
+        {
+            "task_id": _uuid(t, "task_id"),
+            "step": _int(t, "step", lo=1, hi=MAX_STEPS),
+            "due_on": _required_date(t, "due_on"),
+            "status": _choice(t, "status", TASK_STATES),
+            "outcome": _maybe(t, "outcome", OUTCOMES),
+            "attempts": _int(t, "attempts", lo=0, hi=10_000),
+        }
+        for t in _objects(_list(item, "tasks"), "tasks")
+    ]
+    return {
+        "id": _uuid(item, "id"),
+        "seq": _int(item, "seq", lo=1, hi=2**62),
+        "member_id": _uuid(item, "member_id"),
+        "template": template,
+        "start_on": _required_date(item, "start_on"),
+        "status": _choice(item, "status", PLAN_STATES),
+        "ended_reason": _maybe(item, "ended_reason", END_REASONS),
+        "tasks": tasks,
+    }

@@ -359,6 +359,10 @@ class HQClient:
     def complaint_changes(self, cursor: str | None, limit: int = 1000) -> ChangesPage:
         return self._changes("/v1/complaints/changes", cursor, limit)
 
+    def care_changes(self, cursor: str | None, limit: int = 1000) -> ChangesPage:
+        """1.1: this store's care plans (an HQ without the feed answers 404)."""
+        return self._changes("/v1/care/changes", cursor, limit)
+
     def lookup_member(self, *, card_no: str | None = None, phone: str | None = None) -> Any:
         """HQ's record of the member holding a card or phone, unparsed; None if none."""
         params = {"card_no": card_no} if card_no else {"phone": phone}

@@ -23,7 +23,9 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from counter.contract import ContractError
+from counter.contract.care import parse_care_record
 from counter.errors import AuthenticationError, KnownError
+from counter.services.care import care_config
 from counter.services.clock import measured_skew, record_skew
 from counter.services.config import HQ_CONFIG_ETAG_KEY, kv_get, kv_set, store_config
 from counter.services.connection import MAX_CLOCK_SKEW, make_client
@@ -40,7 +42,15 @@ from counter.sync.apply import (
     apply_prepared,
     overlay_pending,
 )
-from counter.sync.client import ChangesPage, EpochChanged, HQClient, HQProtocolError, HQUnavailable
+from counter.sync.care_apply import apply_care_records
+from counter.sync.client import (
+    ChangesPage,
+    EpochChanged,
+    HQClient,
+    HQProtocolError,
+    HQRefused,
+    HQUnavailable,
+)
 from counter.sync.lock import lock_for
 from counter.sync.pages import PreparedPage, prepare_records
 from counter.sync.pipeline import PagePipeline
@@ -49,7 +59,7 @@ from counter.sync.records import parse_complaint_record
 
 log = logging.getLogger(__name__)
 
-MEMBERS, COMPLAINTS = "members", "complaints"
+MEMBERS, COMPLAINTS, CARE = "members", "complaints", "care"
 PAGE_LIMIT = 5000
 # Set in the transaction that resets the cursors after an epoch change; cleared by the
 # transaction that applies the last page of the fresh download.
@@ -81,6 +91,7 @@ class SyncReport:
     repointed: int = 0
     pulled_members: int = 0
     pulled_complaints: int = 0
+    pulled_care: int = 0
     config_changed: bool = False
     epoch_changed: bool = False
     clock_skew_s: float | None = None
@@ -105,6 +116,7 @@ class Tally:
     push: PushStats = field(default_factory=PushStats)
     members: int = 0
     complaints: int = 0
+    care: int = 0
     config_changed: bool = False
     epoch_changed: bool = False
     skew: float | None = None
@@ -450,6 +462,40 @@ class SyncEngine:
                 return not page.has_more
         return True
 
+    def pull_care(self, tally: Tally, max_pages: int | None = None) -> bool:
+        """This store's care plans (counter/sync/care_apply.py); an HQ without the feed
+        (before contract 1.1) is skipped quietly: each PC then keeps its own plans."""
+        cursor = self.cursor(CARE)
+        with self.ctx.db.read() as s:
+            epoch = kv_get(s, EPOCH_KEY)
+            config = care_config(s, self.ctx)
+        try:
+            for page, last in self._pages(
+                lambda c: self.client.care_changes(c, min(self.page_limit, 1000)),
+                cursor,
+                max_pages,
+            ):
+                try:
+                    records = [parse_care_record(item) for item in page.items]
+                except ContractError as exc:
+                    raise HQProtocolError(
+                        "总部发来的慢病计划记录格式不对，本页未采用。",
+                        "HQ sent a malformed care plan record; the page was not applied.",
+                        detail=str(exc),
+                    ) from exc
+                with self.ctx.db.write() as s:
+                    apply_care_records(s, self.ctx.cipher, config, records, self.ctx.now())
+                    self._set_cursor(s, CARE, page.next_cursor, epoch)
+                tally.care += len(records)
+                self._report("pull care plans", tally.care)
+                if last:
+                    return not page.has_more
+        except HQRefused as exc:
+            if exc.status != 404:
+                raise
+            log.info("HQ has no care plan feed (contract 1.0); plans stay per PC")
+        return True
+
     # ------------------------------------------------------------------ one sync
 
     def run_once(self, *, max_pages: int | None = None) -> SyncReport:
@@ -511,6 +557,7 @@ class SyncEngine:
             repointed=p.repointed,
             pulled_members=tally.members,
             pulled_complaints=tally.complaints,
+            pulled_care=tally.care,
             config_changed=tally.config_changed,
             epoch_changed=tally.epoch_changed,
             clock_skew_s=tally.skew,
@@ -538,6 +585,8 @@ class SyncEngine:
         self.pull_members(tally, max_pages)
         self._check_stop()
         self.pull_complaints(tally, max_pages)
+        self._check_stop()
+        self.pull_care(tally, max_pages)
 
 
 # A first sync with one worker process: every n-th page prepared by the writer itself

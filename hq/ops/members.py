@@ -199,7 +199,9 @@ def _consent(batch: Batch, op: dict[str, Any]) -> Applied:
         values: dict[str, Any] = {"health_consent": p["granted"]}
         if not p["granted"]:
             values["health"] = None  # withdrawing consent erases the health record
-            end_for_withdrawal(fx, member["id"], batch.w.now)  # and ends the care plans
+            end_for_withdrawal(
+                fx, member["id"], batch.w.now, batch.w.changes.take
+            )  # and ends the care plans
         fx.update("members", "id", member["id"], values)
     return _refresh(batch, member["id"])
 

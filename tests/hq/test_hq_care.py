@@ -162,3 +162,41 @@ def test_config_serves_the_templates(hq_env: HQEnv) -> None:
     assert {"osteoporosis", "hypertension", "type2_diabetes"} <= set(care.templates)
     assert [s.day for s in care.templates["osteoporosis"].steps] == [0, 7, 14, 21, 35, 49]
     assert care.refill_lead_days == care_rules.DEFAULT_REFILL_LEAD_DAYS
+
+
+def test_the_care_feed_gives_a_store_its_plans_in_pages(hq_env: HQEnv) -> None:
+    s1, s2 = hq_env.store("S1"), hq_env.store("S2")
+    mid = consented_member(s1, ["骨质疏松", "高血压"])
+    _, after = s1.pull("/v1/care/changes")
+    first, second = enroll_op(s1, mid), enroll_op(s1, mid, "hypertension")
+    s1.applied(first)
+    s1.applied(second)
+    s1.applied(task_op(s1, first, 0, "no_answer"))
+    pages = list(s1.pages("/v1/care/changes", after, limit=1))
+    items = [item for page in pages for item in page["items"]]
+    assert [i["id"] for i in items] == [second["payload"]["plan_id"], first["payload"]["plan_id"]]
+    assert len(pages) == 2  # the plan a task changed comes again, after the other
+    plan = items[-1]
+    assert (plan["template"], plan["status"], plan["member_id"]) == ("osteoporosis", "active", mid)
+    assert plan["tasks"][0] == {
+        "task_id": first["payload"]["tasks"][0]["task_id"], "step": 1, "due_on": "2026-12-09",
+        "status": "open", "outcome": "no_answer", "attempts": 1,
+    }  # fmt: skip
+    ids = {i["id"] for i in s2.pull("/v1/care/changes")[0]}
+    assert not ids & {first["payload"]["plan_id"], second["payload"]["plan_id"]}
+
+
+def test_a_deleted_member_s_plans_end_without_their_condition(hq_env: HQEnv) -> None:
+    from hq.members import delete_member
+
+    s1 = hq_env.store("S1")
+    mid = consented_member(s1, ["高血压"])
+    enroll = enroll_op(s1, mid, "hypertension")
+    s1.applied(enroll)
+    _, cursor = s1.pull("/v1/care/changes")
+    delete_member(hq_env.engine, mid)
+    (item,) = s1.pull("/v1/care/changes", cursor)[0]
+    assert (item["status"], item["ended_reason"], item["template"]) == (
+        "ended", "member_deleted", "",
+    )  # fmt: skip
+    assert {t["status"] for t in item["tasks"]} == {"cancelled"}

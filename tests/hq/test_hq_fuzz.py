@@ -62,4 +62,4 @@ def test_schemathesis_finds_the_document_and_the_server_agree(
     assert done.returncode == 0, report[-20000:]
     summary = [line for line in report.splitlines() if "generated" in line]
     assert summary and "passed" in summary[-1], report[-5000:]
-    assert "Operations:       8 selected / 8 total" in report, report[-5000:]
+    assert "Operations:       9 selected / 9 total" in report, report[-5000:]

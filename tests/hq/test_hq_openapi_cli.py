@@ -32,6 +32,7 @@ def test_the_snapshot_documents_every_v1_route() -> None:
     assert set(doc["paths"]) == {
         "/v1/health", "/v1/store", "/v1/config", "/v1/members/changes",
         "/v1/members/lookup", "/v1/ops", "/v1/complaints/changes", "/v1/member-app/code",
+        "/v1/care/changes",
     }  # fmt: skip
     schemas = doc["components"]["schemas"]
     assert {"MemberRecord", "Tombstone", "Operation", "OpResult", "ComplaintRecord"} <= set(schemas)
