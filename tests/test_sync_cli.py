@@ -54,7 +54,7 @@ def test_simulated_day_syncs_cleanly_and_status_tells_the_states(
     queued = body["operations"]["pending"]
     assert queued > 100 and body["operations"]["applied"] == 0
     assert body["hq"]["reachable"] is True
-    assert set(body["cursors"]) == {"members", "complaints"}
+    assert set(body["cursors"]) == {"members", "complaints", "care"}
 
     assert cli.main(["sync", "--once", "--quiet"]) == 0
     body = status_json(capsys)

@@ -38,7 +38,7 @@ def test_first_sync_makes_the_cache_equal_to_hq(hq: HQ) -> None:
     engine.dispose()
     status = services.counter_status(c.ctx)
     assert status.last_sync == report.finished_at
-    assert {cur.stream for cur in status.cursors} == {"members", "complaints"}
+    assert {cur.stream for cur in status.cursors} == {"members", "complaints", "care"}
     again = sync_once(c.ctx)
     assert again.ok and (again.pulled_members, again.config_changed) == (0, False)
 
