@@ -356,6 +356,10 @@ class ComplaintsDialog(QDialog):
     def open_followup(self, complaint_id: str) -> None:
         """From the work list (F9): this one complaint, the keyboard in its follow-up visit."""
         self._followup_for = complaint_id
+        for check in (self.overdueFilter, self.mineFilter):  # filters could hide it
+            check.setChecked(False)
+        for box in (self.stateFilter, self.severityFilter, self.categoryFilter):
+            box.setCurrentIndex(0)  # not closed, every severity and category
         self.runner.submit(
             lambda: services.get_complaint(self.ctx, self.actor, complaint_id),
             lambda view: self.searchEdit.setText(view.number or view.id[:8]),
