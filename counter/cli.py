@@ -117,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
     b_compl.add_argument("--samples", type=int, default=200, help="queries per filter")
     b_compl.add_argument("--dir", default="bench-data", help="where bench caches are kept")
 
+    b_work = bench_sub.add_parser("worklist", help="today's work list and its counts (F9)")
+    b_work.add_argument("--patients", type=int, default=2_000)
+    b_work.add_argument("--samples", type=int, default=50, help="queries per case")
+    b_work.add_argument("--dir", default="bench-data", help="where bench caches are kept")
+
     b_fig = bench_sub.add_parser("figures", help="the manager's figures page for a month")
     b_fig.add_argument("--members", type=int, default=1_000_000)
     b_fig.add_argument("--receipts", type=int, default=200_000, help="receipts in the month")
@@ -338,6 +343,14 @@ def _bench(args: argparse.Namespace) -> int:
             print("counter: --complaints and --samples must be positive", file=sys.stderr)
             return EXIT_USAGE
         print(bench_complaints.run(Path(args.dir), args.complaints, args.samples))
+        return EXIT_OK
+    if args.bench_command == "worklist":
+        from counter.bench import worklist as bench_worklist
+
+        if args.patients < 1 or args.samples < 1:
+            print("counter: --patients and --samples must be positive", file=sys.stderr)
+            return EXIT_USAGE
+        print(bench_worklist.run(Path(args.dir), args.patients, args.samples))
         return EXIT_OK
     if args.bench_command == "figures":
         from counter.bench import figures as bench_figures

@@ -43,17 +43,43 @@ class RefillDue:
     runs_out_on: dt.date
 
 
-def _cared_for_here(s: Session) -> list[str]:
-    consented = select(Consent.member_id).where(Consent.purpose == "health")
-    planned = select(CarePlan.member_id)
-    return sorted(set(s.scalars(consented)) | set(s.scalars(planned)))
+def _cared_for_here(s: Session) -> list[tuple[str, bytes]]:
+    """(id, health ciphertext) of the active members with a health record whose health
+    consent was recorded here (the latest one a grant) or who follow a plan here: two
+    queries, whatever their number (the status bar asks often)."""
+    latest: dict[str, bool] = {}
+    for member_id, granted in s.execute(
+        select(Consent.member_id, Consent.granted)
+        .where(Consent.purpose == "health")
+        .order_by(Consent.recorded_at, Consent.id)
+    ):
+        latest[member_id] = bool(granted)
+    wanted = {m for m, granted in latest.items() if granted}
+    wanted |= {m for m in s.scalars(select(CarePlan.member_id)) if latest.get(m, True)}
+    ids = sorted(wanted)
+    out: list[tuple[str, bytes]] = []
+    for start in range(0, len(ids), 500):
+        out.extend(
+            (member_id, blob)
+            for member_id, blob in s.execute(
+                select(Member.id, Member.health_enc).where(
+                    Member.id.in_(ids[start : start + 500]),
+                    Member.status == "active",
+                    Member.health_enc.is_not(None),
+                )
+            )
+            if blob is not None
+        )
+    return out
 
 
-def member_refills(ctx: ServiceContext, member: Member, lead_days: int) -> dict[dt.date, RefillDue]:
+def member_refills(
+    ctx: ServiceContext, member_id: str, health_enc: bytes | None, lead_days: int
+) -> dict[dt.date, RefillDue]:
     """The member's reminders by due date (every round, due or not)."""
-    if member.health_enc is None:
+    if health_enc is None:
         return {}
-    health = ctx.cipher.decrypt(member.id, member.health_enc)
+    health = ctx.cipher.decrypt(member_id, health_enc)
     by_due: dict[dt.date, list[tuple[str, dt.date]]] = {}
     for raw in health.get("medicines", []):
         if not isinstance(raw, dict):
@@ -69,7 +95,7 @@ def member_refills(ctx: ServiceContext, member: Member, lead_days: int) -> dict[
                 (str(raw.get("name", "")), care_rules.runs_out_on(last_on, supply))
             )
     return {
-        due: RefillDue(member.id, due, tuple(n for n, _ in meds), min(o for _, o in meds))
+        due: RefillDue(member_id, due, tuple(n for n, _ in meds), min(o for _, o in meds))
         for due, meds in by_due.items()
     }
 
@@ -83,18 +109,25 @@ def _hidden(mark: RefillMark | None, today: dt.date) -> bool:
 
 
 def refills_due(s: Session, ctx: ServiceContext, today: dt.date) -> list[RefillDue]:
-    """Reminders due today or earlier and not yet handled, soonest first.
-
-    Only the latest round per member counts (an older one was overtaken by dispensing).
-    """
+    """Reminders due today or earlier and not yet handled, soonest first (a member's
+    medicines due on different days are different reminders)."""
     lead = care_config(s, ctx).refill_lead_days
+    marks = {
+        (m.member_id, m.due_on): m
+        for m in s.scalars(select(RefillMark).where(RefillMark.due_on <= today))
+    }
+    # Decrypted schedules are kept per member against the ciphertext they came from (each
+    # write makes a new one): the status bar asks again and again, the records rarely change.
+    memo: dict[str, tuple[bytes, int, dict[dt.date, RefillDue]]] = ctx.memo.setdefault(
+        "refills", {}
+    )
     out: list[RefillDue] = []
-    for member_id in _cared_for_here(s):
-        member = s.get(Member, member_id)
-        if member is None or member.status != "active" or not consent_on_file(s, member):
-            continue
-        for due, item in sorted(member_refills(ctx, member, lead).items()):
-            if due <= today and not _hidden(s.get(RefillMark, (member_id, due)), today):
+    for member_id, blob in _cared_for_here(s):
+        kept = memo.get(member_id)
+        if kept is None or kept[0] != blob or kept[1] != lead:
+            kept = memo[member_id] = (blob, lead, member_refills(ctx, member_id, blob, lead))
+        for due, item in kept[2].items():
+            if due <= today and not _hidden(marks.get((member_id, due)), today):
                 out.append(item)
     out.sort(key=lambda r: (r.due_on, r.member_id))
     return out
@@ -131,7 +164,9 @@ def do_refill(
     today = local_today(ctx)
     with ctx.db.write() as s:
         member = active_member(s, member_id)
-        due = member_refills(ctx, member, care_config(s, ctx).refill_lead_days).get(due_on)
+        due = member_refills(
+            ctx, member.id, member.health_enc, care_config(s, ctx).refill_lead_days
+        ).get(due_on)
         if due is None:
             raise ValidationError(
                 "没有这一天到期的续药提醒。",

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from counter import care_rules
+from counter.care_rules import CareTemplate
 from counter.contract.care import MAX_NOTE
 from counter.errors import ValidationError
 from counter.privacy import mask_name, mask_phone
@@ -99,9 +100,31 @@ def _masked(name: str, phone: str) -> str:
     return f"{mask_name(name)} {mask_phone(phone)}".strip()
 
 
-def _due_tasks(s: Session, today: dt.date) -> list[tuple[CareTask, CarePlan, Member]]:
+@dataclass(frozen=True)
+class _Due:
+    task_id: str
+    step: int
+    due_on: dt.date
+    attempts: int
+    plan_id: str
+    member_id: str
+    name: str
+    phone: str
+
+
+def _due_tasks(s: Session, today: dt.date) -> list[_Due]:
+    """Open tasks of active plans due by ``today``, soonest first: one query, columns only."""
     rows = s.execute(
-        select(CareTask, CarePlan, Member)
+        select(
+            CareTask.id,
+            CareTask.step,
+            CareTask.due_on,
+            CareTask.attempts,
+            CareTask.plan_id,
+            Member.id,
+            Member.name,
+            Member.phone,
+        )
         .join(CarePlan, CarePlan.id == CareTask.plan_id)
         .join(Member, Member.id == CareTask.member_id)
         .where(
@@ -112,22 +135,30 @@ def _due_tasks(s: Session, today: dt.date) -> list[tuple[CareTask, CarePlan, Mem
         )
         .order_by(CareTask.due_on, CareTask.id)
     ).all()
-    return [(t, p, m) for t, p, m in rows]
+    return [_Due(*row) for row in rows]
 
 
 def _care_items(s: Session, ctx: ServiceContext, today: dt.date) -> list[WorkItem]:
+    due = _due_tasks(s, today)
+    plans = {
+        p.id: p
+        for p in s.scalars(select(CarePlan).where(CarePlan.id.in_({d.plan_id for d in due})))
+    }
+    templates: dict[str, CareTemplate] = {}
     items = []
-    for task, plan, member in _due_tasks(s, today):
-        template = plan_template(ctx.cipher, plan)
+    for task in due:
+        template = templates.get(task.plan_id)
+        if template is None:
+            template = templates[task.plan_id] = plan_template(ctx.cipher, plans[task.plan_id])
         step = step_of(template, task.step)
         retry_zh = f"（第 {task.attempts + 1} 次联系）" if task.attempts else ""
         retry_en = f" (attempt {task.attempts + 1})" if task.attempts else ""
         items.append(
             WorkItem(
                 "care_task",
-                task.id,
-                member.id,
-                _masked(member.name, member.phone),
+                task.task_id,
+                task.member_id,
+                _masked(task.name, task.phone),
                 f"{template.name_zh}：{step.what_zh}{retry_zh}",
                 f"{template.name_en}: {step.what_en}{retry_en}",
                 task.due_on,
@@ -147,10 +178,11 @@ REFILL_SCRIPT_EN = (
 
 
 def _refill_items(s: Session, ctx: ServiceContext, today: dt.date) -> list[WorkItem]:
+    dues = refills_due(s, ctx, today)
+    people = _people(s, {d.member_id for d in dues})
     items = []
-    for due in refills_due(s, ctx, today):
-        member = s.get(Member, due.member_id)
-        assert member is not None  # refills_due reads active members only
+    for due in dues:
+        member = people[due.member_id]  # refills_due reads active members only
         meds_zh = "、".join(due.medicines)
         meds_en = ", ".join(due.medicines)
         items.append(
@@ -261,14 +293,36 @@ def _greeted(mark: BirthdayMark | None, today: dt.date) -> bool:
     return True
 
 
+def _people(s: Session, ids: set[str]) -> dict[str, Member]:
+    """These active members, in as few queries as 500 at a time take."""
+    wanted = sorted(ids)
+    out: dict[str, Member] = {}
+    for start in range(0, len(wanted), 500):
+        out.update(
+            (m.id, m)
+            for m in s.scalars(
+                select(Member).where(
+                    Member.id.in_(wanted[start : start + 500]), Member.status == "active"
+                )
+            )
+        )
+    return out
+
+
 def _birthday_items(s: Session, today: dt.date) -> list[WorkItem]:
+    monday, sunday = _week(today)
+    marks = {
+        (m.member_id, m.year): m
+        for m in s.scalars(
+            select(BirthdayMark).where(BirthdayMark.year.in_({monday.year, sunday.year}))
+        )
+    }
     items = []
-    for member_id in _marketing_members(s):
-        member = s.get(Member, member_id)
-        if member is None or member.status != "active" or member.birthday is None:
+    for member in _people(s, set(_marketing_members(s))).values():
+        if member.birthday is None:
             continue
         day = birthday_this_week(member.birthday, today)
-        if day is None or _greeted(s.get(BirthdayMark, (member_id, day.year)), today):
+        if day is None or _greeted(marks.get((member.id, day.year)), today):
             continue
         items.append(
             WorkItem(
@@ -323,7 +377,7 @@ def work_counts(ctx: ServiceContext, actor: Actor, today: dt.date | None = None)
             len(refills),
             len(followups),
             len(_birthday_items(s, day)),
-            sum(t.due_on < day for t, _, _ in tasks)
+            sum(t.due_on < day for t in tasks)
             + sum(r.due_on < day for r in refills)
             + late_followups,
         )
