@@ -288,3 +288,13 @@ def test_a_greeted_birthday_leaves_the_list_and_no_answer_brings_it_back_tomorro
     # Next year's birthday is another greeting.
     set_day(ctx, TODAY + dt.timedelta(days=364))
     assert len(worklist.work_list(ctx, service_actor).birthdays) == 1
+
+
+def test_the_work_list_bench_runs(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """A small run of ``counter bench worklist`` (what it measures is read, never asserted)."""
+    from counter import cli
+
+    args = ["bench", "worklist", "--patients", "6", "--samples", "1", "--dir", str(tmp_path)]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "6 patients cared for here" in out and "counts (status bar)" in out
