@@ -62,7 +62,7 @@ def test_register_applies_and_answers_the_record(hq_env: HQEnv) -> None:
     assert record["cards"][0]["status"] == "active"
     assert set(result["entity"]) == {
         "id", "seq", "status", "member_no", "name", "gender", "birthday", "phone", "email",
-        "address", "education", "income", "marital_status", "tier", "points",
+        "address", "education", "income", "marital_status", "tier", "tier_spend_fen", "points",
         "points_expiring", "recent_visits", "health", "cards", "updated_at",
     }  # fmt: skip
     # the same record is what lookup and the change feed serve
