@@ -4,12 +4,19 @@ outreach lists (Ctrl+F9), the member's phone and camera, and the sync problems l
 A mixin of ``MainWindow``: each ``open_*`` checks the role, opens (or raises) its window and
 keeps it in an attribute of the window (``window.profileDialog``…); the ``…_closed`` slots let
 it go and hand the keyboard back to the lookup.
+
+A window's signals go to bound ``@Slot`` methods that find the window with ``sender()``,
+never to a lambda holding it: such a lambda, freed while the dialog is destroyed after
+``close()``, took the window's wrapper with it and aborted the process (PySide 6.11; F3/F6
+first); ``let_go`` drops the connections before the delete as well. Every slot a dialog's
+signal reaches here must be a declared ``@Slot``: one plain method connected first left
+``sender()`` None in the others (PySide 6.11; tests/gui/test_window_close.py).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from counter import services
 from ui.care.outreach_dialog import OutreachDialog
@@ -58,7 +65,7 @@ class WindowsMixin:
         )  # fmt: skip
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self._profile_changed)
-        dialog.finished.connect(lambda _result, d=dialog: self._profile_closed(d))
+        dialog.finished.connect(self._profile_closed)
         self.profileDialog = dialog
         dialog.show()
         dialog.raise_()
@@ -71,7 +78,9 @@ class WindowsMixin:
             self.memberPanel.show_member(view)
             self._audit_health_view(view)  # a banner shown anew is a view too
 
-    def _profile_closed(self, dialog: ProfileDialog) -> None:
+    @Slot(int)
+    def _profile_closed(self, _result: int) -> None:
+        dialog = self.sender()
         let_go(dialog)  # F8 then Ctrl+L, then the counter closing, crashed (test_care.py)
         if self.profileDialog is dialog:
             self.profileDialog = None
@@ -127,19 +136,22 @@ class WindowsMixin:
             self.ctx, actor, self.runner, member, language=self.language, parent=self
         )
         dialog.logged.connect(self._complaint_logged)
-        dialog.finished.connect(lambda _result, d=dialog: self._complaint_closed(d))
+        dialog.finished.connect(self._complaint_closed)
         self.complaintDialog = dialog
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
         dialog.focus_first()
 
+    @Slot(object)
     def _complaint_logged(self, _view: object) -> None:
         if self.complaintsDialog is not None:
             self.complaintsDialog.reload()
 
-    def _complaint_closed(self, dialog: LogComplaintDialog) -> None:
+    @Slot(int)
+    def _complaint_closed(self, _result: int) -> None:
         """Closed: let it go (deleted later, not from inside its own signal)."""
+        dialog = self.sender()
         if dialog is self.complaintDialog:
             self.complaintDialog = None
         let_go(dialog)
@@ -168,7 +180,7 @@ class WindowsMixin:
                 self.ctx, actor, self.runner, language=self.language, parent=self
             )
             dialog.changed.connect(self.sync.request)
-            dialog.finished.connect(lambda _result, d=dialog: self._complaints_closed(d))
+            dialog.finished.connect(self._complaints_closed)
             self.complaintsDialog = dialog
         else:
             self.complaintsDialog.reload()
@@ -176,10 +188,15 @@ class WindowsMixin:
         self.complaintsDialog.raise_()
         self.complaintsDialog.activateWindow()
 
-    def _complaints_closed(self, dialog: ComplaintsDialog) -> None:
+    @Slot(int)
+    def _complaints_closed(self, _result: int) -> None:
+        dialog = self.sender()
         if dialog is self.complaintsDialog:
             self.complaintsDialog = None
         let_go(dialog)
+        if not self.locked:
+            self.activateWindow()  # the keyboard back to the lookup, as after F4
+            self.lookupBar.focus_input()
 
     @Slot()
     def open_outreach(self) -> None:
@@ -199,16 +216,18 @@ class WindowsMixin:
             dialog = OutreachDialog(
                 self.ctx, actor, self.runner, language=self.language, parent=self
             )
-            dialog.finished.connect(lambda _result, d=dialog: self._outreach_closed(d))
+            dialog.finished.connect(self._outreach_closed)
             self.outreachDialog = dialog
         self.outreachDialog.show()
         self.outreachDialog.raise_()
         self.outreachDialog.activateWindow()
 
-    def _outreach_closed(self, dialog: OutreachDialog) -> None:
+    @Slot(int)
+    def _outreach_closed(self, _result: int) -> None:
+        dialog = self.sender()
         if dialog is self.outreachDialog:
             self.outreachDialog = None
-        dialog.deleteLater()
+        let_go(dialog)
         if not self.locked:
             self.activateWindow()
             self.lookupBar.focus_input()
@@ -303,15 +322,20 @@ class WindowsMixin:
         if actor is None or self.locked:
             return
         dialog = OwnPinDialog(self.ctx, actor, self.runner, language=self.language, parent=self)
-        done = self.tr("Your PIN is changed.")
-        dialog.succeeded.connect(lambda _r: self.statusBarWidget.showMessage(done, 8000))
-        dialog.finished.connect(lambda _result, d=dialog: self._own_pin_closed(d))
+        dialog.succeeded.connect(self._own_pin_changed)
+        dialog.finished.connect(self._own_pin_closed)
         self.ownPinDialog = dialog
         dialog.open()
         dialog.activateWindow()
         dialog.fields["old_pin"].setFocus()
 
-    def _own_pin_closed(self, dialog: QDialog) -> None:
+    @Slot(object)
+    def _own_pin_changed(self, _result: object) -> None:
+        self.statusBarWidget.showMessage(self.tr("Your PIN is changed."), 8000)
+
+    @Slot(int)
+    def _own_pin_closed(self, _result: int) -> None:
+        dialog = self.sender()
         if self.ownPinDialog is dialog:
             self.ownPinDialog = None
         let_go(dialog)
