@@ -11,6 +11,7 @@ import pytest
 from test_services_ops import GOLD_ID, hq_record, outbox
 
 from counter import rules, services
+from counter.codes import make_card_no
 from counter.contract import parse_member_record
 from counter.services import earn_preview, rewards
 from counter.services.earn_preview import EarnForm, parse_yuan, preview_earn
@@ -150,3 +151,32 @@ def test_sale_of_leaves_zero_parts_out() -> None:
     lines, tenders = earn_preview.sale_of(10_000, 0, 0, 0, "prescription")
     assert lines == ({"category": "general", "amount_fen": 10_000},)
     assert tenders == ({"kind": "cash", "amount_fen": 10_000},)
+
+
+def test_a_member_card_or_code_is_not_a_receipt(
+    ctx: services.ServiceContext, cashier: services.Actor, gold: str
+) -> None:
+    """Scanned while F3 is open, a member's card or QR code lands in the receipt field."""
+    card = make_card_no("880000000000007")
+    token = "CM1:" + "A" * 117
+    for text, detail, says in (
+        (card, "member_card_not_receipt", "会员卡号"),
+        (
+            f" {card[:4]} {card[4:8]} {card[8:12]} {card[12:]} ",
+            "member_card_not_receipt",
+            "会员卡号",
+        ),
+        (token, "member_code_not_receipt", "会员码"),
+        ("cm1:abc", "member_code_not_receipt", "会员码"),
+    ):
+        refused = earn_preview.receipt_no_error(text)
+        assert refused is not None and refused.detail == detail and refused.field == "receipt_no"
+        p = preview_earn(ctx, cashier, EarnForm(gold, text, "100"))
+        assert set(p.errors) == {"receipt_no"} and says in p.errors["receipt_no"].message("zh_CN")
+        with pytest.raises(services.ValidationError) as info:
+            earn_preview.earn_sale(ctx, cashier, EarnForm(gold, text, "100"), 150)
+        assert info.value.detail == detail
+    # A misread card (bad check digit), a receipt of digits, a long receipt: receipts.
+    for receipt in (card[:-1] + str((int(card[-1]) + 1) % 10), "20261108011700", "S001-0042"):
+        assert earn_preview.receipt_no_error(receipt) is None
+        assert not preview_earn(ctx, cashier, EarnForm(gold, receipt, "100")).errors

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from counter import rules
+from counter import codes, rules
 from counter.errors import ValidationError
 from counter.services.config import current_rules
 from counter.services.context import Actor, ServiceContext
@@ -171,6 +171,40 @@ def already_earned_error(earlier: EarlierEarn) -> ValidationError:
     )
 
 
+def receipt_no_error(text: str) -> ValidationError | None:
+    """The refusal of a receipt number that cannot be one, or None.
+
+    A member's card (16 digits, Luhn-valid) or QR code (``CM1:``) scanned while F3 is open
+    lands in the receipt field; booked as a receipt it would earn once under the card's
+    number and block the real receipt nowhere. Pure (no cache), so the dialog can keep the
+    cursor on the field the moment the scan arrives; ``preview_earn`` says it too."""
+    receipt = text.strip()
+    if not receipt:
+        return None
+    kind = codes.classify_scan(receipt).kind
+    if kind == "card":
+        return ValidationError(
+            "这是会员卡号，不是小票号：请扫小票上的条码。",
+            "That is a member's card number, not a receipt: scan the receipt's barcode.",
+            field="receipt_no",
+            detail="member_card_not_receipt",
+        )
+    if kind == "member_token":
+        return ValidationError(
+            "这是会员码，不是小票号：请扫小票上的条码。",
+            "That is a member's QR code, not a receipt: scan the receipt's barcode.",
+            field="receipt_no",
+            detail="member_code_not_receipt",
+        )
+    if len(receipt) > RECEIPT_MAX or not receipt.isprintable():
+        return ValidationError(
+            "小票号不对：最多 64 个字符。",
+            "That is not a receipt number (64 characters at most).",
+            field="receipt_no",
+        )
+    return None
+
+
 def preview_earn(ctx: ServiceContext, actor: Actor, form: EarnForm) -> EarnPreview:
     """What the form would earn now, part by part, or the refusal of each bad field."""
     del actor  # every role books points; the argument keeps the services' shape
@@ -188,12 +222,8 @@ def preview_earn(ctx: ServiceContext, actor: Actor, form: EarnForm) -> EarnPrevi
         missing["receipt_no"] = ValidationError(
             "请扫描或输入小票号。", "Scan or type the receipt number.", field="receipt_no"
         )
-    elif len(receipt) > RECEIPT_MAX or not receipt.isprintable():
-        errors["receipt_no"] = ValidationError(
-            "小票号不对：最多 64 个字符。",
-            "That is not a receipt number (64 characters at most).",
-            field="receipt_no",
-        )
+    elif (refused := receipt_no_error(receipt)) is not None:
+        errors["receipt_no"] = refused
     total = fen["total"]
     if "total" not in errors and total == 0:
         missing["total"] = ValidationError(

@@ -793,7 +793,7 @@
 <context>
     <name>CareWindowsMixin</name>
     <message>
-        <location filename="../../ui/shell/care_windows.py" line="+39"/>
+        <location filename="../../ui/shell/care_windows.py" line="+40"/>
         <source>The work list (care plans, refill reminders, follow-up visits, birthdays) is for a service assistant or store manager.</source>
         <translation>今日工作（随访计划、续药提醒、投诉回访、生日问候）仅限客服或店长使用。</translation>
     </message>
@@ -984,12 +984,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+295"/>
+        <location line="+299"/>
         <source>HQ</source>
         <translation>总部</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-252"/>
         <source>Number, phone&apos;s last digits or words</source>
         <translation>编号、手机尾号或关键词</translation>
     </message>
@@ -1119,7 +1119,7 @@
         <translation>共 {0} 条投诉</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+62"/>
         <source>another counter</source>
         <translation>其他柜台</translation>
     </message>
@@ -1667,7 +1667,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>EarnDialog</name>
     <message>
-        <location filename="../../ui/points/earn_dialog.py" line="+57"/>
+        <location filename="../../ui/points/earn_dialog.py" line="+63"/>
         <source>Points for a sale (F3)</source>
         <translation>销售积分 (F3)</translation>
     </message>
@@ -1743,12 +1743,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>取消（Esc）</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>That is a member&apos;s code, not a receipt.</source>
-        <translation>这是会员码，不是小票。</translation>
-    </message>
-    <message>
-        <location line="+41"/>
+        <location line="+77"/>
         <source>Correct the amount marked in red first.</source>
         <translation>请先改正标红的金额。</translation>
     </message>
@@ -2358,7 +2353,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>积分明细</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>Refund (Ctrl+T)</source>
         <translation>退货 (Ctrl+T)</translation>
     </message>
@@ -2378,7 +2373,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>发放活动积分（限客服干事和店长）</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+62"/>
         <source>{0} · member no. {1}</source>
         <translation>{0} · 会员号 {1}</translation>
     </message>
@@ -2388,7 +2383,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>暂无积分记录。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Balance {0:,} (HQ)</source>
         <translation>积分余额 {0:,}（总部）</translation>
     </message>
@@ -4732,7 +4727,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>WindowsMixin</name>
     <message>
-        <location filename="../../ui/shell/windows.py" line="+42"/>
+        <location filename="../../ui/shell/windows.py" line="+49"/>
         <source>Find the member first, then press F8.</source>
         <translation>请先查找会员，再按 F8。</translation>
     </message>
@@ -4742,7 +4737,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>只有客服或店长可以打开会员资料和健康档案；收银所需的信息见过敏提示条。</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+46"/>
         <source>Registering members is for a service assistant or store manager.</source>
         <translation>登记会员需由客服或店长办理。</translation>
     </message>
@@ -4752,17 +4747,17 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>会员已登记。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+48"/>
         <source>Only a service assistant or store manager follows complaints up; F4 logs one.</source>
         <translation>只有客服干事或店长可以跟进投诉；按 F4 可登记投诉。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>Outreach lists are for a service assistant or store manager.</source>
         <translation>会员行销名单仅供服务专员或店长使用。</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+50"/>
         <source>Sync problems</source>
         <translation>同步问题</translation>
     </message>
@@ -4774,7 +4769,7 @@ Lock the counter (Ctrl+L) and let a store manager sign in.</source>
 请锁定柜台（Ctrl+L），由店长登录。</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+73"/>
         <source>Your PIN is changed.</source>
         <translation>您的 PIN 已修改。</translation>
     </message>

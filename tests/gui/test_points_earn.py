@@ -13,9 +13,9 @@ import pypdf
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from test_complaints import Keys, error_text, expect_focus, focused, open_dialog, scan
-from uidata import NOW, hq_card, make_settings, scanner_sends
+from uidata import NOW, QR_KEY, hq_card, make_settings, scanner_sends
 
-from counter import services
+from counter import codes, services
 from ui.printing import points_slip
 
 CARD = hq_card(1)  # 曾小明: gold, born in November; NOW is the 8th, a member day
@@ -197,3 +197,33 @@ def test_locking_takes_a_half_typed_sale_away(
     keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # from inside the dialog
     qtbot.waitUntil(lambda: window.locked and window.earnDialog is None)
     assert ledger(window) == []
+
+
+def test_a_member_card_or_code_scanned_into_f3_is_not_a_receipt(
+    qtbot, make_window, staff, members, scan_clock, tmp_path: Path, zh
+):
+    """The member's card or phone code scanned again with F3 open: said on the receipt
+    field, the cursor stays for the receipt's barcode, which then goes through."""
+    window = earn_window(make_window, staff, tmp_path)
+    scan(qtbot, window, CARD)
+    keys = Keys(qtbot, scan_clock, window)
+    dialog = open_dialog(qtbot, keys, Qt.Key.Key_F3, "earnDialog")
+    token = codes.mint_member_token(QR_KEY, 7, "1000000001", NOW)
+    for code, says in ((CARD, "这是会员卡号，不是小票号"), (token, "这是会员码，不是小票号")):
+        scanner_sends(qtbot, focused(), scan_clock, code)  # as the wedge scanner sends it
+        scan_clock.advance(40)  # past the filter's 30 ms hold
+        window.scanner.flush()
+        qtbot.waitUntil(lambda s=says: s in error_text(dialog, "receipt_no"))
+        expect_focus("receipt_noEdit")
+        assert dialog.edits["receipt_no"].text() == ""
+        assert window.earnDialog is dialog and dialog.isVisible()
+    scanner_sends(qtbot, focused(), scan_clock, RECEIPT)
+    scan_clock.advance(40)
+    window.scanner.flush()
+    assert dialog.edits["receipt_no"].text() == RECEIPT
+    expect_focus("totalEdit")
+    keys.type("10", counted=False)
+    qtbot.waitUntil(lambda: error_text(dialog, "receipt_no") == "")
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.earnDialog is None)
+    assert [(k, r) for _, k, r in ledger(window)] == [("earn", RECEIPT)]

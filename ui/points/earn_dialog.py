@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
 from counter import services
 from counter.errors import KnownError
 from counter.privacy import mask_name
-from counter.services.earn_preview import AMOUNT_FIELDS, EarnForm, EarnPreview, preview_earn
+from counter.services.earn_preview import (
+    AMOUNT_FIELDS,
+    EarnForm,
+    EarnPreview,
+    preview_earn,
+    receipt_no_error,
+)
 from counter.services.earn_preview import earn_sale as book_sale
 from ui.points.labels import balance_line, explanation_text, yuan
 from ui.shell.labels import tier_label
@@ -153,11 +159,17 @@ class EarnDialog(QDialog):
         self.edits["receipt_no"].setFocus()
 
     def take_scan(self, code: str) -> bool:
-        """A scan while the dialog is open is the receipt's number; on to the total."""
+        """A scan while the dialog is open is the receipt's number; on to the total.
+
+        A member's card or QR code is said on the receipt field (the core's rule), which
+        keeps the cursor for the receipt's own barcode."""
         if self._booking:
             return False
-        if code.startswith("CM1:"):
-            self._show("receipt_no", self.tr("That is a member's code, not a receipt."))
+        refused = receipt_no_error(code)
+        if refused is not None:
+            self._show("receipt_no", refused.message(self.language))
+            self.edits["receipt_no"].setFocus()
+            self.edits["receipt_no"].selectAll()
             return True
         self.edits["receipt_no"].setText(code.strip())
         self.edits["total"].setFocus()
