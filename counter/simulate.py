@@ -1,11 +1,12 @@
 """``counter simulate``: realistic operations through the real services, for a seed.
 
 Registrations, sales earning points (cash, bank card, mobile pay, and 医保 personal
-account / pooled fund, with prescription lines that earn nothing), redemptions online
-and offline, refunds taking a receipt's points back (in full or in part), activity
-points, profile updates, consents and health records, complaints and their handling,
-care-plan enrolments and task outcomes — in the mix a store sees, each through the same
-service function the UI calls (so each is one durable transaction with its outbox row).
+account / pooled fund, with prescription lines that earn nothing), redemptions of the
+catalogue's rewards online and offline, refunds taking a receipt's points back (in full
+or in part), activity points, profile updates, consents and health records, complaints
+and their handling, care-plan enrolments and task outcomes — in the mix a store sees,
+each through the same service function the UI calls (so each is one durable transaction
+with its outbox row).
 The choices depend only on the seed and the members in the cache: for load tests, demos
 and fault tests.
 """
@@ -23,6 +24,7 @@ from counter import services, simulate_care
 from counter.errors import KnownError
 from counter.services.config import kv_get, kv_set
 from counter.services.context import Actor, ServiceContext
+from counter.services.rewards import redeem_options
 from counter.store.models import Complaint, Member, Receipt
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -194,11 +196,7 @@ def _one(
             ctx, cashier, member_id, f"SIM{seed}-{run}-{i:07d}", sold_at, lines, tenders
         )
     elif kind == "redeem":
-        view = services.get_member(ctx, cashier, member_id)
-        points = rng.randrange(1, max(2, min(view.points_shown, 400) + 1))
-        services.redeem_points(
-            ctx, cashier, member_id, points, "积分换购", online=rng.random() < 0.7
-        )
+        _redeem(ctx, rng, cashier, member_id)
     elif kind == "refund":
         _refund(ctx, rng, cashier)
     elif kind == "award":
@@ -253,6 +251,26 @@ def _one(
             )
         if nxt in ("resolved", "closed", "escalated"):
             complaints.remove(complaint_id)
+
+
+def _redeem(ctx: ServiceContext, rng: random.Random, cashier: Actor, member_id: str) -> None:
+    """A reward from the catalogue, as F6 offers it: one the member can still take today
+    (its daily limit here) and afford, one or two of it; the op names the reward's code.
+    The balance, the offline cap and HQ's limit across stores may still refuse it."""
+    online = rng.random() < 0.7
+    options = redeem_options(ctx, cashier, member_id, online)
+    balance = options.member.points_shown
+    open_now = [c for c in options.choices if c.left_today is None or c.left_today > 0]
+    if not open_now:
+        raise services.ValidationError("没有可兑换的礼品。", "No reward to redeem.")
+    within = [c for c in open_now if c.reward.points <= balance]
+    choice = rng.choice(within or open_now)  # none affordable: the refusal is the service's
+    most = 2 if choice.left_today is None else min(2, choice.left_today)
+    quantity = 2 if most == 2 and 2 * choice.reward.points <= balance and rng.random() < 0.2 else 1
+    services.redeem_points(
+        ctx, cashier, member_id, choice.reward.points * quantity, choice.reward.name,
+        online=online, reward=choice.reward.code, quantity=quantity,
+    )  # fmt: skip
 
 
 def _refund(ctx: ServiceContext, rng: random.Random, cashier: Actor) -> None:

@@ -362,6 +362,8 @@ def test_hq_holds_each_operation_once_whatever_the_network_does(
         assert lost_schedules >= SCHEDULES // 5, (lost_schedules, fired)
         # Refunds and activity points went through the faults too (issue 15).
         assert applied["points.reverse"] > 0 and applied["points.award"] > 0, applied
+        # Redemptions named the catalogue's rewards through the faults too.
+        assert applied["points.redeem"] > 0, applied
         # HQ's stored outcomes answered re-sends, and re-pointing ran under faults.
         assert tally["replayed"] > 0 and tally["repointed"] > 0, tally
         # Rules and tiers changed under queued earns, and those earns were booked as shown.
@@ -599,6 +601,22 @@ def check(
             elif op_type == "member.register":
                 registered.add(member_id)
         assert booked == want, fail(f"{code}: HQ's ledger differs from the applied points ops")
+        # Each applied redemption booked the reward and quantity the counter named.
+        rewards_at_hq = {
+            op_id: (reward, quantity)
+            for op_id, reward, quantity in truth.rows(
+                "SELECT op_id, reward_code, reward_quantity FROM points_ledger "
+                "WHERE store_code = ? AND kind = 'redeem'",
+                code,
+            )
+        }
+        rewards_named = {
+            op_id: (body.get("reward"), body.get("quantity", 1) if body.get("reward") else None)
+            for op_id, op_type, state, payload, _by, _member in outbox
+            if op_type == "points.redeem" and state == "applied"
+            for body in (json.loads(payload),)
+        }
+        assert rewards_at_hq == rewards_named, fail(f"{code}: HQ's rewards differ from the ops")
         receipts = truth.rows(
             "SELECT receipt_no, count(*) FROM receipts WHERE store_code = ? GROUP BY receipt_no",
             code,

@@ -341,6 +341,19 @@ def _check(ctx: services.ServiceContext, hq: HQ, queued: int, summary: str) -> N
     }
     booked = _rows(hq_db, "SELECT op_id FROM points_ledger WHERE store_code = 'S001'")
     assert sorted(r[0] for r in booked) == sorted(applied_points), summary
+    # Each applied redemption names its reward, and HQ booked that reward once (issue 15).
+    named = _rows(
+        db,
+        "SELECT op_id, json_extract(payload, '$.reward'), json_extract(payload, '$.quantity') "
+        "FROM outbox WHERE type = 'points.redeem' AND state = 'applied'",
+    )
+    rewarded = _rows(
+        hq_db,
+        "SELECT op_id, reward_code, reward_quantity FROM points_ledger "
+        "WHERE store_code = 'S001' AND kind = 'redeem'",
+    )
+    assert sorted(rewarded) == sorted(named), summary
+    assert named and all(code for _, code, _ in named), (summary, named)
     doubled = _rows(
         hq_db,
         "SELECT store_code, receipt_no FROM points_ledger WHERE kind = 'earn' "
