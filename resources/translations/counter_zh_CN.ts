@@ -300,7 +300,7 @@
 <context>
     <name>AuditLabels</name>
     <message>
-        <location filename="../../ui/manager/audit_labels.py" line="+12"/>
+        <location filename="../../ui/manager/audit_labels.py" line="+14"/>
         <source>Signed in</source>
         <translation>登录</translation>
     </message>
@@ -473,6 +473,96 @@
         <location line="+1"/>
         <source>Figures copied</source>
         <translation>复制门店统计</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>before</source>
+        <translation>原为</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>after</source>
+        <translation>改为</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wrong in a row</source>
+        <translation>连续错误次数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>locked until</source>
+        <translation>锁定至</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>seconds of lock left</source>
+        <translation>锁定剩余秒数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>lock lifted</source>
+        <translation>解除锁定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>after a lock ran out</source>
+        <translation>锁定期满后</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PIN hash renewed</source>
+        <translation>PIN 散列已更新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>wrong PIN</source>
+        <translation>PIN 错误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>unknown operator</source>
+        <translation>未知操作员</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>yes</source>
+        <translation>是</translation>
     </message>
 </context>
 <context>

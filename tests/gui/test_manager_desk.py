@@ -276,6 +276,8 @@ def test_the_audit_trail_by_keys_filters_pages_and_exports(
     tab = desk.auditTab
     qtbot.waitUntil(lambda: tab.page is not None and focused() is tab.table)
     assert len(tab.page.rows) == 50 and tab.page.older is not None
+    details = {tab.table.item(i, 4).text() for i in range(tab.table.rowCount())}
+    assert "操作员: 王收银; 角色: 收银员" in details  # ids and codes in words
     assert [r.at for r in tab.page.rows] == sorted((r.at for r in tab.page.rows), reverse=True)
     keys.press(Qt.Key.Key_PageDown)
     qtbot.waitUntil(lambda: len(tab.pages) == 2)

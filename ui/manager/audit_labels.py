@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from ui.shell.labels import role_label
+
 
 def action_labels() -> dict[str, str]:
     return {
@@ -55,17 +57,50 @@ def action_label(action: str) -> str:
     return f"{known} ({action})" if known else action
 
 
+def _key_labels() -> dict[str, str]:
+    return {
+        "operator": QCoreApplication.translate("AuditLabels", "operator"),
+        "role": QCoreApplication.translate("AuditLabels", "role"),
+        "before": QCoreApplication.translate("AuditLabels", "before"),
+        "after": QCoreApplication.translate("AuditLabels", "after"),
+        "reason": QCoreApplication.translate("AuditLabels", "reason"),
+        "in_row": QCoreApplication.translate("AuditLabels", "wrong in a row"),
+        "until": QCoreApplication.translate("AuditLabels", "locked until"),
+        "seconds_left": QCoreApplication.translate("AuditLabels", "seconds of lock left"),
+        "unlocked": QCoreApplication.translate("AuditLabels", "lock lifted"),
+        "lock_expired": QCoreApplication.translate("AuditLabels", "after a lock ran out"),
+        "pin_rehashed": QCoreApplication.translate("AuditLabels", "PIN hash renewed"),
+        "rows": QCoreApplication.translate("AuditLabels", "rows"),
+        "file": QCoreApplication.translate("AuditLabels", "file"),
+        "filter": QCoreApplication.translate("AuditLabels", "filter"),
+    }
+
+
+def _value_labels() -> dict[str, str]:
+    return {
+        "wrong_pin": QCoreApplication.translate("AuditLabels", "wrong PIN"),
+        "locked": QCoreApplication.translate("AuditLabels", "locked"),
+        "unknown": QCoreApplication.translate("AuditLabels", "unknown operator"),
+    }
+
+
 def details_text(details: dict[str, Any], operator_names: dict[str, str]) -> str:
-    """``key: value`` pairs; an operator's id is replaced by their name."""
+    """``key: value`` pairs in words where known; an operator's id becomes their name, a
+    role its name; other keys and values as the trail stores them."""
+    keys, values = _key_labels(), _value_labels()
     parts = []
     for key, value in sorted(details.items()):
         if key == "operator" and isinstance(value, str):
             value = operator_names.get(value, value)
-        if isinstance(value, dict | list):
-            value = (
-                ", ".join(f"{k}={v}" for k, v in value.items())
-                if isinstance(value, dict)
-                else ", ".join(map(str, value))
-            )
-        parts.append(f"{key}: {value}")
+        elif key in ("role", "before", "after") and isinstance(value, str):
+            value = role_label(value)
+        elif isinstance(value, bool):
+            value = QCoreApplication.translate("AuditLabels", "yes") if value else "—"
+        elif isinstance(value, str):
+            value = values.get(value, value)
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        parts.append(f"{keys.get(key, key)}: {value}")
     return "; ".join(parts)
