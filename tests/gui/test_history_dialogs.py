@@ -293,3 +293,23 @@ def test_an_award_refused_by_the_core_shows_on_its_field(
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: award.errors["points"].isVisible())
     assert award.result is None and award.isVisible()
+
+
+def test_a_second_full_refund_is_refused_by_the_core_in_words(
+    qtbot, make_window, staff, members, zh
+):
+    """The history was read before another refund took the sale back in full (another
+    window of this counter): Enter books nothing and the dialog says why."""
+    services.earn_points(members, staff.cashier, ZENG, "R-5", None, SALE, CASH)
+    window = make_window(staff.cashier)
+    scan(qtbot, window, hq_card(1))
+    keys = Keys(qtbot)
+    dialog = open_history(qtbot, window, keys)
+    refund = open_refund(qtbot, dialog, keys)
+    services.reverse_points(members, staff.cashier, ZENG, "R-5", None)  # behind its back
+    keys.press(Qt.Key.Key_Return)
+    assert refund.result is None and refund.isVisible()
+    assert refund.formError.isVisible() and "已全部退回" in refund.formError.text()
+    assert not refund.bookButton.isEnabled()
+    rows = services.points_history(members, staff.cashier, ZENG).rows
+    assert sum(1 for r in rows if r.kind == "reverse") == 1  # booked once, not twice
