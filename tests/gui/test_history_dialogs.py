@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from uidata import NOW, ScanClock, hq_card, make_settings, type_with_ime
@@ -313,3 +314,24 @@ def test_a_second_full_refund_is_refused_by_the_core_in_words(
     assert not refund.bookButton.isEnabled()
     rows = services.points_history(members, staff.cashier, ZENG).rows
     assert sum(1 for r in rows if r.kind == "reverse") == 1  # booked once, not twice
+
+
+@pytest.mark.parametrize("with_refund", [False, True])
+def test_locking_closes_the_history_and_its_refund(
+    qtbot, make_window, staff, members, zh, with_refund: bool
+):
+    """Ctrl+L from the history (or the refund over it), then the counter closes: nothing of
+    theirs is left on screen, and PySide lets them go without crashing."""
+    services.earn_points(members, staff.cashier, ZENG, "R-6", None, SALE, CASH)
+    window = make_window(staff.cashier)
+    scan(qtbot, window, hq_card(1))
+    keys = Keys(qtbot)
+    dialog = open_history(qtbot, window, keys)
+    if with_refund:
+        open_refund(qtbot, dialog, keys)
+    keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # walking away
+    assert window.locked and window.historyDialog is None
+    assert not any(
+        w.isVisible() and w.objectName() in ("pointsHistoryDialog", "refundDialog")
+        for w in QApplication.topLevelWidgets()
+    )

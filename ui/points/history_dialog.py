@@ -281,6 +281,13 @@ class HistoryDialog(QDialog):
             return
         self.open_award(self)
 
+    def close_children(self) -> None:
+        """The refund or award over this history (before another opens, and on lock)."""
+        for child in (self.refundDialog, self.awardDialog):
+            if child is not None and child.isVisible():
+                child.close()
+        self.refundDialog = self.awardDialog = None
+
     def booked(self, view: services.MemberView, message: str) -> None:
         """A refund or an award was saved: reload, say so over the new rows, tell the window."""
         self._after_load = message

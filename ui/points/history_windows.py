@@ -8,12 +8,14 @@ is on screen and the role, opens its window and keeps it in an attribute
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QDialog
 
 from counter import services
 from ui.points.award_dialog import AwardDialog
 from ui.points.history_dialog import AWARD_ROLES, HistoryDialog
 from ui.points.refund_dialog import RefundDialog
+from ui.shell.closing import let_go
 from ui.shell.windows import MEMBER_RESULT
 
 
@@ -44,7 +46,6 @@ class HistoryWindowsMixin:
         dialog = HistoryDialog(
             self.ctx, actor, self.runner, view.id, language=self.language, parent=self
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self._points_changed)
         dialog.finished.connect(lambda _result, d=dialog: self._history_closed(d))
         dialog.open_refund = self._open_refund
@@ -59,11 +60,18 @@ class HistoryWindowsMixin:
         """On lock, on close, and before another member's history opens."""
         if self.historyDialog is not None:
             dialog, self.historyDialog = self.historyDialog, None
+            dialog.close_children()
             dialog.close()
 
     def _history_closed(self, dialog: HistoryDialog) -> None:
+        """Closed: let it go (deleted later, its lambdas dropped first: ui/shell/closing.py)."""
         if self.historyDialog is dialog:
             self.historyDialog = None
+        dialog.close_children()
+        dialog.changed.disconnect()
+        # It holds the window through these: dropped now, not from inside its destructor.
+        dialog.open_refund = dialog.open_award = None
+        let_go(dialog)
         if not self.locked:
             self.activateWindow()  # no window manager hands the keyboard back (kiosk, Xvfb)
             self.lookupBar.focus_input()
@@ -82,19 +90,27 @@ class HistoryWindowsMixin:
             self.ctx, history.actor, self.runner, history.member_id, row.ref,
             language=self.language, parent=history,
         )  # fmt: skip
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.booked.connect(lambda result, d=dialog: self._refunded(history, d, result))
-        dialog.finished.connect(lambda _result: self._back_to_history(history))
+        dialog.finished.connect(lambda _result, d=dialog: self._back_to_history(history, d))
+        history.close_children()
         history.refundDialog = dialog
-        dialog.open()
+        # Not modal: Ctrl+L (an application shortcut of the main window) must lock from here too.
+        dialog.show()
         dialog.activateWindow()  # no window manager gives it the keyboard (kiosk, Xvfb)
         dialog.focus_amount()
 
-    @staticmethod
-    def _back_to_history(history: HistoryDialog) -> None:
-        """The refund or award closed: the keyboard goes back to the history's rows."""
-        history.activateWindow()
-        history.table.setFocus()
+    def _back_to_history(self, history: HistoryDialog, dialog: QDialog) -> None:
+        """The refund or award closed (deleted soon): let it go; the keyboard goes back to
+        the history's rows."""
+        if history.refundDialog is dialog:
+            history.refundDialog = None
+        if history.awardDialog is dialog:
+            history.awardDialog = None
+        dialog.booked.disconnect()  # a lambda holding the history
+        let_go(dialog)
+        if history.isVisible() and not self.locked:
+            history.activateWindow()
+            history.table.setFocus()
 
     def _refunded(
         self, history: HistoryDialog, dialog: RefundDialog, result: services.ReverseResult
@@ -119,13 +135,13 @@ class HistoryWindowsMixin:
             self.ctx, history.actor, self.runner, history.member_id, label,
             language=self.language, parent=history,
         )  # fmt: skip
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.booked.connect(
             lambda result, d=dialog: history.booked(result.member, d.message(result))
         )
-        dialog.finished.connect(lambda _result: self._back_to_history(history))
+        dialog.finished.connect(lambda _result, d=dialog: self._back_to_history(history, d))
+        history.close_children()
         history.awardDialog = dialog
-        dialog.open()
+        dialog.show()
         dialog.activateWindow()
 
     @Slot()
