@@ -392,3 +392,21 @@ def test_f5_answers_at_once_and_the_state_follows_a_probe_during_a_long_sync(
     assert (online.text(), online.property("state")) == ("在线 · 同步中…", "syncing")
     qtbot.waitUntil(lambda: not window.sync.running and window.sync.runs >= 4, timeout=30_000)
     qtbot.waitUntil(lambda: online.property("state") == "online", timeout=30_000)
+
+
+def test_the_member_on_screen_is_read_again_after_the_sync(qtbot, hq: HQ, open_window) -> None:
+    """F3 booked points pending; once F5's sync applied them, the panel no longer says
+    "+ N pending" (it did until the next scan, while F6 already said nothing was pending)."""
+    hq.seed(5)
+    c = hq.counter()
+    window = open_window(c, c.actor)
+    member_id = sorted(cache_members(c.ctx))[0]
+    result = services.earn_points(c.ctx, c.actor, member_id, "R-9", c.ctx.clock(), SALE, CASH)
+    window._show_member(result.member)
+    detail = label(window, "memberPointsDetail")
+    assert "待同步" in detail.text() and "无待同步" not in detail.text()
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        qtbot.keyClick(window.findChild(QLineEdit, "lookupInput"), Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: "无待同步" in detail.text())
+    view = window.memberPanel.view
+    assert view.pending_points == 0 and view.points_shown == result.member.points_shown

@@ -134,6 +134,40 @@ class PointsWindowsMixin:
         self.show_customer(slip)
         self.sync.request()
 
+    def reread_member_after_sync(self, report: object) -> None:
+        """A sync that pushed or pulled: the member on screen read again from the cache.
+
+        The panel splits the balance into HQ's part and this store's pending part; after
+        the sync applied the pending op, "HQ 79,535 + 297 pending" would otherwise stay
+        while F6 and the status bar already say nothing is pending."""
+        shown = self.memberPanel.view
+        if shown is None or self.actor is None or self.locked or report is None:
+            return
+        moved = getattr(report, "applied", 0) or getattr(report, "rejected", 0)
+        if not (moved or getattr(report, "pulled_members", 0)):
+            return
+        ctx, actor, member_id = self.ctx, self.actor, shown.id
+        self.runner.submit(
+            lambda: services.get_member(ctx, actor, member_id),
+            self._member_reread,
+            self._member_not_reread,
+        )
+
+    @Slot(object)
+    def _member_reread(self, view: object) -> None:
+        shown = self.memberPanel.view
+        if not isinstance(view, services.MemberView) or shown is None or shown.id != view.id:
+            return  # another member on screen by now, or none
+        if (view.hq_points, view.pending_points, view.points_expiring) == (
+            shown.hq_points, shown.pending_points, shown.points_expiring,
+        ):  # fmt: skip
+            return  # nothing moved: a revealed phone stays revealed
+        self.memberPanel.show_member(view)
+
+    @Slot(object)
+    def _member_not_reread(self, _exc: object) -> None:
+        """Merged away or erased by the sync: the next scan says so; nothing to do here."""
+
     def show_customer(self, slip: points_slip.PointsSlip) -> None:
         """On the second screen, if the setting is on and the PC has one."""
         if self.customerDisplay is None:

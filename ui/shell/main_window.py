@@ -342,6 +342,7 @@ class MainWindow(
     @Slot(object)
     def _synced(self, outcome: SyncOutcome) -> None:
         self.statusBarWidget.show_outcome(outcome)
+        self.reread_member_after_sync(outcome.report)
         if outcome.probe.online:
             self.lookupBar.hq_back()
         report = outcome.report
