@@ -332,3 +332,30 @@ def test_a_member_filter_by_phone_and_a_bad_one_told(
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: tab.filter.member_id == member.id)
     assert tab.page.rows and all(r.member_id == member.id for r in tab.page.rows)
+
+
+def test_the_audit_trail_shows_times_as_f7_and_the_status_bar_do(
+    qtbot, make_window, ctx, staff, member, scan_clock, zh, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """One rule for every screen: the PC's local time (``astimezone()``), here a PC set to
+    UTC, where China time would read 8 hours apart from F7's rows for the same minute."""
+    import time
+
+    from counter.services import audit
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        with ctx.db.write() as s:
+            audit.record(s, staff.cashier, "points.earn", NOW, member_id=member.id)
+        window = make_window(staff.manager)
+        keys = Keys(qtbot, scan_clock, window)
+        desk = open_desk(qtbot, keys)
+        keys.alt(Qt.Key.Key_T)
+        tab = desk.auditTab
+        qtbot.waitUntil(lambda: tab.page is not None and tab.table.rowCount() > 0)
+        shown = [tab.table.item(i, 0).text() for i in range(tab.table.rowCount())]
+        assert "2026-12-07 01:00:00" in shown  # NOW (01:00 UTC), not 09:00 China time
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

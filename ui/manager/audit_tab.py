@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from counter import services
 from counter.errors import KnownError
-from counter.rules import STORE_TZ
 from counter.services import audit_view, operator_admin
 from counter.services.audit_view import AuditFilter, AuditPage, AuditRow, Cursor
 from ui.manager.audit_labels import action_label, details_text
@@ -246,7 +245,7 @@ class AuditTab(QWidget):
         if row.member_id and not member:
             member = self.tr("(not cached)")
         return (
-            row.at.astimezone(STORE_TZ).strftime("%Y-%m-%d %H:%M:%S"),
+            row.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),  # PC local, as F7 and the status bar
             who,
             ("● " if row.sensitive else "") + action_label(row.action),
             member,
@@ -365,7 +364,7 @@ class AuditTab(QWidget):
     def export(self) -> None:
         """Ask where (a plain, keyboard-driven file dialog), then write it in the runner."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        stamp = self.ctx.now().astimezone(STORE_TZ).strftime("%Y%m%d-%H%M")
+        stamp = self.ctx.now().astimezone().strftime("%Y%m%d-%H%M")
         dialog = QFileDialog(self, self.tr("Export the audit trail"))
         dialog.setObjectName("auditExportDialog")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
