@@ -125,7 +125,7 @@ def test_profile_edit_is_saved_and_audited_masked(qtbot, make_window, staff, mem
     press(qtbot, Qt.Key.Key_A, Ctrl)
     type_(qtbot, "13987654321")
     press(qtbot, Qt.Key.Key_Tab, times=6)  # birthday … marital status, the last field
-    expect_focus("maritalEdit")
+    expect_focus("marital_statusCombo")
     press(qtbot, Qt.Key.Key_Return)
     assert "保存" in status(dialog)
     _, details = [e for e in audit(window) if e[0] == "member.update"][-1]
@@ -138,7 +138,7 @@ def test_profile_edit_is_saved_and_audited_masked(qtbot, make_window, staff, mem
     dialog.fields["birthday"].setFocus()
     type_(qtbot, "1850-01-01")
     press(qtbot, Qt.Key.Key_Tab, times=5)
-    expect_focus("maritalEdit")
+    expect_focus("marital_statusCombo")
     press(qtbot, Qt.Key.Key_Return)
     expect_focus("birthdayEdit")
     assert dialog.status.property("error") is True
@@ -312,3 +312,32 @@ def test_f8_open_when_the_counter_locks_and_when_the_window_closes(
     QApplication.processEvents()
     window.close()
     QApplication.processEvents()
+
+
+def test_the_profile_shows_the_choices_in_words_and_saves_the_codes(
+    qtbot, make_window, ctx, staff, member, zh
+):  # type: ignore[no-untyped-def]
+    """学历, 收入段, 婚姻状况 read as the registration form's labels, not "high_school"."""
+    from PySide6.QtWidgets import QComboBox
+
+    changes = {"education": "high_school", "income": "6k_10k", "marital_status": "married"}
+    services.update_member(ctx, staff.service, member.id, changes)
+    window = make_window(staff.service)
+    scan(qtbot, window, CARD_NO)
+    dialog = open_f8(qtbot, window)
+    shown = {key: dialog.findChild(QComboBox, f"{key}Combo").currentText() for key in changes}
+    assert shown == {"education": "高中/中专", "income": "6000–10000 元", "marital_status": "已婚"}
+    texts = [e.text() for e in dialog.findChildren(QLineEdit)]
+    assert not any(code in texts for code in changes.values())
+    dialog.fields["address"].setFocus()
+    press(qtbot, Qt.Key.Key_Tab)  # education
+    expect_focus("educationCombo")
+    press(qtbot, Qt.Key.Key_Down)  # the next choice: associate degree
+    press(qtbot, Qt.Key.Key_Tab, times=2)
+    expect_focus("marital_statusCombo")
+    press(qtbot, Qt.Key.Key_Return)
+    assert "保存" in status(dialog)
+    saved = services.open_profile(ctx, staff.service, member.id).form
+    assert (saved.education, saved.income, saved.marital_status) == (
+        "associate", "6k_10k", "married",
+    )  # fmt: skip

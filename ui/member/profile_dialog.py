@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,13 +38,15 @@ from PySide6.QtWidgets import (
 from counter import services
 from counter.errors import KnownError
 from ui.care.enroll_dialog import open_enroll
+from ui.member.form_fields import combo
 from ui.member.health_editor import HealthEditor
 from ui.printing import member_card
 from ui.shell.tasks import BaseRunner
 
 PROFILE_PAGE, HEALTH_PAGE, CONSENT_PAGE, CARD_PAGE = range(4)
-TEXT_FIELDS = ("name", "phone", "birthday", "email", "address", "education", "income",
-               "marital_status")  # fmt: skip
+TEXT_FIELDS = ("name", "phone", "birthday", "email", "address")
+# Chosen from the registration form's labelled choices (never the raw codes on screen).
+CHOICE_FIELDS = ("education", "income", "marital_status")
 
 
 class ProfileDialog(QDialog):
@@ -93,6 +96,18 @@ class ProfileDialog(QDialog):
         self.resize(900, 600)
         self.reload()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on the last choice saves the page, as Enter in a field does."""
+        if (
+            watched is self.choiceBoxes.get("marital_status")
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.save_profile()
+            return True
+        return super().eventFilter(watched, event)
+
     # -- pages --------------------------------------------------------------------------------
 
     def _line(self, name: str, *, ime: bool = True) -> QLineEdit:
@@ -110,10 +125,8 @@ class ProfileDialog(QDialog):
             "birthday": self._line("birthdayEdit", ime=False),
             "email": self._line("emailEdit", ime=False),
             "address": self._line("addressEdit"),
-            "education": self._line("educationEdit"),
-            "income": self._line("incomeEdit"),
-            "marital_status": self._line("maritalEdit"),
         }
+        self.choiceBoxes: dict[str, QComboBox] = {key: combo(key) for key in CHOICE_FIELDS}
         self.fields["birthday"].setPlaceholderText("YYYY-MM-DD")
         self.genderBox = QComboBox()
         self.genderBox.setObjectName("genderBox")
@@ -129,10 +142,12 @@ class ProfileDialog(QDialog):
         form.addRow(self.tr("Gender"), self.genderBox)
         for key in TEXT_FIELDS[1:]:
             form.addRow(labels[key], self.fields[key])
+        for key in CHOICE_FIELDS:
+            form.addRow(labels[key], self.choiceBoxes[key])
         self.saveProfileButton = QPushButton(self.tr("&Save profile"))
         self.saveProfileButton.setObjectName("saveProfileButton")
         self.saveProfileButton.clicked.connect(self.save_profile)
-        self.fields["marital_status"].returnPressed.connect(self.save_profile)
+        self.choiceBoxes["marital_status"].installEventFilter(self)  # Enter there saves
         form.addRow(self.saveProfileButton)
         return page
 
@@ -239,6 +254,8 @@ class ProfileDialog(QDialog):
             if page == PROFILE_PAGE and exc.field in self.fields:
                 self.fields[exc.field].setFocus()
                 self.fields[exc.field].selectAll()
+            elif page == PROFILE_PAGE and exc.field in self.choiceBoxes:
+                self.choiceBoxes[exc.field].setFocus()
             elif page == HEALTH_PAGE:
                 self.healthEditor.show_error(exc, self.language)
             elif page == CARD_PAGE:
@@ -258,6 +275,11 @@ class ProfileDialog(QDialog):
                 value = value.isoformat()
             self.fields[key].setText(value or "")
         self.genderBox.setCurrentIndex(max(0, self.genderBox.findData(form.gender or "")))
+        for key, box in self.choiceBoxes.items():
+            value = getattr(form, key) or ""
+            if box.findData(value) < 0:  # a code this counter has no label for: kept as is
+                box.addItem(value, value)
+            box.setCurrentIndex(box.findData(value))
         self._show_consents(profile.consents)
         self.cardsLabel.setText("\n".join(member_card.grouped(c) for c in profile.cards) or "—")
         self.replacesBox.setEnabled(bool(profile.cards))
@@ -324,6 +346,10 @@ class ProfileDialog(QDialog):
             now = self.fields[key].text().strip()
             if now != before_text:
                 changes[key] = now or None
+        for key, box in self.choiceBoxes.items():
+            chosen = str(box.currentData() or "")
+            if chosen != (getattr(old, key) or ""):
+                changes[key] = chosen or None
         gender = self.genderBox.currentData() or ""
         if gender != (old.gender or ""):
             changes["gender"] = gender
