@@ -23,6 +23,7 @@ input and unusable databases get one clear line and a non-zero exit, never a tra
 from __future__ import annotations
 
 import argparse
+import os
 import contextlib
 import datetime as dt
 import json
@@ -36,6 +37,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from hq.db import DB_URL_ENV, default_url, engine_scope, get_epoch, init_db, parse_url
+from hq.health_seal import KEY_ENV
 from hq.errors import HQError, SeedRefusedError
 from hq.seed import MAX_MEMBERS, seed_members
 from hq.stores import add_store, rotate_token
@@ -80,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         default=None,
         help=f"SQLAlchemy database URL (default: ${DB_URL_ENV}, else sqlite:///hq.db here)",
+    )
+    db.add_argument(
+        "--health-key",
+        metavar="FILE",
+        default=None,
+        help="the key that seals members' health at rest, made if missing (default: "
+        f"${KEY_ENV}, else beside a SQLite database, else in ~/.config/member-counter-hq)",
     )
     parser = argparse.ArgumentParser(
         prog="hq", description="Reference HQ server of the member counter (API v1)."
@@ -201,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed usage or help
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     url: str = getattr(args, "db", None) or default_url()
+    if getattr(args, "health_key", None):
+        os.environ[KEY_ENV] = args.health_key  # read by hq.health_seal, in every worker too
     handlers: dict[str, Callable[[argparse.Namespace, str], int]] = {
         "init": _init,
         "serve": _serve,

@@ -31,6 +31,7 @@ from sqlalchemy.pool import StaticPool
 
 from counter.ids import uuid7
 from hq.config import ensure_rules_version, ensure_signing_key
+from hq.health_seal import seal_existing
 from hq.errors import DatabaseURLError, SchemaOutdatedError
 from hq.models import META_EPOCH, SEQ_CHANGES, SEQ_MEMBER_NO, Base, Meta, Sequence
 from hq.rewind import ensure_cursor_key
@@ -167,6 +168,7 @@ def init_db(engine_or_url: EngineOrURL) -> Engine:
         ensure_signing_key(conn)
         ensure_rules_version(conn)
         ensure_cursor_key(conn)
+    seal_existing(engine)  # a database of an earlier HQ: its clear health sealed, once
     return engine
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from hq.api_errors import APIError
 from hq.care import CPL, care_records
+from hq.health_seal import cipher, open_bytes
 from hq.complaints import CP, complaint_records
 from hq.models import Member, StoredOp
 from hq.rewind import epoch_and_key, mac, mac_ok, renew_epoch_from
@@ -181,13 +182,14 @@ def member_changes(
         ).cursor
         assert dbapi_cursor is not None
         rows = dbapi_cursor.fetchall()  # plain DBAPI tuples: no Row objects for 5000 rows
+    aes = cipher(engine)  # health is stored sealed, opened here in memory
     has_more = len(rows) > limit
     if has_more:
         rows = rows[:limit]
     last = Position(rows[-1][0], rows[-1][2]) if rows else at
     return (
         b'{"items":['
-        + b",".join([bytes(r[1]) for r in rows])
+        + b",".join([open_bytes(aes, bytes(r[1])) for r in rows])
         + _page_tail(encode_cursor(MEMBERS, epoch, key, last), has_more)
     )
 

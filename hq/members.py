@@ -23,6 +23,7 @@ from hq.config import signing_key
 from hq.db import Writer, write_transaction
 from hq.errors import HQError
 from hq.fastsql import FastSQL
+from hq.health_seal import cipher, open_text, open_value
 from hq.models import Card, Member, PointsEntry, Receipt
 from hq.records import expiring_points, refresh_member
 from hq.times import rfc3339, utcnow
@@ -58,8 +59,8 @@ def find_member_id(conn: Connection, *, card_no: str | None, phone: str | None) 
 
 
 def member_record(conn: Connection, member_id: str) -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(
-        conn.scalar(select(M.c.record).where(M.c.id == member_id)) or "{}"
+    record: dict[str, Any] = open_value(
+        cipher(conn), json.loads(conn.scalar(select(M.c.record).where(M.c.id == member_id)) or "{}")
     )
     return record
 
@@ -70,7 +71,8 @@ def lookup_text(engine: Engine, *, card_no: str | None, phone: str | None) -> st
         member_id = find_member_id(conn, card_no=card_no, phone=phone)
         if member_id is None:
             return None
-        return conn.scalar(select(M.c.record).where(M.c.id == member_id))
+        text = conn.scalar(select(M.c.record).where(M.c.id == member_id))
+        return None if text is None else open_text(cipher(conn), text)
 
 
 @dataclass(frozen=True)

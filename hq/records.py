@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from counter.rules import expiry_of
 from hq.fastsql import FastSQL
+from hq.health_seal import is_sealed, marker
 from hq.times import rfc3339
 
 RECENT_VISITS = 5  # receipts shown as recent_visits, newest first
@@ -200,7 +201,7 @@ def refresh_member(
             points=balance,
             points_expiring=expiring_points(ledger),
             recent_visits=visits,
-            health=json.loads(row["health"]) if row["health"] and row["health_consent"] else None,
+            health=_record_health(member_id, row) if row["health_consent"] else None,
             cards=cards,
             updated_at=rfc3339(now),
             tier_spend_fen=spend,
@@ -210,6 +211,15 @@ def refresh_member(
         (seq, balance, fx.time(now), record, member_id),
     )
     return record
+
+
+def _record_health(member_id: str, row: dict[str, Any]) -> Any:
+    """The health as the stored record holds it: the sealed column value as a marker
+    (opened when served), or, for a column not sealed yet, the clear value."""
+    stored = row["health"]
+    if not stored:
+        return None
+    return marker(stored) if is_sealed(stored) else json.loads(stored)
 
 
 def _time(fx: FastSQL, value: Any) -> dt.datetime:

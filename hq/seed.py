@@ -14,6 +14,7 @@ The whole seed is one transaction: it lands completely or not at all (Ctrl+C inc
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -33,6 +34,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Index, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
@@ -41,6 +43,7 @@ from counter.codes import make_card_no
 from hq import seed_data as data
 from hq.db import EngineOrURL, engine_scope, init_db, lock_seq, renew_epoch, set_seq
 from hq.errors import SeedRefusedError
+from hq.health_seal import key_bytes, seal
 from hq.models import (
     EDUCATION_LEVELS,
     INCOME_BANDS,
@@ -190,6 +193,8 @@ class SeedPlan:
     # the points ledger), so they expire at the end of the year after it: by default the
     # year before seeding, which makes them "expiring soon" in a demo.
     opening_year: int = 2025
+    # HQ's health key (hq.health_seal): health is written sealed with it; empty: in clear.
+    health_key: bytes = b""
 
     @classmethod
     def make(
@@ -358,6 +363,7 @@ def generate_chunk(plan: SeedPlan, chunk: int) -> Chunk:
     ledger: list[tuple[Any, ...]] = []
     if count <= 0:
         return members, cards, ledger
+    aes = AESGCM(plan.health_key) if plan.health_key else None
     # Whole columns at once where the draw needs no other column.
     genders = rng.choices("FM", k=count)
     surnames = rng.choices(t.surnames, cum_weights=t.surname_cum, k=count)
@@ -434,6 +440,11 @@ def generate_chunk(plan: SeedPlan, chunk: int) -> Chunk:
         address = _address(rnd, places[j])
         points = _points(rng, tier)
         health = _health(rnd, t, year)
+        if health is not None and aes is not None:
+            health = seal(aes, member_id, health)
+            record_health = f'{{"$sealed":"{health}"}}'
+        else:
+            record_health = health or "null"
         card_no = make_card_no(f"{CARD_PREFIX}{card_base + i:011d}")
         seq = seq_base + i
         valid_until_text = valid_until_v if text else valid_until_v.isoformat()
@@ -448,7 +459,7 @@ def generate_chunk(plan: SeedPlan, chunk: int) -> Chunk:
             f'"marital_status":{_quoted(marital)},"tier":"{tier}","tier_spend_fen":0,'
             f'"points":{points},'
             f'"points_expiring":{expiring},'
-            f'"recent_visits":[],"health":{health or "null"},'
+            f'"recent_visits":[],"health":{record_health},'
             f'"cards":[{{"card_no":"{card_no}","status":"active",'
             f'"valid_until":"{valid_until_text}"}}],"updated_at":"{_rfc3339_ms(updated_ms)}"}}'
         )
@@ -666,6 +677,7 @@ def _seed_in_transaction(
         seq_base = lock_seq(conn, SEQ_CHANGES)
         member_no_base = MEMBER_NO_BASE + lock_seq(conn, SEQ_MEMBER_NO)
         plan = SeedPlan.make(seed, n, seq_base, member_no_base, sqlite_text=fast)
+        plan = dataclasses.replace(plan, health_key=key_bytes(conn))
         indexes = _secondary_indexes()
         for ix in indexes:
             ix.drop(bind=conn)

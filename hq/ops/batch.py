@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from counter.contract import ContractError, parse_time, validate_op
 from hq.db import write_transaction
+from hq.health_seal import cipher, open_text
 from hq.models import Store, StoredOp
 from hq.ops import care, complaints, members, points
 from hq.ops.base import Applied, Batch, Rejection
@@ -303,7 +304,9 @@ def apply_batch(engine: Engine, store_code: str, raw_ops: Sequence[Any]) -> list
     if replays:
         _count_replays(engine, store_code, replays)
     assert all(a is not None for a in answers)
-    return [a for a in answers if a is not None]
+    # Stored outcomes keep members' health sealed; the answer carries it opened.
+    aes = cipher(engine)
+    return [open_text(aes, a) for a in answers if a is not None]
 
 
 def _decide(batch: Batch, p: Prepared) -> Stored | tuple[Stored]:

@@ -19,6 +19,7 @@ from typing import Any
 from counter import care_rules
 from counter.contract import parse_time
 from hq.care import care_of, end_plan
+from hq.health_seal import cipher, column_health
 from hq.ops.base import Applied, Batch, Rejection, _member
 
 
@@ -36,7 +37,7 @@ def care_enroll(batch: Batch, op: dict[str, Any]) -> Applied:
         raise Rejection(
             "unknown_template", "HQ has no such care plan template", {"template": p["template"]}
         )
-    health = json.loads(member["health"]) if member["health"] else {}
+    health = column_health(cipher(fx.conn), member["id"], member["health"]) or {}
     if template.condition not in (health.get("chronic") or []):
         raise Rejection(
             "no_condition",

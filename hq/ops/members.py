@@ -12,6 +12,7 @@ from counter.names import full_pinyin, initials
 from counter.rules import STORE_TZ
 from hq.care import end_for_withdrawal
 from hq.fastsql import FastSQL
+from hq.health_seal import cipher, seal
 from hq.models import MEMBER_NO_BASE
 from hq.ops.base import Applied, Batch, Rejection, _book, _member, _refresh
 from hq.records import load_member
@@ -53,7 +54,7 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _profile_values(fields: dict[str, Any]) -> dict[str, Any]:
+def _profile_values(fx: FastSQL, member_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in fields.items():
         if key == "name":
@@ -64,7 +65,11 @@ def _profile_values(fields: dict[str, Any]) -> dict[str, Any]:
             values[key] = value or ""
         elif key == "health":
             values["health"] = (
-                json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                seal(
+                    cipher(fx.conn),
+                    member_id,
+                    json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+                )
                 if value is not None
                 else None
             )
@@ -90,6 +95,8 @@ def _register(batch: Batch, op: dict[str, Any]) -> Applied:
         "email": "",
         "address": "",
         **_profile_values(
+            fx,
+            member_id,
             {k: v for k, v in p.items() if k not in ("member_id", "card_no", "referrer_id")}
         ),
     }
@@ -175,7 +182,7 @@ def _update(batch: Batch, op: dict[str, Any]) -> Applied:
             "health information needs the member's consent first (member.consent)",
             {"member_id": member["id"]},
         )
-    fx.update("members", "id", member["id"], _profile_values(changes))
+    fx.update("members", "id", member["id"], _profile_values(fx, member["id"], changes))
     return _refresh(batch, member["id"])
 
 
