@@ -23,11 +23,11 @@ input and unusable databases get one clear line and a non-zero exit, never a tra
 from __future__ import annotations
 
 import argparse
-import os
 import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -37,8 +37,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from hq.db import DB_URL_ENV, default_url, engine_scope, get_epoch, init_db, parse_url
-from hq.health_seal import KEY_ENV
 from hq.errors import HQError, SeedRefusedError
+from hq.health_seal import KEY_ENV
 from hq.seed import MAX_MEMBERS, seed_members
 from hq.stores import add_store, rotate_token
 from hq.times import rfc3339

@@ -31,8 +31,8 @@ from sqlalchemy.pool import StaticPool
 
 from counter.ids import uuid7
 from hq.config import ensure_rules_version, ensure_signing_key
-from hq.health_seal import seal_existing
 from hq.errors import DatabaseURLError, SchemaOutdatedError
+from hq.health_seal import seal_existing
 from hq.models import META_EPOCH, SEQ_CHANGES, SEQ_MEMBER_NO, Base, Meta, Sequence
 from hq.rewind import ensure_cursor_key
 from hq.times import utcnow

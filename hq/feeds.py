@@ -30,8 +30,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from hq.api_errors import APIError
 from hq.care import CPL, care_records
-from hq.health_seal import cipher, open_bytes
 from hq.complaints import CP, complaint_records
+from hq.health_seal import cipher, open_bytes
 from hq.models import Member, StoredOp
 from hq.rewind import epoch_and_key, mac, mac_ok, renew_epoch_from
 

@@ -26,8 +26,8 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError
 
 KEY_ENV = "HQ_HEALTH_KEY_FILE"
 PREFIX = "member:"

@@ -129,7 +129,9 @@ def _unseal_in_place(db: Path) -> None:
                     (json.dumps(clear, ensure_ascii=False), open_text(aes, record), member_id),
                 )
         for op_id, result in con.execute("SELECT op_id, result FROM ops").fetchall():
-            con.execute("UPDATE ops SET result = ? WHERE op_id = ?", (open_text(aes, result), op_id))
+            con.execute(
+                "UPDATE ops SET result = ? WHERE op_id = ?", (open_text(aes, result), op_id)
+            )
         con.execute("DELETE FROM meta WHERE key = ?", (META_SEALED,))
     con.close()
 

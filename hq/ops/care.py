@@ -12,7 +12,6 @@ The answer's entity is ``null``: the counter already holds the plan as it made i
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any
 

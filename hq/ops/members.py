@@ -97,7 +97,7 @@ def _register(batch: Batch, op: dict[str, Any]) -> Applied:
         **_profile_values(
             fx,
             member_id,
-            {k: v for k, v in p.items() if k not in ("member_id", "card_no", "referrer_id")}
+            {k: v for k, v in p.items() if k not in ("member_id", "card_no", "referrer_id")},
         ),
     }
     referrer = p.get("referrer_id")
