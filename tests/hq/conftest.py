@@ -35,12 +35,22 @@ def sqlite_url(path: Path) -> str:
 
 
 def content_digest(path: Path) -> str:
-    """SHA-256 over every member and card row exactly as stored (raw sqlite3, no ORM)."""
+    """SHA-256 over every member and card row as stored (raw sqlite3, no ORM), the sealed
+    health opened first: each database has its own health key and every seal its own nonce."""
+    from hq.health_seal import cipher, is_sealed, open_sealed, open_text
+
+    aes = cipher(f"sqlite:///{path}")
     digest = hashlib.sha256()
     with sqlite3.connect(path) as conn:
         for table, key in (("members", "id"), ("cards", "card_no")):
             for row in conn.execute(f"SELECT * FROM {table} ORDER BY {key}"):
-                digest.update(repr(row).encode("utf-8"))
+                opened = tuple(
+                    (open_sealed(aes, row[0], v) if is_sealed(v) else open_text(aes, v))
+                    if isinstance(v, str)
+                    else v
+                    for v in row
+                )
+                digest.update(repr(opened).encode("utf-8"))
     conn.close()
     return digest.hexdigest()
 

@@ -49,8 +49,18 @@ def rows(path: Path, sql: str) -> list[sqlite3.Row]:
 
 
 @pytest.fixture(scope="module")
-def members(seeded_db: Path) -> list[sqlite3.Row]:
-    return rows(seeded_db, "SELECT * FROM members ORDER BY seq")
+def members(seeded_db: Path) -> list[dict[str, Any]]:
+    """The member rows, their sealed health opened (hq.health_seal) as HQ reads it."""
+    from hq.health_seal import cipher, open_sealed
+
+    aes = cipher(f"sqlite:///{seeded_db}")
+    out = []
+    for r in rows(seeded_db, "SELECT * FROM members ORDER BY seq"):
+        m = dict(r)
+        if m["health"] is not None:
+            m["health"] = open_sealed(aes, m["id"], m["health"])
+        out.append(m)
+    return out
 
 
 def share(items: list[Any], predicate: Any) -> float:
@@ -268,6 +278,7 @@ def test_seeded_records_are_what_hq_renders_from_the_tables(
     seeded_db: Path, url_of: Callable[[Path], str]
 ) -> None:
     """The seeder writes each record with a fast template; HQ re-renders it identically."""
+    from hq.health_seal import cipher, open_text
     from hq.records import refresh_member
 
     engine = make_engine(url_of(seeded_db))
@@ -278,7 +289,7 @@ def test_seeded_records_are_what_hq_renders_from_the_tables(
             ).all()
             for row in rows:  # in the read's transaction, rolled back: nothing is kept
                 assert refresh_member(conn, row.id, row.seq, row.updated_at) == row.record
-                parse_member_record(json.loads(row.record))
+                parse_member_record(json.loads(open_text(cipher(conn), row.record)))
             conn.rollback()
     finally:
         engine.dispose()
