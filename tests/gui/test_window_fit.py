@@ -76,3 +76,59 @@ def test_status_messages_and_the_scan_prompt_fit(qtbot, make_window, staff, zh, 
     prompt = field.fontMetrics().horizontalAdvance(field.placeholderText())
     assert field.width() > prompt + 24
     assert window.width() == size[0] and window.minimumSizeHint().width() <= size[0]
+
+
+def test_a_service_assistant_with_work_to_do_fits_1024_in_the_real_style(
+    qtbot, make_window, staff, zh
+):  # type: ignore[no-untyped-def]
+    """The demo at 1024×768 (the app's font and style sheet): once "待办 128" joined the
+    status bar, its permanent labels asked for more than 1024 px and the window grew off
+    the screen's right edge, for every operator after."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from counter.services.worklist import WorkCounts
+    from ui.shell import app as shell_app
+
+    app = QApplication.instance()
+    sheet, font = app.styleSheet(), app.font()
+    styled = QFont(font)
+    styled.setFamilies([*shell_app.UI_FONTS, *font.families()])
+    styled.setPointSize(max(font.pointSize(), 11))
+    app.setFont(styled)
+    app.setStyleSheet(shell_app.load_stylesheet())
+    try:
+        window = make_window(staff.service)
+        window.showNormal()
+        window.resize(1024, 768)
+        qtbot.waitUntil(lambda: window.width() == 1024)
+        window.workCounts.show_counts(WorkCounts(60, 30, 20, 18, 99))
+        bar = window.statusBarWidget
+        bar.lastSyncLabel.setText(bar.last_sync_text(NOW))
+        bar.showMessage(bar.reason("hq_unavailable"))
+        assert window.minimumSizeHint().width() <= 1024
+        qtbot.wait(50)  # let the layout run: the window keeps its width
+        assert window.width() == 1024
+        for name in ("storeLabel", "operatorLabel", "onlineLabel", "pendingLabel", "lastSyncLabel"):
+            assert _fits(window.findChild(QLabel, name)), name
+    finally:
+        app.setStyleSheet(sheet)
+        app.setFont(font)
+
+
+def test_the_window_never_grows_past_the_screen(qtbot, make_window, staff, tmp_path):  # type: ignore[no-untyped-def]
+    """Whatever a label asks for later (here a status bar far wider than the screen), the
+    window keeps within the screen: without a window manager Qt would grow it off the edge."""
+    window = make_window(staff.service)
+    window_state.show(window, window_state.state_path(tmp_path))
+    qtbot.waitUntil(window.isMaximized)
+    screen = window.screen().availableGeometry()
+    window.showNormal()  # as under Xvfb, where no window manager keeps it maximized
+    window.setGeometry(screen)
+    qtbot.waitUntil(lambda: window.width() == screen.width())
+    bar = window.statusBarWidget
+    bar.storeLabel.setText("门店 " + "D001" * 200)
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() > screen.width())  # the cause…
+    qtbot.wait(50)  # the layout runs
+    assert window.width() <= screen.width()  # …the window stays on the screen
+    assert window.geometry().right() <= screen.right()

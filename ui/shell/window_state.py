@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QLayout, QMainWindow
 
 FILE_NAME = "window.ini"
 
@@ -40,8 +40,32 @@ def show(window: QMainWindow, path: Path) -> None:
         if screen is not None:
             window.setGeometry(screen.availableGeometry())
         window.showMaximized()
+    keep_on_screen(window)
+    handle = window.windowHandle()
+    if handle is not None:  # moved to another screen: that screen's size is the limit
+        handle.screenChanged.connect(lambda _screen: keep_on_screen(window))
     window.raise_()
     window.activateWindow()
+
+
+def keep_on_screen(window: QMainWindow) -> None:
+    """Never wider or taller than the screen's available area.
+
+    Without a window manager nothing stops Qt from growing a top-level window to its
+    layout's minimum size: one wide status bar (a service assistant's "待办 20" with the
+    demo's labels) made it 1039 px at 1024×768, its right edge (the lookup's 中 button,
+    the 同步 button) off the screen for every later operator. A squeezed label is
+    better than a control out of reach.
+    """
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    layout = window.layout()
+    if screen is None or layout is None:
+        return
+    # The layout no longer raises the window's minimum (which would also lift the maximum).
+    layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    room = screen.availableGeometry().size()
+    window.setMinimumSize(window.minimumSize().boundedTo(room))
+    window.setMaximumSize(room)
 
 
 def save(window: QMainWindow, path: Path) -> None:
