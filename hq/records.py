@@ -67,8 +67,12 @@ def render_member(
     cards: Sequence[Mapping[str, Any]],
     updated_at: str,
     tier_spend_fen: int = 0,
+    consents: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
-    """An active member's record as JSON text; ``updated_at`` already in RFC 3339."""
+    """An active member's record as JSON text; ``updated_at`` already in RFC 3339.
+
+    ``consents`` (1.1): the latest consent per purpose (:func:`latest_consents`).
+    """
     return _encode(
         {
             "id": id,
@@ -91,6 +95,7 @@ def render_member(
             "recent_visits": list(recent_visits),
             "health": health,
             "cards": list(cards),
+            "consents": dict(consents or {}),
             "updated_at": updated_at,
         }
     )
@@ -205,6 +210,7 @@ def refresh_member(
             cards=cards,
             updated_at=rfc3339(now),
             tier_spend_fen=spend,
+            consents=latest_consents(fx, member_id),
         )
     fx.execute(
         "UPDATE members SET seq = ?, points = ?, updated_at = ?, record = ? WHERE id = ?",
@@ -220,6 +226,25 @@ def _record_health(member_id: str, row: dict[str, Any]) -> Any:
     if not stored:
         return None
     return marker(stored) if is_sealed(stored) else json.loads(stored)
+
+
+_CONSENTS_SQL = (
+    "SELECT purpose, granted, text_version, recorded_at, store_code FROM consents"
+    " WHERE member_id = ? ORDER BY recorded_at, id"
+)
+
+
+def latest_consents(fx: FastSQL, member_id: str) -> dict[str, dict[str, Any]]:
+    """Each purpose's latest consent, wherever it was given: a counter knows only its own."""
+    out: dict[str, dict[str, Any]] = {}
+    for purpose, granted, version, at, store in fx.all(_CONSENTS_SQL, (member_id,)):
+        out[purpose] = {
+            "granted": bool(granted),
+            "text_version": version,
+            "at": rfc3339(_time(fx, at)),
+            "store_code": store,
+        }
+    return out
 
 
 def _time(fx: FastSQL, value: Any) -> dt.datetime:

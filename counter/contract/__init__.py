@@ -68,6 +68,7 @@ from counter.contract.members import (
     _register,
     _update,
     parse_member_record,
+    record_consents,
 )
 from counter.contract.points import (
     AWARD_POINTS_MAX,
@@ -128,6 +129,7 @@ __all__ = [
     "followup_of",
     "format_time",
     "parse_member_record",
+    "record_consents",
     "parse_time",
     "text_problem",
     "validate_op",

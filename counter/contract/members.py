@@ -258,4 +258,30 @@ def parse_member_record(item: Any) -> dict[str, Any]:
         }
         for c in _objects(cards, "cards")
     ]
+    out["consents"] = record_consents(item.get("consents"))
+    return out
+
+
+def record_consents(value: Any) -> dict[str, dict[str, Any]] | None:
+    """1.1: the member's latest consent per purpose, given at any store (None: an older HQ
+    that does not say, so the counter keeps what it knows). Unknown purposes are ignored."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ContractError("invalid_field", "consents must be an object", field="consents")
+    out: dict[str, dict[str, Any]] = {}
+    for purpose in CONSENT_PURPOSES:
+        c = value.get(purpose)
+        if c is None:
+            continue
+        if not isinstance(c, dict) or not isinstance(c.get("granted"), bool):
+            raise ContractError(
+                "invalid_field", f"consents.{purpose} needs granted (bool)", field="consents"
+            )
+        out[purpose] = {
+            "granted": c["granted"],
+            "text_version": _text(c, "text_version", max_len=32),
+            "at": format_time(parse_time(_require(c, "at"), f"consents.{purpose}.at")),
+            "store_code": _text(c, "store_code", max_len=32),
+        }
     return out

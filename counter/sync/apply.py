@@ -66,6 +66,13 @@ _TOMBSTONE_SQL = (
     "UPDATE members SET status = ?, merged_into = ?, hq_seq = ?, health_enc = NULL, "
     "allergy_alert = 0 WHERE id = ? AND hq_seq <= ?"
 )
+# HQ's latest consent for a purpose (1.1), unless the cache already holds one as new or
+# newer: this store's own, pushed or still pending in the outbox, stays on top.
+_CONSENT_SQL = (
+    "INSERT OR IGNORE INTO consents (id, member_id, purpose, granted, recorded_at, operator_id) "
+    f"SELECT ?1, ?2, ?3, ?4, ?5, '{HQ_OPERATOR}' WHERE NOT EXISTS (SELECT 1 FROM consents "
+    "WHERE purpose = ?3 AND member_id = ?2 AND recorded_at >= ?5)"
+)
 # Operations whose local effect is laid back over HQ's row until HQ has answered them.
 OVERLAID_TYPES = ("member.update", "member.consent", "card.bind")
 
@@ -110,12 +117,14 @@ def apply_prepared(
     """
     raw = raw_of(session)
     members, keys, cards, gone = prepared.members, prepared.keys, prepared.cards, prepared.gone
+    consents = prepared.consents
     if not fresh:
         skip = _older_than_cached(raw, members, gone)
         if skip:
             members = [m for m in members if m[ROW_ID] not in skip]
             keys = [k for k in keys if k[1] not in skip]
             cards = [c for c in cards if c[1] not in skip]
+            consents = [c for c in consents if c[1] not in skip]
             gone = [g for g in gone if g[3] not in skip]
         if members:
             # A member number belongs to whoever HQ says now: after HQ was restored it
@@ -127,6 +136,8 @@ def apply_prepared(
         raw.executemany(_KEY_STAGE_SQL if staged else _KEY_SQL, keys)
     if cards:
         raw.executemany(_CARD_STAGE_SQL if staged else _CARD_SQL, cards)
+    if consents:
+        raw.executemany(_CONSENT_SQL, consents)
     if gone:
         raw.executemany(_TOMBSTONE_SQL, gone)
         if not fresh:

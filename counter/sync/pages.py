@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, cast, get_args
@@ -31,6 +32,7 @@ from counter.contract import (
     ContractError,
     _health,
     parse_member_record,
+    record_consents,
 )
 from counter.names import search_keys
 from counter.store.crypto import HealthCipher
@@ -57,6 +59,8 @@ class PreparedRecords:
     cards: list[tuple[Any, ...]] = field(default_factory=list)
     # (status, merged_into, seq, id, seq) for UPDATE … WHERE id = ? AND hq_seq <= ?
     gone: list[tuple[Any, ...]] = field(default_factory=list)
+    # HQ's latest consent per purpose (1.1), as ``counter.sync.apply`` inserts them
+    consents: list[tuple[Any, ...]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -115,6 +119,29 @@ def _health_cells(member_id: str, health: Any, cipher: HealthCipher) -> tuple[An
     return cipher.encrypt(member_id, health), 1 if health.get("allergies") else 0
 
 
+def consent_rows(member_id: str, consents: dict[str, dict[str, Any]] | None) -> list[tuple[Any, ...]]:
+    """Cache ``consents`` rows for HQ's latest consents (``record_consents``): the id is
+    derived from what it records, so the same consent sent again is the same row."""
+    rows = []
+    for purpose, c in (consents or {}).items():
+        at = hq_time_text(c["at"])
+        key = f"{member_id}|{purpose}|{c['at']}|{c['granted']}"
+        rows.append((str(uuid.uuid5(_CONSENT_NS, key)), member_id, purpose, c["granted"], at))
+    return rows
+
+
+_CONSENT_NS = uuid.UUID("6f1d3c8e-2b1a-4d0e-9a57-0c7e5b3f1a22")
+
+
+def _fast_consents(rid: str, value: Any) -> list[tuple[Any, ...]]:
+    if not value:
+        return []
+    try:
+        return consent_rows(rid, record_consents(value))
+    except ContractError:
+        raise _Slow from None
+
+
 # --- the reference path ---------------------------------------------------------------
 
 
@@ -145,6 +172,7 @@ def add_record(out: PreparedRecords, rec: dict[str, Any], cipher: HealthCipher, 
     out.cards.extend(
         (c["card_no"], rec["id"], c["status"], c.get("valid_until"), now) for c in rec["cards"]
     )
+    out.consents.extend(consent_rows(rec["id"], rec.get("consents")))
 
 
 # --- the fast path --------------------------------------------------------------------
@@ -320,6 +348,7 @@ def _fast(item: Any, out: PreparedRecords, cipher: HealthCipher, now: str) -> No
     )  # fmt: skip
     out.keys.extend([("i:" + variant, rid) for variant in variants])
     out.cards.extend(card_rows)
+    out.consents.extend(_fast_consents(rid, get("consents")))
 
 
 def prepare_records(items: Sequence[Any], cipher: HealthCipher, now_text: str) -> PreparedRecords:
@@ -406,6 +435,7 @@ class _Record(msgspec.Struct):
     income: _Text32 | None = None
     marital_status: _Text32 | None = None
     health: dict[str, list[str]] | None = None
+    consents: dict[str, Any] | None = None
 
 
 class _Page(msgspec.Struct):
@@ -486,6 +516,8 @@ def _typed(page: _Page, cipher: HealthCipher, now: str) -> PreparedRecords:
             )
         )  # fmt: skip
         keys.extend([("i:" + variant, rid) for variant in variants])
+        if r.consents:
+            out.consents.extend(_fast_consents(rid, r.consents))
     return out
 
 
