@@ -161,6 +161,13 @@ class CardInfo(BaseModel):
     valid_until: str | None
 
 
+class ConsentInfo(BaseModel):
+    granted: bool
+    text_version: str | None = Field(description="the consent text shown (config consent_texts)")
+    at: str = Field(description="RFC 3339 UTC: when the member gave or withdrew it")
+    store_code: str = Field(description="the store where it was recorded")
+
+
 class MemberRecord(BaseModel):
     """An active member, exactly as ``counter.contract.parse_member_record`` reads it."""
 
@@ -190,6 +197,11 @@ class MemberRecord(BaseModel):
     recent_visits: list[Visit] = Field(description="the last 5 sales that earned, newest first")
     health: HealthInfo | None = Field(description="null without the member's consent")
     cards: list[CardInfo]
+    consents: dict[Literal["basic", "health", "marketing"], ConsentInfo] = Field(
+        default_factory=dict,
+        description="1.1: the member's latest consent per purpose, at whichever store it was "
+        "recorded (a purpose never recorded is absent); absent from older HQs: unknown",
+    )
     updated_at: str
 
 

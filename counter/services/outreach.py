@@ -3,7 +3,8 @@
 The seeds' campaigns as filters over the cache: new members (a thank-you), birthdays in
 the next N days (a card), lapsed members not seen for N days (a call back), each
 narrowed by tier and district if wanted, or a whole tier or district. Only members whose
-latest marketing consent recorded here is a grant are listed (DESIGN §7); health data
+latest marketing consent (recorded here, or at another store as
+HQ's member record says, 1.1) is a grant are listed (DESIGN §7); health data
 never selects anyone; erased and merged members never appear. How "joined" and "last
 seen" are derived: ``counter.store.outreach_queries``.
 

@@ -205,7 +205,8 @@ def update_member(
 
 
 def _consent_on_file(s: Any, member: Member) -> bool:
-    """The latest consent recorded here; with none here, HQ's record (health sent) counts."""
+    """The latest consent known here (this counter's or HQ's, 1.1); with none, HQ's record
+    (health sent) counts."""
     latest = s.scalar(
         select(Consent.granted)
         .where(Consent.member_id == member.id, Consent.purpose == HEALTH_PURPOSE)
@@ -445,7 +446,8 @@ def read_health(ctx: ServiceContext, actor: Actor, member_id: str) -> HealthReco
 
 
 def consents_of(ctx: ServiceContext, actor: Actor, member_id: str) -> dict[str, bool | None]:
-    """Each purpose's latest consent recorded here (None: none recorded at this counter).
+    """Each purpose's latest consent, recorded here or (1.1) at another store as HQ's
+    member record says (None: none known to this counter).
 
     Health falls back to HQ's word (health sent means consent); outreach lists include a
     member only when ``marketing`` is True here.

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from counter import care_rules
+from counter.contract import HQ_OPERATOR
 from counter.contract.care import MAX_NOTE
 from counter.errors import ValidationError
 from counter.services import audit
@@ -48,13 +49,16 @@ def _cared_for_here(s: Session) -> list[tuple[str, bytes]]:
     consent was recorded here (the latest one a grant) or who follow a plan here: two
     queries, whatever their number (the status bar asks often)."""
     latest: dict[str, bool] = {}
-    for member_id, granted in s.execute(
-        select(Consent.member_id, Consent.granted)
+    here: set[str] = set()  # HQ's rows (1.1) tell the latest word, not who is cared for here
+    for member_id, granted, operator in s.execute(
+        select(Consent.member_id, Consent.granted, Consent.operator_id)
         .where(Consent.purpose == "health")
         .order_by(Consent.recorded_at, Consent.id)
     ):
         latest[member_id] = bool(granted)
-    wanted = {m for m, granted in latest.items() if granted}
+        if operator != HQ_OPERATOR:
+            here.add(member_id)
+    wanted = {m for m, granted in latest.items() if granted and m in here}
     wanted |= {m for m in s.scalars(select(CarePlan.member_id)) if latest.get(m, True)}
     ids = sorted(wanted)
     out: list[tuple[str, bytes]] = []

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from counter import care_rules
 from counter.care_rules import CareTemplate
+from counter.contract import HQ_OPERATOR
 from counter.contract.care import MAX_NOTE
 from counter.errors import ValidationError
 from counter.privacy import mask_name, mask_phone
@@ -262,16 +263,20 @@ def birthday_in(birthday: dt.date, year: int) -> dt.date:
 
 
 def _marketing_members(s: Session) -> list[str]:
-    """Members whose latest marketing consent recorded here is a grant."""
+    """Members who gave their marketing consent here and whose latest one anywhere (HQ's
+    rows, 1.1: a withdrawal at another store counts) is a grant."""
     latest: dict[str, bool] = {}
+    here: set[str] = set()
     rows = s.execute(
-        select(Consent.member_id, Consent.granted)
+        select(Consent.member_id, Consent.granted, Consent.operator_id)
         .where(Consent.purpose == "marketing")
         .order_by(Consent.recorded_at, Consent.id)
     )
-    for member_id, granted in rows:
+    for member_id, granted, operator in rows:
         latest[member_id] = bool(granted)
-    return [m for m, granted in latest.items() if granted]
+        if operator != HQ_OPERATOR:
+            here.add(member_id)
+    return [m for m, granted in latest.items() if granted and m in here]
 
 
 def birthday_this_week(birthday: dt.date, today: dt.date) -> dt.date | None:

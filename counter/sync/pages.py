@@ -119,7 +119,9 @@ def _health_cells(member_id: str, health: Any, cipher: HealthCipher) -> tuple[An
     return cipher.encrypt(member_id, health), 1 if health.get("allergies") else 0
 
 
-def consent_rows(member_id: str, consents: dict[str, dict[str, Any]] | None) -> list[tuple[Any, ...]]:
+def consent_rows(
+    member_id: str, consents: dict[str, dict[str, Any]] | None
+) -> list[tuple[Any, ...]]:
     """Cache ``consents`` rows for HQ's latest consents (``record_consents``): the id is
     derived from what it records, so the same consent sent again is the same row."""
     rows = []
