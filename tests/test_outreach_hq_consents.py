@@ -5,14 +5,18 @@ stays on top of an older HQ value."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sync_helpers import HQ, hq_member
+from test_outreach import consent, load
+from test_outreach import hq_member as cached_record
 
 from counter import services
 from counter.contract import parse_member_record
 from counter.services import outreach
 from counter.services.outreach import OutreachFilter
 from counter.sync.apply import apply_member_records
+from counter.services.worklist import _marketing_members
 from counter.sync.engine import sync_once
 
 PHONE = "13755550101"
@@ -91,3 +95,35 @@ def test_records_of_an_older_hq_without_consents_keep_what_the_counter_knows(hq:
         apply_member_records(s, [dict(record, seq=record["seq"] + 1)], a.ctx.cipher, a.ctx.now())
     assert services.consents_of(a.ctx, a.actor, mid)["marketing"] is True
     assert len(listed(a.ctx, a.actor)) == 1
+
+
+def _hq_consent(at: dt.datetime, granted: bool) -> dict[str, Any]:
+    text = at.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return {
+        "marketing": {"granted": granted, "text_version": None, "at": text, "store_code": "S009"}
+    }
+
+
+def test_work_list_greets_only_consents_given_here_and_respects_a_later_withdrawal(
+    ctx: services.ServiceContext,
+) -> None:
+    actor = services.create_operator(ctx, "王芳", "service", "2222")
+    now = ctx.now()
+    elsewhere = dict(cached_record(1), consents=_hq_consent(now - dt.timedelta(days=1), True))
+    mine = cached_record(2)
+    load(ctx, elsewhere, mine)
+    consent(ctx, actor, mine["id"], True)
+    with ctx.db.read() as s:
+        assert _marketing_members(s) == [mine["id"]]  # not the chain's consents
+    assert len(outreach.build_list(ctx, actor, OutreachFilter()).rows) == 2
+
+    # The member withdraws at another store after consenting here.
+    later = dict(
+        mine, seq=mine["seq"] + 10, consents=_hq_consent(ctx.now() + dt.timedelta(1), False)
+    )
+    load(ctx, later)
+    with ctx.db.read() as s:
+        assert _marketing_members(s) == []
+    assert [r.member_no for r in outreach.build_list(ctx, actor, OutreachFilter()).rows] == [
+        elsewhere["member_no"]
+    ]
