@@ -15,8 +15,8 @@ from counter import services
 from counter.contract import parse_member_record
 from counter.services import outreach
 from counter.services.outreach import OutreachFilter
-from counter.sync.apply import apply_member_records
 from counter.services.worklist import _marketing_members
+from counter.sync.apply import apply_member_records
 from counter.sync.engine import sync_once
 
 PHONE = "13755550101"
