@@ -71,7 +71,8 @@ def render_member(
 ) -> str:
     """An active member's record as JSON text; ``updated_at`` already in RFC 3339.
 
-    ``consents`` (1.1): the latest consent per purpose (:func:`latest_consents`).
+    ``consents`` (1.1): the latest consent per purpose (:func:`latest_consents`); left out
+    when there is none, as the seeder renders its members (a counter adds nothing either way).
     """
     return _encode(
         {
@@ -95,7 +96,7 @@ def render_member(
             "recent_visits": list(recent_visits),
             "health": health,
             "cards": list(cards),
-            "consents": dict(consents or {}),
+            **({"consents": dict(consents)} if consents else {}),
             "updated_at": updated_at,
         }
     )
