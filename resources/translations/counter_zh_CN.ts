@@ -568,7 +568,7 @@
 <context>
     <name>AuditTab</name>
     <message>
-        <location filename="../../ui/manager/audit_tab.py" line="+75"/>
+        <location filename="../../ui/manager/audit_tab.py" line="+74"/>
         <source>member no., card or phone</source>
         <translation>会员号、卡号或手机号</translation>
     </message>
@@ -719,27 +719,27 @@
 <context>
     <name>AwardDialog</name>
     <message>
-        <location filename="../../ui/points/award_dialog.py" line="+69"/>
+        <location filename="../../ui/points/award_dialog.py" line="+67"/>
         <source>Activity points</source>
         <translation>活动积分</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>e.g. the talk&apos;s topic, the survey</source>
         <translation>例如：讲座主题、问卷名称</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Award (Enter)</source>
         <translation>发放 (回车)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+0"/>
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Member:</source>
         <translation>会员：</translation>
     </message>
@@ -759,7 +759,7 @@
         <translation>备注(&amp;N)：</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
         <source>{0}. {1} — {2:,} points</source>
         <translation>{0}. {1} — {2:,} 分</translation>
     </message>
@@ -779,7 +779,7 @@
         <translation>积分请填整数。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+21"/>
         <source>Activity points booked: +{0:,} ({1}).</source>
         <translation>已发放活动积分：+{0:,}（{1}）。</translation>
     </message>
@@ -2536,12 +2536,12 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
 <context>
     <name>HistoryWindowsMixin</name>
     <message>
-        <location filename="../../ui/points/history_windows.py" line="+29"/>
+        <location filename="../../ui/points/history_windows.py" line="+31"/>
         <source>Find the member first, then press {0}.</source>
         <translation>请先找到会员，再按 {0}。</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+125"/>
         <source>Only a service assistant or store manager may award activity points; ask one to sign in (Ctrl+L).</source>
         <translation>只有客服干事或店长可以发放活动积分；请他们登录（Ctrl+L）。</translation>
     </message>
@@ -2860,7 +2860,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>只有客服干事或店长可以查看完整姓名和手机号。</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>{0} {1}
 Store: {2}
 Data folder: {3}
@@ -4141,7 +4141,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../ui/member/profile_dialog.py" line="+67"/>
+        <location filename="../../ui/member/profile_dialog.py" line="+70"/>
         <source>Member profile and health record</source>
         <translation>会员资料与健康档案</translation>
     </message>
@@ -4166,7 +4166,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>会员卡(&amp;A)</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+52"/>
         <source>Female</source>
         <translation>女</translation>
     </message>
@@ -4221,7 +4221,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>性别</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>&amp;Save profile</source>
         <translation>保存资料(&amp;S)</translation>
     </message>
@@ -4296,7 +4296,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>会员卡</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+61"/>
         <source>Sensitive personal information: every view is recorded in the audit log.</source>
         <translation>敏感个人信息：每次查看都记入审计日志。</translation>
     </message>
@@ -4331,7 +4331,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>记录同意</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+39"/>
         <source>Nothing was changed.</source>
         <translation>没有需要保存的修改。</translation>
     </message>
@@ -4462,22 +4462,22 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>RefundDialog</name>
     <message>
-        <location filename="../../ui/points/refund_dialog.py" line="+53"/>
+        <location filename="../../ui/points/refund_dialog.py" line="+46"/>
         <source>Refund: take back a sale&apos;s points</source>
         <translation>退货：扣回消费积分</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+23"/>
         <source>Take back (Enter)</source>
         <translation>扣回 (回车)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+0"/>
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Receipt:</source>
         <translation>小票：</translation>
     </message>
@@ -4502,7 +4502,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>扣回积分：</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+38"/>
         <source>{0}: self-paid {1}, earned {2:,} points</source>
         <translation>{0}：自付 {1}，积分 {2:,}</translation>
     </message>
@@ -4522,7 +4522,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>留空：全部可退（{0}）</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+47"/>
         <source>Refund booked: {0:,} points taken back for receipt {1}.</source>
         <translation>退货已记：小票 {1} 扣回 {0:,} 分。</translation>
     </message>

@@ -9,23 +9,20 @@ reason's maximum when HQ allows a range), Tab goes on to the note, Enter books
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from counter import services
 from counter.errors import KnownError, ValidationError
+from ui.points.booking_dialog import BookingDialog
 from ui.points.messages import error_label, show_message
 from ui.shell.tasks import BaseRunner
 
@@ -48,10 +45,11 @@ class _ReasonList(QListWidget):
         super().keyPressEvent(event)
 
 
-class AwardDialog(QDialog):
+class AwardDialog(BookingDialog):
     """``booked`` carries the core's ``PointsResult`` once the award is saved."""
 
-    booked = Signal(object)
+    result_type = services.PointsResult
+    result: services.PointsResult | None
 
     def __init__(
         self,
@@ -70,8 +68,6 @@ class AwardDialog(QDialog):
         self.ctx, self.actor, self.runner, self.language = ctx, actor, runner, language
         self.member_id = member_id
         self.reasons: dict[str, services.AwardReason] = {}
-        self.result: services.PointsResult | None = None
-        self._saving = False
 
         self.memberLabel = QLabel(member_label)
         self.memberLabel.setObjectName("awardMember")
@@ -89,14 +85,9 @@ class AwardDialog(QDialog):
             name: error_label(f"award{name}Error")
             for name in ("reason_code", "points", "note", "form")
         }
-        self.bookButton = QPushButton(self.tr("Award (Enter)"))
-        self.bookButton.setObjectName("awardBook")
-        self.bookButton.setDefault(True)
-        self.bookButton.clicked.connect(self.book)
-        cancel = QPushButton(self.tr("Cancel (Esc)"))
-        cancel.setObjectName("awardCancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.bookButton, buttons = self._buttons(
+            "award", self.tr("Award (Enter)"), self.tr("Cancel (Esc)"), self.book
+        )
 
         form = QFormLayout()
         form.addRow(self.tr("Member:"), self.memberLabel)
@@ -112,14 +103,7 @@ class AwardDialog(QDialog):
         noteLabel.setBuddy(self.noteEdit)
         form.addRow(noteLabel, self.noteEdit)
         form.addRow("", self.errors["note"])
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.bookButton)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.errors["form"])
-        layout.addLayout(buttons)
+        self._stack(form, self.errors["form"], buttons)
         self.setTabOrder(self.reasonList, self.noteEdit)
         self.setTabOrder(self.noteEdit, self.pointsEdit)
         self.resize(560, 420)
@@ -180,13 +164,6 @@ class AwardDialog(QDialog):
             self._booked,
             self._failed,
         )
-
-    def _booked(self, result: object) -> None:
-        self._saving = False
-        assert isinstance(result, services.PointsResult)
-        self.result = result
-        self.booked.emit(result)
-        self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False

@@ -10,32 +10,25 @@ review). Esc closes without booking.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from counter import services
 from counter.errors import KnownError, ValidationError
 from counter.services.earn_preview import parse_yuan
 from ui.member.member_panel import format_yuan
+from ui.points.booking_dialog import BookingDialog
 from ui.points.messages import error_label, show_message
 from ui.shell.tasks import BaseRunner
 
 AMOUNT_FIELD = "refunded_self_paid_fen"
 
 
-class RefundDialog(QDialog):
+class RefundDialog(BookingDialog):
     """``booked`` carries the core's ``ReverseResult`` once the refund is saved."""
 
-    booked = Signal(object)
+    result_type = services.ReverseResult
+    result: services.ReverseResult | None
 
     def __init__(
         self,
@@ -54,9 +47,7 @@ class RefundDialog(QDialog):
         self.ctx, self.actor, self.runner, self.language = ctx, actor, runner, language
         self.member_id, self.receipt_no = member_id, receipt_no
         self.preview: services.ReversePreview | None = None
-        self.result: services.ReverseResult | None = None
         self._asked = 0  # previews are numbered: only the answer to the latest one shows
-        self._saving = False
 
         self.receiptLabel = QLabel()
         self.receiptLabel.setObjectName("refundReceipt")
@@ -74,14 +65,9 @@ class RefundDialog(QDialog):
         self.pointsLabel.setObjectName("refundPoints")
         self.pointsLabel.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.formError = error_label("refundError")
-        self.bookButton = QPushButton(self.tr("Take back (Enter)"))
-        self.bookButton.setObjectName("refundBook")
-        self.bookButton.setDefault(True)
-        self.bookButton.clicked.connect(self.book)
-        cancel = QPushButton(self.tr("Cancel (Esc)"))
-        cancel.setObjectName("refundCancel")
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
+        self.bookButton, buttons = self._buttons(
+            "refund", self.tr("Take back (Enter)"), self.tr("Cancel (Esc)"), self.book
+        )
 
         form = QFormLayout()
         form.addRow(self.tr("Receipt:"), self.receiptLabel)
@@ -92,14 +78,7 @@ class RefundDialog(QDialog):
         form.addRow(amountLabel, self.amountEdit)
         form.addRow("", self.amountError)
         form.addRow(self.tr("Points taken back:"), self.pointsLabel)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.bookButton)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.formError)
-        layout.addLayout(buttons)
+        self._stack(form, self.formError, buttons)
         self.resize(560, 280)
         self.receiptLabel.setText(receipt_no)
         self._ask(None)
@@ -189,13 +168,6 @@ class RefundDialog(QDialog):
             self._booked,
             self._book_failed,
         )
-
-    def _booked(self, result: object) -> None:
-        self._saving = False
-        assert isinstance(result, services.ReverseResult)
-        self.result = result
-        self.booked.emit(result)
-        self.accept()
 
     def _book_failed(self, exc: BaseException) -> None:
         self._saving = False
