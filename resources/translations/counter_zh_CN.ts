@@ -3435,7 +3435,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>OwnPinDialog</name>
     <message>
-        <location filename="../../ui/manager/operator_dialogs.py" line="+158"/>
+        <location filename="../../ui/manager/operator_dialogs.py" line="+162"/>
         <source>Change my PIN</source>
         <translation>修改我的 PIN</translation>
     </message>
@@ -4765,7 +4765,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>RoleDialog</name>
     <message>
-        <location line="-27"/>
+        <location line="-17"/>
         <source>Role of {0}</source>
         <translation>{0} 的角色</translation>
     </message>

@@ -168,7 +168,9 @@ class AddOperatorDialog(FormDialog):
         )  # fmt: skip
 
 
-class RoleDialog(FormDialog):
+class OperatorRowDialog(FormDialog):
+    """A form about one operator's row (role, PIN reset); its title names the operator."""
+
     def __init__(
         self,
         ctx: services.ServiceContext,
@@ -179,33 +181,35 @@ class RoleDialog(FormDialog):
         language: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(
-            self.tr("Role of {0}").format(row.name), runner, language=language, parent=parent
-        )
-        self.setObjectName("roleDialog")
+        super().__init__(self.title(row.name), runner, language=language, parent=parent)
         self.ctx, self.actor, self.row = ctx, actor, row
-        self.add_roles("role", self.tr("&Role"), row.role)
+        self.add_fields()
+
+    def title(self, name: str) -> str:
+        raise NotImplementedError
+
+    def add_fields(self) -> None:
+        raise NotImplementedError
+
+
+class RoleDialog(OperatorRowDialog):
+    def title(self, name: str) -> str:
+        return self.tr("Role of {0}").format(name)
+
+    def add_fields(self) -> None:
+        self.setObjectName("roleDialog")
+        self.add_roles("role", self.tr("&Role"), self.row.role)
 
     def work(self) -> None:
         operator_admin.change_role(self.ctx, self.actor, self.row.id, self.text("role"))
 
 
-class ResetPinDialog(FormDialog):
-    def __init__(
-        self,
-        ctx: services.ServiceContext,
-        actor: services.Actor,
-        runner: BaseRunner,
-        row: operator_admin.OperatorRow,
-        *,
-        language: str,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(
-            self.tr("New PIN for {0}").format(row.name), runner, language=language, parent=parent
-        )
+class ResetPinDialog(OperatorRowDialog):
+    def title(self, name: str) -> str:
+        return self.tr("New PIN for {0}").format(name)
+
+    def add_fields(self) -> None:
         self.setObjectName("resetPinDialog")
-        self.ctx, self.actor, self.row = ctx, actor, row
         self.add_line("pin", self.tr("New &PIN"), pin=True)
         self.add_line("pin_again", self.tr("PIN &again"), pin=True)
 
