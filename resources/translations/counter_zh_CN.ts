@@ -2120,13 +2120,13 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>件数</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <location line="+73"/>
+        <location line="+15"/>
+        <location line="+74"/>
         <source>Care tasks done</source>
         <translation>已完成的慢病随访</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-72"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
@@ -2136,7 +2136,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>任务数</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Complaints by category</source>
         <translation>投诉：按类别</translation>
     </message>
@@ -2147,13 +2147,13 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
     </message>
     <message>
         <location line="+1"/>
-        <location line="+17"/>
-        <location line="+43"/>
+        <location line="+12"/>
+        <location line="+51"/>
         <source>Complaints</source>
         <translation>投诉数</translation>
     </message>
     <message>
-        <location line="-46"/>
+        <location line="-54"/>
         <source>Complaints by state</source>
         <translation>投诉：按状态</translation>
     </message>
@@ -2163,7 +2163,7 @@ The counter works in HQ&apos;s time meanwhile, so member codes, points, member d
         <translation>状态</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+25"/>
         <source>Members registered here</source>
         <translation>本期在本店登记的会员</translation>
     </message>

@@ -7,7 +7,7 @@ are what Copy and Export hand to the core, so what is exported is what is shown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
@@ -179,55 +179,55 @@ def sections(f: StoreFigures) -> list[Section]:
         )
     )
     out.append(
-        Section(
+        _by_count(
             "care",
-            FigureTable(
-                QCoreApplication.translate("FiguresTab", "Care tasks done"),
-                (
-                    QCoreApplication.translate("FiguresTab", "Outcome"),
-                    QCoreApplication.translate("FiguresTab", "Tasks"),
-                ),
-                tuple((label(k), n) for k, n in sorted(f.care_done.items(), key=lambda kv: -kv[1])),
+            QCoreApplication.translate("FiguresTab", "Care tasks done"),
+            (
+                QCoreApplication.translate("FiguresTab", "Outcome"),
+                QCoreApplication.translate("FiguresTab", "Tasks"),
             ),
-            chart="bars",
+            f.care_done,
+            label,
         )
     )
     if complaints is not None:
         out.append(
-            Section(
+            _by_count(
                 "complaints",
-                FigureTable(
-                    QCoreApplication.translate("FiguresTab", "Complaints by category"),
-                    (
-                        QCoreApplication.translate("FiguresTab", "Category"),
-                        QCoreApplication.translate("FiguresTab", "Complaints"),
-                    ),
-                    tuple(
-                        (complaint_labels.category_label(k), n)
-                        for k, n in sorted(complaints.by_category.items(), key=lambda kv: -kv[1])
-                    ),
+                QCoreApplication.translate("FiguresTab", "Complaints by category"),
+                (
+                    QCoreApplication.translate("FiguresTab", "Category"),
+                    QCoreApplication.translate("FiguresTab", "Complaints"),
                 ),
-                chart="bars",
+                complaints.by_category,
+                complaint_labels.category_label,
             )
         )
         out.append(
-            Section(
+            _by_count(
                 "complaint_states",
-                FigureTable(
-                    QCoreApplication.translate("FiguresTab", "Complaints by state"),
-                    (
-                        QCoreApplication.translate("FiguresTab", "State"),
-                        QCoreApplication.translate("FiguresTab", "Complaints"),
-                    ),
-                    tuple(
-                        (complaint_labels.state_label(k), n)
-                        for k, n in sorted(complaints.by_state.items(), key=lambda kv: -kv[1])
-                    ),
+                QCoreApplication.translate("FiguresTab", "Complaints by state"),
+                (
+                    QCoreApplication.translate("FiguresTab", "State"),
+                    QCoreApplication.translate("FiguresTab", "Complaints"),
                 ),
-                chart="bars",
+                complaints.by_state,
+                complaint_labels.state_label,
             )
         )
     return out
+
+
+def _by_count(
+    key: str,
+    title: str,
+    head: tuple[str, str],
+    counts: Mapping[str, int],
+    name: Callable[[str], str],
+) -> Section:
+    """A two-column section of counts by name, largest first, drawn as bars."""
+    rows = tuple((name(k), n) for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    return Section(key, FigureTable(title, head, rows), chart="bars")
 
 
 def _summary(f: StoreFigures) -> tuple[tuple[str | int, ...], ...]:
