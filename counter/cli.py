@@ -8,28 +8,37 @@ failure a person can fix is printed as one plain line with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import getpass
-import json
 import logging
 import os
 import sys
-import time
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from counter import __version__
 from counter import settings as settings_mod
+from counter.cli_admin import cmd_config, cmd_operator, cmd_token
+from counter.cli_bench import cmd_bench
+from counter.cli_common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, read_pin, settings_for, sign_in
+from counter.cli_lookup import cmd_lookup
+from counter.cli_sync import cmd_simulate, cmd_status, cmd_sync
+from counter.cli_sync import progress_printer as _progress_printer
 from counter.errors import KnownError
 
-if TYPE_CHECKING:
-    from counter.services import Actor, MemberChoice, MemberView, ServiceContext
-    from counter.sync.engine import SyncProgress, SyncReport
+# Names other code and the tests import from here (the commands live in counter/cli_*.py).
+__all__ = [
+    "DEMO_COMMANDS",
+    "EXIT_FAIL",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "NO_DISPLAY",
+    "_progress_printer",
+    "display_missing",
+    "main",
+    "read_pin",
+    "settings_for",
+    "sign_in",
+]
 
 log = logging.getLogger("counter.cli")
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
 
 # Commands that act on a cache, and so may act on the demo's with --demo.
 DEMO_COMMANDS = frozenset({"lookup", "status", "sync", "simulate", "operator"})
@@ -196,17 +205,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _settings(args: argparse.Namespace) -> settings_mod.Settings:
-    """This store's settings, or with ``--demo`` the demo's (its cache, and its HQ while the
-    demo runs)."""
-    base = settings_mod.load()
-    if not args.demo:
-        return base
-    from counter import demo
-
-    return demo.cli_settings(base)
-
-
 NO_DISPLAY = (
     "counter: no display to show the app on (DISPLAY and WAYLAND_DISPLAY are not set); "
     "run it in a desktop session, or headless under a virtual X server: "
@@ -225,441 +223,6 @@ def display_missing(environ: dict[str, str] | os._Environ[str] = os.environ) -> 
     if platform and not platform.startswith(("xcb", "wayland")):
         return False
     return not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
-
-
-def _config(args: argparse.Namespace) -> int:
-    current = settings_mod.load()
-    if args.config_command == "path":
-        print(settings_mod.settings_path())
-        return EXIT_OK
-    if args.config_command == "show":
-        for key, value, help_text in settings_mod.describe(current):
-            print(f"{key:<30} {value:<40} # {help_text}")
-        return EXIT_OK
-    updated = settings_mod.with_value(current, args.key, args.value)
-    path = settings_mod.save(updated)
-    if args.key == "tls_verify" and updated.tls_verify is False:
-        print("WARNING: TLS certificate verification of HQ is now OFF.", file=sys.stderr)
-    if args.key == "hq_url":
-        from counter.sync.client import PLAIN_HTTP_WARNING, plain_http
-
-        if plain_http(updated.hq_url):
-            print(f"WARNING: {PLAIN_HTTP_WARNING.format(url=updated.hq_url)}", file=sys.stderr)
-    print(f"{args.key} = {getattr(updated, args.key)!r}  ({path})")
-    return EXIT_OK
-
-
-def read_pin(prompt: str) -> str:
-    """A PIN typed at the terminal without echo, or one line of stdin (scripts, tests).
-
-    Never an argument: ``ps`` shows every process's command line to every account.
-    """
-    if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    print(prompt, end="", file=sys.stderr, flush=True)
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    print(file=sys.stderr)
-    return line.rstrip("\r\n")
-
-
-def sign_in(ctx: ServiceContext, wanted: str | None, role: str | None = None) -> Actor:
-    """Sign in as the app does: pick the operator, ask their PIN, ``services.login``
-    (so the same audit rows, and the same lockout after five wrong PINs)."""
-    from counter import services
-
-    candidates = [a for a in services.list_operators(ctx) if role in (None, a.role)]
-    if not services.has_operators(ctx):
-        raise KnownError(
-            "还没有操作员：请先添加店长：counter operator add 姓名 manager",
-            "no operators yet: add the first manager with counter operator add NAME manager",
-        )
-    if wanted:
-        matches = [a for a in candidates if wanted in (a.operator_id, a.name)]
-    else:
-        matches = candidates if len(candidates) == 1 else []
-    if len(matches) != 1:
-        known = ", ".join(f"{a.name} ({a.role})" for a in candidates) or "none"
-        who = f"a {role}" if role else "an operator"
-        reason = (
-            f"no {role or 'operator'} named {wanted!r}"
-            if wanted and not matches
-            else f"choose {who}"
-        )
-        if len(matches) > 1:
-            reason = f"several operators are named {wanted!r}; give the id (operator list)"
-        raise KnownError(
-            f"请用 --operator 指定操作员（姓名或编号）。可选：{known}",
-            f"{reason}: --operator NAME (or id). Operators: {known}",
-        )
-    return services.login(ctx, matches[0].operator_id, read_pin(f"PIN for {matches[0].name}: "))
-
-
-def _operator(args: argparse.Namespace) -> int:
-    from counter import services
-
-    ctx = services.open_context(_settings(args))
-    try:
-        if args.operator_command == "list":
-            for actor in services.list_operators(ctx):
-                print(f"{actor.operator_id}  {actor.role:<8} {actor.name}")
-            return EXIT_OK
-        # A manager signs in first, except on an empty cache (its first manager).
-        manager = sign_in(ctx, args.operator, "manager") if services.has_operators(ctx) else None
-        pin = read_pin(f"new PIN for {args.name}: ")
-        if read_pin("the same PIN again: ") != pin:
-            print("counter: the two PINs differ; nothing changed", file=sys.stderr)
-            return EXIT_FAIL
-        actor = services.add_operator(ctx, manager, args.name, args.role, pin)
-        print(f"added {actor.role} {actor.name} ({actor.operator_id})")
-        return EXIT_OK
-    finally:
-        ctx.close()
-
-
-def _token(args: argparse.Namespace) -> int:
-    from counter.keystore import open_store
-    from counter.services.connection import TOKEN_KEY
-
-    current = settings_mod.load()
-    value = sys.stdin.readline().strip() if args.from_stdin else getpass.getpass("HQ token: ")
-    if not value:
-        print("no token given; nothing changed", file=sys.stderr)
-        return EXIT_USAGE
-    store = open_store(current.secret_store, current.data_path)
-    store.set(TOKEN_KEY, value)
-    print(f"token saved in the {store.kind} secret store")
-    if store.notice:
-        print(f"note: {store.notice}")
-    return EXIT_OK
-
-
-def _bench(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    if args.bench_command == "complaints":
-        from counter.bench import complaints as bench_complaints
-
-        if args.complaints < 1 or args.samples < 1:
-            print("counter: --complaints and --samples must be positive", file=sys.stderr)
-            return EXIT_USAGE
-        print(bench_complaints.run(Path(args.dir), args.complaints, args.samples))
-        return EXIT_OK
-    if args.bench_command == "worklist":
-        from counter.bench import worklist as bench_worklist
-
-        if args.patients < 1 or args.samples < 1:
-            print("counter: --patients and --samples must be positive", file=sys.stderr)
-            return EXIT_USAGE
-        print(bench_worklist.run(Path(args.dir), args.patients, args.samples))
-        return EXIT_OK
-    if args.bench_command == "figures":
-        from counter.bench import figures as bench_figures
-
-        if min(args.members, args.receipts, args.samples) < 1 or args.hog < 0:
-            print("counter: --members, --receipts and --samples must be positive", file=sys.stderr)
-            return EXIT_USAGE
-        print(
-            bench_figures.run(Path(args.dir), args.members, args.receipts, args.samples, args.hog)
-        )
-        return EXIT_OK
-    if args.bench_command == "outreach":
-        from counter.bench import outreach as bench_outreach
-
-        if not 1 <= args.consented <= args.members or args.samples < 1 or args.hog < 0:
-            print("counter: need 1 ≤ --consented ≤ --members, --samples ≥ 1", file=sys.stderr)
-            return EXIT_USAGE
-        print(
-            bench_outreach.run(Path(args.dir), args.members, args.consented, args.samples, args.hog)
-        )
-        return EXIT_OK
-    if args.bench_command == "audit":
-        from counter.bench import audit as bench_audit
-
-        if min(args.rows, args.samples) < 1 or args.hog < 0:
-            print("counter: --rows and --samples must be positive", file=sys.stderr)
-            return EXIT_USAGE
-        print(bench_audit.run(Path(args.dir), args.rows, args.samples, args.hog))
-        return EXIT_OK
-    if args.bench_command == "sync":
-        from counter.bench import sync as bench_sync
-
-        if args.members < 1 or args.ops < 0:
-            print("counter: --members must be positive, --ops not negative", file=sys.stderr)
-            return EXIT_USAGE
-        print(bench_sync.run(Path(args.dir), args.members, args.ops, variants=args.variants))
-        return EXIT_OK
-
-    from counter.bench import lookup as bench_lookup
-
-    if args.members < 1 or args.samples < 1:
-        print("counter: --members and --samples must be positive", file=sys.stderr)
-        return EXIT_USAGE
-    root = Path(args.dir)
-    rows = bench_lookup.run(root, args.members, args.samples)
-    print(bench_lookup.render(args.members, rows))
-    if args.gui:
-        from ui.member.bench import scan_to_panel  # Qt only for this part
-
-        print(scan_to_panel(root, args.members, args.samples))
-    return EXIT_OK
-
-
-def _lookup(args: argparse.Namespace) -> int:
-    """Exit 0 found (or several to choose from), 1 not found, 2 refused.
-
-    Signed in like the app, masked like the app; ``--reveal`` and the allergy banner are
-    audited like the app.
-    """
-    from counter import services
-
-    ctx = services.open_context(_settings(args))
-    try:
-        actor = sign_in(ctx, args.operator)
-        result = services.lookup(ctx, actor, args.text)
-        if result.outcome == "refused":
-            print(
-                json.dumps(
-                    {"refused": result.reason, "message": result.message(args.lang or "en")},
-                    ensure_ascii=False,
-                )
-            )
-            return EXIT_USAGE
-        if result.outcome == "not_found":
-            print(json.dumps({"not_found": result.message(args.lang or "en")}, ensure_ascii=False))
-            return EXIT_FAIL
-        if result.member is not None:
-            print(
-                json.dumps(
-                    _shown(ctx, actor, result.member, args.reveal),
-                    ensure_ascii=False,
-                    indent=2,
-                    default=_jsonable,
-                )
-            )
-        else:
-            print(
-                json.dumps(
-                    {"choices": [_masked_choice(c) for c in result.choices]},
-                    ensure_ascii=False,
-                    indent=2,
-                )
-            )
-        return EXIT_OK
-    finally:
-        ctx.close()
-
-
-def _shown(ctx: ServiceContext, actor: Actor, view: MemberView, reveal: bool) -> dict[str, object]:
-    """The member as the panel shows them: masked unless revealed (audited), and the
-    allergy banner's showing audited."""
-    from counter import services
-    from counter.privacy import mask_name, mask_phone
-
-    shown = dataclasses.asdict(view)
-    if reveal:
-        contact = services.reveal_member(ctx, actor, view.id, "counter lookup")
-        shown.update(name=contact.name, phone=contact.phone, masked=False)
-    elif not view.masked:
-        shown.update(name=mask_name(view.name), phone=mask_phone(view.phone), masked=True)
-    if view.allergies:
-        services.audit_health_view(ctx, actor, view.id, "allergy_banner")
-    return shown
-
-
-def _masked_choice(choice: MemberChoice) -> dict[str, object]:
-    """A pick-list line, masked for every role (masking an already masked name is a no-op)."""
-    from counter.privacy import mask_name
-
-    return {**dataclasses.asdict(choice), "name": mask_name(choice.name)}
-
-
-def _progress_printer(quiet: bool) -> Callable[[SyncProgress], None] | None:
-    if quiet:
-        return None
-    last: dict[str, float] = {}
-
-    def show(p: SyncProgress) -> None:
-        now = time.monotonic()
-        if p.stage in last and now - last[p.stage] < 1.0:
-            return
-        last[p.stage] = now
-        print(f"  {p.stage}: {p.done:,}", file=sys.stderr, flush=True)
-
-    return show
-
-
-def _print_report(report: SyncReport) -> None:
-    line = (
-        f"sync {'ok' if report.ok else 'FAILED'} in {report.seconds:.1f} s: "
-        f"pushed {report.pushed} (applied {report.applied}, rejected {report.rejected}, "
-        f"replayed {report.replayed}, re-pointed {report.repointed}); "
-        f"pulled {report.pulled_members} members, {report.pulled_complaints} complaints"
-    )
-    if report.epoch_changed:
-        line += (
-            "; HQ's data was restored or replaced (new epoch): downloaded afresh and "
-            "re-sent every operation (HQ applied the ones it had lost)"
-        )
-    print(line, flush=True)
-    if report.clock_off:
-        print(
-            f"WARNING: this PC's clock is {report.clock_skew_s:+.0f} s off HQ's "
-            "(the counter uses HQ's time meanwhile; set the PC's clock)",
-            file=sys.stderr,
-        )
-    for error in report.errors:
-        print(f"counter: {error}", file=sys.stderr)
-
-
-def _sync(args: argparse.Namespace) -> int:
-    """``--once``: exit 0 when the sync succeeded, 1 when it did not (details on stderr)."""
-    from counter import logs, services
-    from counter.sync.engine import PAGE_LIMIT, SyncEngine
-    from counter.sync.push import MAX_BATCH
-
-    page_limit = PAGE_LIMIT if args.page_limit is None else args.page_limit
-    push_batch = MAX_BATCH if args.push_batch is None else args.push_batch
-    if not 0 < page_limit <= PAGE_LIMIT or not 0 < push_batch <= MAX_BATCH:
-        print(
-            f"counter: --page-limit must be 1..{PAGE_LIMIT}, --push-batch 1..{MAX_BATCH}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    current = _settings(args)
-    logs.setup(current.log_dir)
-    ctx = services.open_context(current)
-    engine = SyncEngine(
-        ctx,
-        progress=_progress_printer(args.quiet),
-        page_limit=page_limit,
-        push_batch=push_batch,
-    )
-    try:
-        while True:
-            report = engine.run_once()
-            _print_report(report)
-            if args.once:
-                return EXIT_OK if report.ok else EXIT_FAIL
-            time.sleep(max(1, current.sync_interval_s))
-    except KeyboardInterrupt:
-        # Every page and every batch answer is its own transaction: nothing is half done.
-        print("sync stopped", file=sys.stderr)
-        return EXIT_OK if not args.once else 130
-    finally:
-        engine.close()
-        ctx.close()
-
-
-def _status(args: argparse.Namespace) -> int:
-    from counter import services
-    from counter.sync.client import PLAIN_HTTP_WARNING, plain_http
-
-    current = _settings(args)
-    ctx = services.open_context(current)
-    try:
-        status = services.counter_status(ctx)
-        probe = None if args.offline else services.probe_hq(ctx)
-        secrets = (ctx.secrets.kind, ctx.secrets.notice)
-    finally:
-        ctx.close()
-    warnings = []
-    if not current.tls_verify:
-        warnings.append("TLS certificate verification of HQ is OFF (tls_verify=false)")
-    if plain_http(current.hq_url):
-        warnings.append(PLAIN_HTTP_WARNING.format(url=current.hq_url))
-    body = {
-        "store_code": status.store_code,
-        "operations": {
-            "pending": status.pending,
-            "attempted": status.attempted,
-            "applied": status.applied,
-            "rejected": status.rejected,
-            "superseded": status.superseded,
-        },
-        "oldest_pending": status.oldest_pending.isoformat() if status.oldest_pending else None,
-        "last_error": status.last_error,
-        "open_problems": status.open_problems,
-        "last_successful_sync": status.last_sync.isoformat() if status.last_sync else None,
-        "epoch": status.epoch,
-        "clock_skew_s": status.clock_skew_s,
-        "cursors": {
-            c.stream: {"cursor": c.cursor, "epoch": c.epoch, "updated_at": c.updated_at.isoformat()}
-            for c in status.cursors
-        },
-        "secrets": {"store": secrets[0], "notice": secrets[1] or None},
-        "warnings": warnings,
-        "hq": None
-        if probe is None
-        else {
-            "configured": probe.configured,
-            "reachable": probe.online,
-            "clock_skew_s": probe.clock_skew_s,
-            "error": probe.error_en or None,
-        },
-    }
-    if args.json:
-        print(json.dumps(body, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    print(f"store {status.store_code or '(not set)'}")
-    print(
-        f"operations: {status.pending} pending ({status.attempted} sent without answer), "
-        f"{status.applied} applied, {status.rejected} rejected, {status.superseded} superseded"
-    )
-    print(f"open problems: {status.open_problems}")
-    print(f"secrets: {secrets[0]} store" + (f" ({secrets[1]})" if secrets[1] else ""))
-    for warning in warnings:
-        print(f"WARNING: {warning}")
-    print(f"last successful sync: {body['last_successful_sync'] or 'never'}")
-    for c in status.cursors:
-        print(f"cursor {c.stream}: {c.cursor or '(start)'} at {c.updated_at.isoformat()}")
-    if probe is not None:
-        state = (
-            "not configured"
-            if not probe.configured
-            else "reachable"
-            if probe.online
-            else "unreachable"
-        )
-        print(f"HQ: {state}" + (f" ({probe.error_en})" if probe.error_en else ""))
-        if probe.clock_off:
-            print(
-                f"WARNING: this PC's clock is {probe.clock_skew_s:+.0f} s off HQ's "
-                "(the counter uses HQ's time meanwhile; set the PC's clock)"
-            )
-    return EXIT_OK
-
-
-def _simulate(args: argparse.Namespace) -> int:
-    from counter import services
-    from counter.simulate import simulate
-
-    if args.ops < 1:
-        print("counter: --ops must be positive", file=sys.stderr)
-        return EXIT_USAGE
-    ctx = services.open_context(_settings(args))
-    try:
-        started = time.monotonic()
-        report = simulate(
-            ctx,
-            args.ops,
-            args.seed,
-            progress=lambda n: print(f"  {n:,} operations", file=sys.stderr, flush=True),
-        )
-        seconds = time.monotonic() - started
-    finally:
-        ctx.close()
-    done = ", ".join(f"{k} {v}" for k, v in sorted(report.done.items()))
-    print(f"{report.total} operations queued in {seconds:.1f} s: {done}")
-    if report.refused:
-        refused = ", ".join(f"{k} {v}" for k, v in sorted(report.refused.items()))
-        print(f"refused at the counter: {refused}")
-    return EXIT_OK
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, frozenset | set):
-        return sorted(value)
-    return str(value)
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -719,14 +282,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "run": _run_gui,
         "demo": _demo,
-        "config": _config,
-        "operator": _operator,
-        "token": _token,
-        "bench": _bench,
-        "lookup": _lookup,
-        "sync": _sync,
-        "status": _status,
-        "simulate": _simulate,
+        "config": cmd_config,
+        "operator": cmd_operator,
+        "token": cmd_token,
+        "bench": cmd_bench,
+        "lookup": cmd_lookup,
+        "sync": cmd_sync,
+        "status": cmd_status,
+        "simulate": cmd_simulate,
     }
     try:
         return handlers[command](args)

@@ -24,7 +24,7 @@ EXIT = "exit"  # the report line is out: the sync is over, the process is ending
 
 
 def stage_of(line: str) -> str | None:
-    """The stage a progress line announces (``counter.cli._progress_printer``), if any."""
+    """The stage a progress line announces (``counter.cli_sync.progress_printer``), if any."""
     if line.startswith(("sync ok", "sync FAILED")):
         return EXIT
     head, sep, _ = line.strip().partition(":")
