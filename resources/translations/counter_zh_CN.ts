@@ -3596,7 +3596,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>这笔积分于 {0} 过期</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+27"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -3804,7 +3804,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../../ui/shell/problems_model.py" line="+29"/>
+        <location filename="../../ui/shell/problems_model.py" line="+28"/>
         <source>Member registration</source>
         <translation>会员登记</translation>
     </message>
@@ -4009,7 +4009,7 @@ Python {4} · Qt {5} · PySide6 {6} · {7}</translation>
         <translation>总部尚不支持此类操作</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+42"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>

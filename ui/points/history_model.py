@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -22,6 +21,7 @@ from counter import services
 from counter.services.points_history import expiry_date
 from ui.member.member_panel import format_yuan
 from ui.shell.problems_model import reason_label
+from ui.shell.rows_model import RowsModel
 
 DATE, STORE, KIND, REF, POINTS, STATE, BALANCE = range(7)
 RowRole = Qt.ItemDataRole.UserRole
@@ -97,12 +97,13 @@ def row_tooltip(row: services.HistoryRow) -> str:
     return "\n".join(lines)
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsModel[services.HistoryRow]):
     """The history's rows, newest first, as the core gave them."""
+
+    columns = 7
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: tuple[services.HistoryRow, ...] = ()
         self.names: dict[tuple[str, str], str] = {}
 
     def set_rows(
@@ -114,17 +115,7 @@ class HistoryModel(QAbstractTableModel):
         self.names = names or {}
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 7
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def headers(self) -> tuple[str, ...]:
         return (
             QCoreApplication.translate("PointsHistory", "Date"),
             QCoreApplication.translate("PointsHistory", "Store"),
@@ -133,7 +124,7 @@ class HistoryModel(QAbstractTableModel):
             QCoreApplication.translate("PointsHistory", "Points"),
             QCoreApplication.translate("PointsHistory", "State"),
             QCoreApplication.translate("PointsHistory", "Balance at HQ"),
-        )[section]
+        )
 
     def data(
         self,

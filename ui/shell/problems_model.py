@@ -8,17 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QWidget
 
 from counter import services
 from counter.errors import NotFoundError
 from counter.privacy import mask_name
+from ui.shell.rows_model import RowsModel
 
 TIME, OPERATION, REASON, CODE, MEMBER = range(5)
 ViewRole = Qt.ItemDataRole.UserRole
@@ -154,34 +153,17 @@ def local_time(when: dt.datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class ProblemsModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[ProblemRow, ...] = ()
+class ProblemsModel(RowsModel[ProblemRow]):
+    columns = 5
 
-    def set_rows(self, rows: tuple[ProblemRow, ...]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 5
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def headers(self) -> tuple[str, ...]:
         return (
             QCoreApplication.translate("Problems", "Time"),
             QCoreApplication.translate("Problems", "Operation"),
             QCoreApplication.translate("Problems", "Reason"),
             QCoreApplication.translate("Problems", "Code"),
             QCoreApplication.translate("Problems", "Member"),
-        )[section]
+        )
 
     def data(
         self,
