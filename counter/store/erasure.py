@@ -216,7 +216,7 @@ def _add_merged_into(raw: sqlite3.Connection, survivors: dict[str, str | None]) 
     """Add the rows this counter merged into an erased member: the same person.
 
     Those are local members whose registration HQ refused as ``phone_registered``
-    (``counter.sync.push.repoint``); found through their rejected registrations (few, and
+    (``counter.sync.repoint.repoint``); found through their rejected registrations (few, and
     indexed), since ``merged_into`` has no index and a million rows are no scan per page.
     HQ's own merges are tombstones of their own.
     """
